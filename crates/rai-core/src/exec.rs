@@ -1,0 +1,621 @@
+//! The columnar executor for the aggregating endpoints (contactHistory,
+//! contactStatistic, agentHistory, agentStatistic):
+//! request → plan (masks per dictionary code, type mask, flag-word test,
+//! bucketer) → per-chunk scan into packed group keys → per-metric columnar
+//! aggregation → merge of partial states → groups.
+
+use crate::fields::{Agg, Dim, Field, Input, Op, Src, TimeKey};
+use crate::output::{Rows, Val};
+use crate::pattern::Pattern;
+use crate::query::Query;
+use crate::schema::{CHANNELS, CONTACT_DURATIONS, INTERVAL_NUMBERS, TYPES, TYPE_CHANNEL};
+use crate::store::{bit, Contacts, Intervals, NameKind, Snapshot, BLOCK, NONE};
+use crate::time::Bucketer;
+use crate::value::{guid_hex, Millis};
+use crate::fields::{Flag, IdParam};
+use ahash::AHashMap;
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// A packed group key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct GKey {
+    bucket: i64,
+    /// Channel/type component: 0 absent; else (channel << 4 | type) + 1 style codes.
+    t: u32,
+    /// Dimension id codes (contacts: application, queue, user; intervals: user, profile, campaign).
+    d: [u32; 3],
+    /// Detail rows: (batch index << 32 | row) + 1; else 0.
+    row: u64,
+}
+
+/// Resolved display text (current name, translated) per id code.
+pub(crate) struct NameView<'s> {
+    snap: &'s Snapshot,
+    language: Option<&'s str>,
+}
+
+impl<'s> NameView<'s> {
+    pub(crate) fn new(snap: &'s Snapshot, q: &'s Query) -> Self {
+        NameView {
+            snap,
+            language: q.language.as_deref(),
+        }
+    }
+    /// The shown name of `code` as `kind`.
+    pub(crate) fn get(&self, kind: NameKind, code: u32) -> Option<&'s str> {
+        let name = self.snap.names.get(kind, code)?;
+        Some(self.translate(kind, name))
+    }
+    /// `text` translated as `kind` when the language has a translation.
+    pub(crate) fn translate(&self, kind: NameKind, text: &'s str) -> &'s str {
+        if let (Some(lang), Some(field)) = (self.language, kind.translation_field()) {
+            if let Some(t) = self.snap.translations.get(lang, field, text) {
+                return t;
+            }
+        }
+        text
+    }
+}
+
+fn dim_slot(table_contacts: bool, dim: Dim) -> usize {
+    match (table_contacts, dim) {
+        (true, Dim::Application) => 0,
+        (true, Dim::Queue) => 1,
+        (true, Dim::User) => 2,
+        (false, Dim::User) => 0,
+        (false, Dim::Profile) => 1,
+        (false, Dim::Campaign) => 2,
+        _ => 0,
+    }
+}
+
+fn id_param_dim(p: IdParam) -> Option<Dim> {
+    match p {
+        IdParam::Queue => Some(Dim::Queue),
+        IdParam::User => Some(Dim::User),
+        IdParam::Campaign => Some(Dim::Campaign),
+        IdParam::Profile => Some(Dim::Profile),
+        _ => None,
+    }
+}
+
+/// The plan: everything evaluated once per query, not per row.
+struct Plan<'q> {
+    lo: Millis,
+    hi: Millis,
+    types: [bool; 6],
+    masks: [Option<Vec<bool>>; 3],
+    must_mask: u32,
+    must_val: u32,
+    contact_id: Vec<&'q [Pattern]>,
+    /// Which group-key parts are on.
+    type_mode: u8, // 0 none, 1 channel, 2 type, 3 both
+    dims_on: [bool; 3],
+    details: bool,
+    bucketer: Bucketer,
+    time_key: TimeKey,
+    /// (field index, agg) of every shown metric.
+    metrics: Vec<(usize, Agg)>,
+    now: Millis,
+}
+
+fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now: Millis, contacts: bool) -> Plan<'q> {
+    let fields: &[Field] = &q.decl.fields;
+    let n_codes = snap.ids.len();
+    let mut masks: [Option<Vec<bool>>; 3] = [None, None, None];
+    let mut and_mask = |slot: usize, f: &dyn Fn(u32) -> bool| {
+        let m = masks[slot].get_or_insert_with(|| {
+            let mut v = vec![true; n_codes];
+            v[NONE as usize] = false;
+            v
+        });
+        for (code, ok) in m.iter_mut().enumerate() {
+            if *ok && !f(code as u32) {
+                *ok = false;
+            }
+        }
+    };
+    for (p, list) in &q.ids {
+        if let Some(dim) = id_param_dim(*p) {
+            let codes: Vec<u32> = list.iter().filter_map(|g| snap.ids.get(*g)).collect();
+            and_mask(dim_slot(contacts, dim), &|c| codes.contains(&c));
+        }
+    }
+    let mut types = q.types.unwrap_or([true; 6]);
+    let mut contact_id = Vec::new();
+    for (fi, pats) in &q.filters {
+        let any = |s: &str| pats.iter().any(|p| p.matches(s));
+        match fields[*fi].src {
+            Src::Id(dim) => and_mask(dim_slot(contacts, dim), &|c| {
+                c != NONE && any(std::str::from_utf8(&guid_hex(snap.ids.guid(c))).unwrap_or(""))
+            }),
+            Src::Name(dim, kind) => and_mask(dim_slot(contacts, dim), &|c| names.get(kind, c).is_some_and(any)),
+            Src::Channel => {
+                for (t, ok) in types.iter_mut().enumerate() {
+                    *ok &= any(CHANNELS[TYPE_CHANNEL[t] as usize]);
+                }
+            }
+            Src::Type => {
+                for (t, ok) in types.iter_mut().enumerate() {
+                    *ok &= any(TYPES[t]);
+                }
+            }
+            Src::ContactId => contact_id.push(pats.as_slice()),
+            _ => {}
+        }
+    }
+    let (mut must_mask, mut must_val) = (0u32, 0u32);
+    if contacts {
+        let mut tri = |v: u8, b: u32| match v {
+            0 => must_mask |= b,
+            2 => {
+                must_mask |= b;
+                must_val |= b;
+            }
+            _ => {}
+        };
+        tri(q.direct, bit::DIRECT);
+        if q.decl.params.contains(&crate::fields::Param::InternalContacts) {
+            tri(q.internal, bit::INTERNAL);
+        }
+        if q.flag(Flag::OnlyContactCenter) {
+            must_mask |= bit::CONTACT_CENTER;
+            must_val |= bit::CONTACT_CENTER;
+        }
+    }
+    let shown = |src: Src| fields.iter().enumerate().any(|(i, f)| f.src == src && q.shows(i));
+    let type_mode = match (shown(Src::Channel), shown(Src::Type)) {
+        (false, false) => 0,
+        (true, false) => 1,
+        (false, true) => 2,
+        (true, true) => 3,
+    };
+    let mut dims_on = [false; 3];
+    for (i, f) in fields.iter().enumerate() {
+        if let Src::Id(dim) = f.src {
+            if q.shows(i) {
+                dims_on[dim_slot(contacts, dim)] = true;
+            }
+        }
+    }
+    let metrics = fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.src {
+            Src::Metric(a) if q.shows(i) => Some((i, a)),
+            _ => None,
+        })
+        .collect();
+    let lo = q.start;
+    let hi = q.end.unwrap_or(Millis::MAX);
+    // Bucket cache over the data's actual extent within the range.
+    let (mut dmin, mut dmax) = (Millis::MAX, Millis::MIN);
+    let bi = if q.decl.time_key == TimeKey::DisconnectOrArrival { 2 } else { 0 };
+    for b in &snap.batches {
+        let blocks = match &b.data {
+            crate::store::BatchData::Contacts(c) if contacts => &c.blocks,
+            crate::store::BatchData::Intervals(c) if !contacts => &c.blocks,
+            _ => continue,
+        };
+        for bl in blocks {
+            dmin = dmin.min(bl[bi]);
+            dmax = dmax.max(bl[bi + 1]);
+        }
+    }
+    let bucketer = Bucketer::with_range(q.category, q.zone, lo.max(dmin), hi.min(dmax.saturating_add(1)));
+    Plan {
+        lo,
+        hi,
+        types,
+        masks,
+        must_mask,
+        must_val,
+        contact_id,
+        type_mode,
+        dims_on,
+        details: q.flag(Flag::Details),
+        bucketer,
+        time_key: q.decl.time_key,
+        metrics,
+        now,
+    }
+}
+
+/// Partial aggregation state of one chunk (mergeable).
+struct Partial {
+    index: AHashMap<GKey, u32>,
+    keys: Vec<GKey>,
+    /// One column per plan metric, one value per group.
+    acc: Vec<Vec<i64>>,
+}
+
+impl Partial {
+    fn new(n_metrics: usize) -> Self {
+        Partial {
+            index: AHashMap::new(),
+            keys: Vec::new(),
+            acc: vec![Vec::new(); n_metrics],
+        }
+    }
+
+    #[inline]
+    fn group(&mut self, k: GKey) -> u32 {
+        let next = self.keys.len() as u32;
+        let keys = &mut self.keys;
+        *self.index.entry(k).or_insert_with(|| {
+            keys.push(k);
+            next
+        })
+    }
+
+    fn init_acc(&mut self, metrics: &[(usize, Agg)]) {
+        let n = self.keys.len();
+        for (col, (_, a)) in self.acc.iter_mut().zip(metrics) {
+            col.resize(n, init(a));
+        }
+    }
+
+    fn merge(mut self, other: Partial, metrics: &[(usize, Agg)]) -> Partial {
+        if self.keys.len() < other.keys.len() {
+            return other.merge(self, metrics);
+        }
+        let map: Vec<u32> = other.keys.iter().map(|k| self.group(*k)).collect();
+        self.init_acc(metrics);
+        for (m, (_, a)) in metrics.iter().enumerate() {
+            let dst = &mut self.acc[m];
+            for (g, &v) in other.acc[m].iter().enumerate() {
+                let d = &mut dst[map[g] as usize];
+                *d = combine(a.op, *d, v);
+            }
+        }
+        self
+    }
+}
+
+fn init(a: &Agg) -> i64 {
+    match (a.op, a.input) {
+        (Op::Max, Input::Change) => Millis::MIN,
+        _ => 0,
+    }
+}
+
+#[inline]
+fn combine(op: Op, a: i64, b: i64) -> i64 {
+    match op {
+        Op::Count | Op::Sum => a.wrapping_add(b),
+        Op::Max => a.max(b),
+    }
+}
+
+/// Where a metric's input comes from in one chunk.
+enum InputCol<'a> {
+    One,
+    Col(&'a [i64]),
+    Since(&'a [i64], Millis),
+    Serving(&'a [i64], &'a [i64], &'a [i64]),
+}
+
+impl InputCol<'_> {
+    #[inline]
+    fn get(&self, r: usize) -> i64 {
+        match self {
+            InputCol::One => 1,
+            InputCol::Col(c) => c[r],
+            InputCol::Since(c, now) => now.saturating_sub(c[r]).max(0),
+            InputCol::Serving(a, b, c) => a[r].wrapping_add(b[r]).wrapping_add(c[r]),
+        }
+    }
+}
+
+/// Aggregates the selected rows `sel` ((row, group)) of one chunk, metric by metric.
+fn aggregate<'c>(
+    part: &mut Partial,
+    plan: &Plan<'_>,
+    sel: &[(u32, u32)],
+    bits: Option<&[u32]>,
+    input: &dyn Fn(Input) -> InputCol<'c>,
+) {
+    part.init_acc(&plan.metrics);
+    for (m, (_, a)) in plan.metrics.iter().enumerate() {
+        let acc = &mut part.acc[m];
+        let col = input(a.input);
+        let cond = a.cond;
+        let pass = |r: usize| cond == 0 || bits.is_some_and(|b| b[r] & cond != 0);
+        match (a.op, &col) {
+            (Op::Count, _) => {
+                for &(r, g) in sel {
+                    if pass(r as usize) {
+                        acc[g as usize] += 1;
+                    }
+                }
+            }
+            (Op::Sum, InputCol::Col(c)) if cond == 0 => {
+                for &(r, g) in sel {
+                    let d = &mut acc[g as usize];
+                    *d = d.wrapping_add(c[r as usize]);
+                }
+            }
+            (Op::Sum, _) => {
+                for &(r, g) in sel {
+                    if pass(r as usize) {
+                        let d = &mut acc[g as usize];
+                        *d = d.wrapping_add(col.get(r as usize));
+                    }
+                }
+            }
+            (Op::Max, _) => {
+                for &(r, g) in sel {
+                    if pass(r as usize) {
+                        let d = &mut acc[g as usize];
+                        *d = (*d).max(col.get(r as usize));
+                    }
+                }
+            }
+        }
+    }
+}
+
+const CHUNK: usize = 1 << 16;
+
+fn chunks(len: usize, blocks: &[[Millis; 4]], bi: usize, lo: Millis, hi: Millis) -> Vec<(usize, usize)> {
+    // Ranges of rows, cut at CHUNK, skipping blocks wholly outside [lo, hi).
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for (b, bl) in blocks.iter().enumerate() {
+        let (s, e) = (b * BLOCK, ((b + 1) * BLOCK).min(len));
+        let live = bl[bi + 1] >= lo && bl[bi] < hi;
+        match (cur, live) {
+            (Some((cs, ce)), true) if ce == s && e - cs <= CHUNK => cur = Some((cs, e)),
+            (_, true) => {
+                if let Some(c) = cur.take() {
+                    out.push(c);
+                }
+                cur = Some((s, e));
+            }
+            (_, false) => {
+                if let Some(c) = cur.take() {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usize)) -> Partial {
+    let mut part = Partial::new(plan.metrics.len());
+    let key = match plan.time_key {
+        TimeKey::DisconnectOrArrival => &c.stat_key,
+        _ => &c.arrival,
+    };
+    let mut sel: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) / 4);
+    let mut hexbuf;
+    for r in range.0..range.1 {
+        let t = key[r];
+        if t < plan.lo || t >= plan.hi {
+            continue;
+        }
+        let ty = c.ctype[r];
+        if !plan.types[ty as usize] {
+            continue;
+        }
+        let b = c.bits[r];
+        if b & plan.must_mask != plan.must_val {
+            continue;
+        }
+        let d = [c.app[r], c.queue[r], c.user[r]];
+        if plan.masks.iter().zip(&d).any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize])) {
+            continue;
+        }
+        if !plan.contact_id.is_empty() {
+            hexbuf = guid_hex(c.contact_id[r]);
+            let s = std::str::from_utf8(&hexbuf).unwrap_or("");
+            if !plan.contact_id.iter().all(|ps| ps.iter().any(|p| p.matches(s))) {
+                continue;
+            }
+        }
+        let ch = TYPE_CHANNEL[ty as usize] as u32;
+        let k = GKey {
+            bucket: plan.bucketer.bucket(t),
+            t: match plan.type_mode {
+                0 => 0,
+                1 => (ch << 4) + 1,
+                2 => ty as u32 + 1,
+                _ => ((ch << 4) | ty as u32) + 1,
+            },
+            d: [
+                if plan.dims_on[0] { d[0] } else { 0 },
+                if plan.dims_on[1] { d[1] } else { 0 },
+                if plan.dims_on[2] { d[2] } else { 0 },
+            ],
+            row: if plan.details { ((bidx as u64) << 32 | r as u64) + 1 } else { 0 },
+        };
+        let g = part.group(k);
+        sel.push((r as u32, g));
+    }
+    let input = |i: Input| match i {
+        Input::Col(name) => CONTACT_DURATIONS
+            .iter()
+            .position(|n| *n == name)
+            .map_or(InputCol::One, |j| InputCol::Col(&c.durations[j])),
+        Input::SinceNow("queueArrivalTime") => InputCol::Since(&c.queue_arrival, plan.now),
+        Input::SinceNow(_) => InputCol::Since(&c.connect, plan.now),
+        Input::Change => InputCol::Col(&c.change),
+        Input::Serving | Input::None => InputCol::One,
+    };
+    aggregate(&mut part, plan, &sel, Some(&c.bits), &input);
+    part
+}
+
+fn scan_intervals(plan: &Plan<'_>, c: &Intervals, range: (usize, usize)) -> Partial {
+    let mut part = Partial::new(plan.metrics.len());
+    let mut sel: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) / 4);
+    for r in range.0..range.1 {
+        let t = c.start[r];
+        if t < plan.lo || t >= plan.hi {
+            continue;
+        }
+        let d = [c.user[r], c.profile[r], c.campaign[r]];
+        if plan.masks.iter().zip(&d).any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize])) {
+            continue;
+        }
+        let k = GKey {
+            bucket: plan.bucketer.bucket(t),
+            t: 0,
+            d: [
+                if plan.dims_on[0] { d[0] } else { 0 },
+                if plan.dims_on[1] { d[1] } else { 0 },
+                if plan.dims_on[2] { d[2] } else { 0 },
+            ],
+            row: 0,
+        };
+        let g = part.group(k);
+        sel.push((r as u32, g));
+    }
+    let n = &c.numbers;
+    let input = |i: Input| match i {
+        Input::Col(name) => INTERVAL_NUMBERS
+            .iter()
+            .position(|x| *x == name)
+            .map_or(InputCol::One, |j| InputCol::Col(&n[j])),
+        Input::Serving => InputCol::Serving(&n[0], &n[1], &n[2]),
+        Input::Change => InputCol::Col(&c.change),
+        _ => InputCol::One,
+    };
+    aggregate(&mut part, plan, &sel, None, &input);
+    part
+}
+
+/// The groups of one aggregating query.
+pub(crate) struct Groups<'s> {
+    snap: &'s Snapshot,
+    q: &'s Query,
+    names: NameView<'s>,
+    contacts: bool,
+    keys: Vec<GKey>,
+    acc: Vec<Vec<i64>>,
+    /// Field index → metric column.
+    metric_of: Vec<Option<usize>>,
+    bucketer: Bucketer,
+}
+
+/// Runs an aggregating query over a snapshot.
+pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'s> {
+    let contacts = q.decl.table == crate::schema::Table::Contacts;
+    let names = NameView::new(snap, q);
+    let plan = plan(snap, q, &names, now, contacts);
+    let bi = if plan.time_key == TimeKey::DisconnectOrArrival { 2 } else { 0 };
+    let mut tasks: Vec<(usize, (usize, usize))> = Vec::new();
+    if contacts {
+        for (i, c) in snap.contacts() {
+            tasks.extend(chunks(c.arrival.len(), &c.blocks, bi, plan.lo, plan.hi).into_iter().map(|r| (i, r)));
+        }
+    } else {
+        for (i, c) in snap.intervals() {
+            tasks.extend(chunks(c.start.len(), &c.blocks, 0, plan.lo, plan.hi).into_iter().map(|r| (i, r)));
+        }
+    }
+    let part = tasks
+        .par_iter()
+        .map(|&(i, range)| match &snap.batches[i].data {
+            crate::store::BatchData::Contacts(c) => scan_contacts(&plan, i, c, range),
+            crate::store::BatchData::Intervals(c) => scan_intervals(&plan, c, range),
+            _ => Partial::new(plan.metrics.len()),
+        })
+        .reduce(|| Partial::new(plan.metrics.len()), |a, b| a.merge(b, &plan.metrics));
+    let mut metric_of = vec![None; q.decl.fields.len()];
+    for (m, (fi, _)) in plan.metrics.iter().enumerate() {
+        metric_of[*fi] = Some(m);
+    }
+    Groups {
+        snap,
+        q,
+        names,
+        contacts,
+        keys: part.keys,
+        acc: part.acc,
+        metric_of,
+        bucketer: plan.bucketer,
+    }
+}
+
+impl Groups<'_> {
+    fn detail_row(&self, k: &GKey) -> Option<(usize, usize)> {
+        (k.row != 0).then(|| (((k.row - 1) >> 32) as usize, ((k.row - 1) & 0xFFFF_FFFF) as usize))
+    }
+    fn guid_or_absent(&self, code: u32) -> Option<u128> {
+        (code != NONE).then(|| self.snap.ids.guid(code))
+    }
+}
+
+impl Rows for Groups<'_> {
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn value(&self, row: usize, field: usize) -> Val<'_> {
+        let k = &self.keys[row];
+        match self.q.decl.fields[field].src {
+            Src::Bucket => Val::Bucket(k.bucket),
+            Src::ContactId => match self.detail_row(k) {
+                Some((b, r)) => match &self.snap.batches[b].data {
+                    crate::store::BatchData::Contacts(c) => Val::Guid(c.contact_id[r]),
+                    _ => Val::Absent,
+                },
+                None => Val::Absent,
+            },
+            Src::Channel => match k.t {
+                0 => Val::Absent,
+                t => Val::Text(CHANNELS[((t - 1) >> 4) as usize & 0xF]),
+            },
+            Src::Type => match k.t {
+                0 => Val::Absent,
+                t => Val::Text(TYPES[((t - 1) & 0xF) as usize]),
+            },
+            Src::Id(dim) => self
+                .guid_or_absent(k.d[dim_slot(self.contacts, dim)])
+                .map_or(Val::Absent, Val::Guid),
+            Src::Name(dim, kind) => self
+                .names
+                .get(kind, k.d[dim_slot(self.contacts, dim)])
+                .map_or(Val::Absent, Val::Text),
+            Src::Metric(a) => match self.metric_of[field] {
+                Some(m) => {
+                    let v = self.acc[m][row];
+                    if a.input == Input::Change {
+                        Val::Ts(v)
+                    } else {
+                        Val::Int(v)
+                    }
+                }
+                None => Val::Absent,
+            },
+            _ => Val::Absent,
+        }
+    }
+
+    fn tie(&self, a: usize, b: usize) -> Ordering {
+        let (ka, kb) = (&self.keys[a], &self.keys[b]);
+        let ids = |k: &GKey| k.d.map(|c| self.guid_or_absent(c));
+        ka.bucket
+            .cmp(&kb.bucket)
+            .then(ka.t.cmp(&kb.t))
+            .then_with(|| ids(ka).cmp(&ids(kb)))
+            .then_with(|| {
+                let cid = |k: &GKey| match self.detail_row(k) {
+                    Some((bi, r)) => match &self.snap.batches[bi].data {
+                        crate::store::BatchData::Contacts(c) => Some((c.contact_id[r], self.snap.batch_id(bi), r)),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                cid(ka).cmp(&cid(kb))
+            })
+    }
+
+    fn label(&self, bucket: i64, out: &mut String) {
+        self.bucketer.write_label(out, bucket);
+    }
+}

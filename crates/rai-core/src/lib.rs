@@ -1,0 +1,55 @@
+//! # rai-core
+//!
+//! The query core of rai: an in-memory, columnar engine that answers the six
+//! endpoints of the contact-center Restful Analytics Interface exactly as
+//! `SPEC.md` says. It knows nothing of HTTP, FFI or the command line.
+//!
+//! ```
+//! use rai_core::{Endpoint, Engine, Format, Table};
+//!
+//! let engine = Engine::new().with_fixed_now(0);
+//! engine.load(Table::Contacts, Format::JsonLines, br#"{"contactId":"6BE639E35B75440C840881F04D260EF8","channel":"Phone","type":"CallIn","queueId":"249CEA29B6494EF1B1D16D23FE70E702","queueName":"Sales","arrivalTime":"2019-01-01T13:05:00Z","connectTime":"2019-01-01T13:05:10Z","disconnectTime":"2019-01-01T13:09:00Z","waitingDuration":10000,"changeTimestamp":"2019-01-01T13:09:00Z"}"#)?;
+//! let res = engine.query(
+//!     Endpoint::ContactHistory,
+//!     "startTime=2019-01-01T13:00:00Z&endTime=2019-01-01T14:00:00Z&showChannel=false&showChannelType=false",
+//! )?;
+//! assert_eq!(res.total(), 1);
+//! assert!(res.to_json().starts_with(r#"[{"queueId":"249CEA29B6494EF1B1D16D23FE70E702","queueName":"Sales","countOfArrivedContacts":1,"#));
+//! # Ok::<(), rai_core::Error>(())
+//! ```
+
+mod collate;
+mod engine;
+mod error;
+mod exec;
+mod fields;
+mod load;
+mod output;
+mod pattern;
+mod query;
+mod rows;
+mod schema;
+mod store;
+mod time;
+mod value;
+
+pub use collate::{parse_locale, Collation};
+pub use engine::{run_on, system_clock, Clock, Engine};
+pub use error::{Error, ErrorKind, Result};
+pub use fields::{Agg, Dim, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Show, Src, TimeKey};
+pub use load::{read_batch, Cell, Format, RowSink};
+pub use output::{QueryResult, Representation, Value};
+pub use pattern::Pattern;
+pub use query::{Query, MAX_LIMIT};
+pub use rows::LOGGED_OUT_FIELDS;
+pub use schema::{Col, ColKind, Table};
+pub use store::{BatchInfo, NameKind, Snapshot};
+pub use time::{parse_zone, Bucketer, TimeCategory};
+pub use value::{
+    guid_string, parse_guid, parse_timestamp, round_up_quarter, timestamp_string, Guid, Millis,
+};
+
+/// SPEC §2 column lists and value sets.
+pub mod tables {
+    pub use crate::schema::*;
+}

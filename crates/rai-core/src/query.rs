@@ -1,0 +1,365 @@
+//! SPEC §4, §5, §8, §11: reading a raw query string into a [`Query`], with
+//! the exact 400 texts, first bad parameter first.
+
+use crate::collate::parse_locale;
+use crate::error::{Error, Result};
+use crate::fields::{Endpoint, EndpointDecl, Flag, IdParam, Kind, Param, Show};
+use crate::pattern::Pattern;
+use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
+use crate::time::{parse_zone, TimeCategory};
+use crate::value::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
+use chrono_tz::Tz;
+use icu_locale_core::Locale;
+
+/// The largest page (SPEC §4: larger limits are capped).
+pub const MAX_LIMIT: u64 = 10_000;
+
+/// A parsed, validated query for one endpoint.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The endpoint's declaration.
+    pub decl: &'static EndpointDecl,
+    /// Range start (rounded where the endpoint rounds).
+    pub start: Millis,
+    /// Range end, exclusive (None = unbounded).
+    pub end: Option<Millis>,
+    /// timeCategory.
+    pub category: TimeCategory,
+    /// timeZone.
+    pub zone: Tz,
+    /// language (lower case), if any.
+    pub language: Option<String>,
+    /// Id lists (unions of repeats).
+    pub ids: Vec<(IdParam, Vec<Guid>)>,
+    /// Allowed contact types from channelType (None = all).
+    pub types: Option<[bool; 6]>,
+    /// Show-flags, resolved with defaults.
+    pub flags: [bool; Flag::COUNT],
+    /// showDirectContacts.
+    pub direct: u8,
+    /// showInternalContacts.
+    pub internal: u8,
+    /// Field filters: field index → patterns (OR); fields AND.
+    pub filters: Vec<(usize, Vec<Pattern>)>,
+    /// Sort keys: field index, descending.
+    pub sort: Vec<(usize, bool)>,
+    /// Collation locale (None = root).
+    pub locale: Option<Locale>,
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return (≤ 10000).
+    pub limit: u64,
+}
+
+impl Query {
+    /// Whether a flag is on.
+    pub fn flag(&self, f: Flag) -> bool {
+        self.flags[f as usize]
+    }
+
+    /// Whether field `i` is part of the returned rows.
+    pub fn shows(&self, i: usize) -> bool {
+        match self.decl.fields[i].show {
+            Show::Always => true,
+            Show::If(f) => self.flag(f),
+            Show::Unless(f) => !self.flag(f),
+            Show::TimeCategory => self.category != TimeCategory::Null,
+        }
+    }
+
+    /// The id list given for `p`, if any.
+    pub fn id_list(&self, p: IdParam) -> Option<&[Guid]> {
+        self.ids.iter().find(|(q, _)| *q == p).map(|(_, v)| v.as_slice())
+    }
+
+    /// Parses a raw query string (HTML form encoding) for `endpoint`.
+    /// `default_language` applies when the query has no language.
+    pub fn parse(endpoint: Endpoint, raw: &str, default_language: Option<&str>) -> Result<Query> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Query::from_pairs(endpoint, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), default_language)
+    }
+
+    /// Builds a query from decoded (name, value) pairs in order.
+    pub fn from_pairs<'a>(
+        endpoint: Endpoint,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        default_language: Option<&str>,
+    ) -> Result<Query> {
+        let decl = endpoint.decl();
+        let mut q = Query {
+            decl,
+            start: 0,
+            end: None,
+            category: TimeCategory::Null,
+            zone: Tz::UTC,
+            language: None,
+            ids: Vec::new(),
+            types: None,
+            flags: [false; Flag::COUNT],
+            direct: 1,
+            internal: 1,
+            filters: Vec::new(),
+            sort: Vec::new(),
+            locale: None,
+            offset: 0,
+            limit: 100,
+        };
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut flags_given = [None::<bool>; Flag::COUNT];
+        let (mut start, mut end) = (None::<Millis>, None::<Millis>);
+        let mut sorts: Vec<String> = Vec::new();
+        let mut language = None;
+        for (name, value) in pairs {
+            if name.is_empty() && !value.is_empty() {
+                return Err(Error::query("Invalid field: ''"));
+            }
+            if value.is_empty() {
+                continue;
+            }
+            let Some(param) = decl.param(name) else {
+                let field = decl
+                    .field(name)
+                    .filter(|&i| decl.fields[i].kind.filterable())
+                    .ok_or_else(|| Error::query(format!("Invalid field: '{name}'")))?;
+                let pattern = Pattern::new(value);
+                match q.filters.iter_mut().find(|(f, _)| *f == field) {
+                    Some((_, ps)) => ps.push(pattern),
+                    None => q.filters.push((field, vec![pattern])),
+                }
+                continue;
+            };
+            let first = !seen.contains(&param.name());
+            if first {
+                seen.push(param.name());
+            }
+            let invalid = || Error::query(format!("Invalid {}: '{value}'", param.name()));
+            match param {
+                Param::StartTime | Param::EndTime => {
+                    let t = parse_timestamp(value).ok_or_else(invalid)?;
+                    let t = if decl.rounded { round_up_quarter(t) } else { t };
+                    let slot = if param == Param::StartTime { &mut start } else { &mut end };
+                    if first {
+                        *slot = Some(t);
+                    }
+                }
+                Param::TimeCategory => {
+                    let c = TimeCategory::parse(value).ok_or_else(invalid)?;
+                    if first {
+                        q.category = c;
+                    }
+                }
+                Param::TimeZone => {
+                    let z = parse_zone(value).ok_or_else(invalid)?;
+                    if first {
+                        q.zone = z;
+                    }
+                }
+                Param::Language => {
+                    if !(value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic())) {
+                        return Err(invalid());
+                    }
+                    if first {
+                        language = Some(value.to_ascii_lowercase());
+                    }
+                }
+                Param::Ids(p) => {
+                    let mut list = Vec::new();
+                    for tok in value.split(',') {
+                        list.push(parse_guid(tok).ok_or_else(|| Error::query(format!("Invalid GUID: '{tok}'")))?);
+                    }
+                    match q.ids.iter_mut().find(|(x, _)| *x == p) {
+                        Some((_, v)) => v.extend(list),
+                        None => q.ids.push((p, list)),
+                    }
+                }
+                Param::ChannelType => {
+                    let mut mask = q.types.unwrap_or([false; 6]);
+                    for tok in value.split(',') {
+                        let ch = CHANNELS.iter().position(|c| c.eq_ignore_ascii_case(tok));
+                        let ty = TYPES.iter().position(|c| c.eq_ignore_ascii_case(tok));
+                        match (ch, ty) {
+                            (Some(c), _) => {
+                                for (t, m) in mask.iter_mut().enumerate() {
+                                    if TYPE_CHANNEL[t] as usize == c {
+                                        *m = true;
+                                    }
+                                }
+                            }
+                            (None, Some(t)) => mask[t] = true,
+                            (None, None) => {
+                                return Err(Error::query(format!("Invalid channelType: '{tok}'")));
+                            }
+                        }
+                    }
+                    q.types = Some(mask);
+                }
+                Param::Flag(flag, _) => {
+                    let b = parse_query_bool(value).ok_or_else(invalid)?;
+                    if first {
+                        flags_given[flag as usize] = Some(b);
+                    }
+                }
+                Param::DirectContacts | Param::InternalContacts => {
+                    let v = match value {
+                        "0" => 0,
+                        "1" => 1,
+                        "2" => 2,
+                        _ => return Err(invalid()),
+                    };
+                    if first {
+                        if param == Param::DirectContacts {
+                            q.direct = v;
+                        } else {
+                            q.internal = v;
+                        }
+                    }
+                }
+                Param::Offset | Param::Limit => {
+                    if !value.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err(invalid());
+                    }
+                    let n = value
+                        .bytes()
+                        .fold(0u64, |acc, b| acc.saturating_mul(10).saturating_add((b - b'0') as u64));
+                    if first {
+                        if param == Param::Offset {
+                            q.offset = n;
+                        } else {
+                            q.limit = n.min(MAX_LIMIT);
+                        }
+                    }
+                }
+                Param::Sort => sorts.push(value.to_string()),
+            }
+        }
+        q.start = start.ok_or_else(|| Error::query("Missing parameter: 'startTime'"))?;
+        if decl.end_required && end.is_none() {
+            return Err(Error::query("Missing parameter: 'endTime'"));
+        }
+        if let Some(e) = end {
+            if e < q.start {
+                return Err(Error::query("endTime is before startTime"));
+            }
+        }
+        q.end = end;
+        for p in &decl.params {
+            if let Param::Flag(f, d) = p {
+                q.flags[*f as usize] = flags_given[*f as usize].unwrap_or(*d);
+            }
+        }
+        q.language = language.or_else(|| default_language.map(|l| l.to_ascii_lowercase()));
+        let mut chosen = None;
+        for s in &sorts {
+            let parsed = q.parse_sort(s)?;
+            if chosen.is_none() {
+                chosen = Some(parsed);
+            }
+        }
+        let (keys, locale) = chosen.unwrap_or_default();
+        q.sort = keys;
+        q.locale = locale;
+        if q.sort.is_empty() {
+            if let Some(i) = decl.field(decl.default_sort) {
+                q.sort.push((i, false));
+            }
+        }
+        Ok(q)
+    }
+
+    /// Parses one `sort` value: keys (`-` = descending) and `LOCALE-xx` tokens.
+    #[allow(clippy::type_complexity)]
+    fn parse_sort(&self, s: &str) -> Result<(Vec<(usize, bool)>, Option<Locale>)> {
+        let mut keys: Vec<(usize, bool)> = Vec::new();
+        let mut locale = None;
+        for tok in s.split(',') {
+            if tok.len() >= 7 && tok.is_char_boundary(7) && tok[..7].eq_ignore_ascii_case("LOCALE-") {
+                let tag = &tok[7..];
+                locale = Some(parse_locale(tag).ok_or_else(|| Error::query(format!("Invalid locale: '{tag}'")))?);
+                continue;
+            }
+            let (name, desc) = match tok.strip_prefix('-') {
+                Some(n) => (n, true),
+                None => (tok, false),
+            };
+            let i = self
+                .decl
+                .field(name)
+                .filter(|&i| self.shows(i))
+                .ok_or_else(|| Error::query(format!("Invalid sort field: '{name}'")))?;
+            if !keys.iter().any(|(k, _)| *k == i) {
+                keys.push((i, desc));
+            }
+        }
+        Ok((keys, locale))
+    }
+
+    /// Whether a field is filterable text for this endpoint.
+    pub fn is_text_field(&self, i: usize) -> bool {
+        matches!(self.decl.fields[i].kind, Kind::Id | Kind::Text | Kind::Enum)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(e: Endpoint, q: &str) -> String {
+        match Query::parse(e, q, None) {
+            Ok(_) => "OK".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+    const CH: Endpoint = Endpoint::ContactHistory;
+    const S: &str = "startTime=2019-01-01T00:00:00Z&endTime=2019-01-02T00:00:00Z";
+
+    #[test]
+    fn error_texts() {
+        assert_eq!(err(CH, "endTime=2019-01-01"), "Missing parameter: 'startTime'");
+        assert_eq!(err(CH, "startTime=2019-01-01"), "Missing parameter: 'endTime'");
+        assert_eq!(err(Endpoint::ContactStatistic, "startTime=2019-01-01"), "OK");
+        assert_eq!(err(CH, "startTime=x&endTime=y"), "Invalid startTime: 'x'");
+        assert_eq!(err(CH, "startTime=2019-01-02&endTime=2019-01-01"), "endTime is before startTime");
+        assert_eq!(err(CH, &format!("{S}&queueId=2B8ED95B0EC911E79675005056A75D9")), "Invalid GUID: '2B8ED95B0EC911E79675005056A75D9'");
+        assert_eq!(err(CH, &format!("{S}&queueId=249CEA29B6494EF1B1D16D23FE70E702,")), "Invalid GUID: ''");
+        assert_eq!(err(CH, &format!("{S}&channelType=EMAIL,Calls")), "Invalid channelType: 'Calls'");
+        assert_eq!(err(CH, &format!("{S}&showUser=1")), "Invalid showUser: '1'");
+        assert_eq!(err(CH, &format!("{S}&showDirectContacts=true")), "Invalid showDirectContacts: 'true'");
+        assert_eq!(err(CH, &format!("{S}&limit=1e3")), "Invalid limit: '1e3'");
+        assert_eq!(err(CH, &format!("{S}&offset=-1")), "Invalid offset: '-1'");
+        assert_eq!(err(CH, &format!("{S}&timeCategory=quarter_hour")), "Invalid timeCategory: 'quarter_hour'");
+        assert_eq!(err(CH, &format!("{S}&timeZone=Mars/Base")), "Invalid timeZone: 'Mars/Base'");
+        assert_eq!(err(CH, &format!("{S}&language=fin")), "Invalid language: 'fin'");
+        assert_eq!(err(CH, &format!("{S}&maxWaitingDuration=5")), "Invalid field: 'maxWaitingDuration'");
+        assert_eq!(err(CH, &format!("{S}&=x")), "Invalid field: ''");
+        assert_eq!(err(CH, &format!("{S}&sort=userName")), "Invalid sort field: 'userName'");
+        assert_eq!(err(CH, &format!("{S}&sort=-foo")), "Invalid sort field: 'foo'");
+        assert_eq!(err(CH, &format!("{S}&sort=queueName,LOCALE-en_US")), "Invalid locale: 'en_US'");
+        assert_eq!(err(Endpoint::AgentStatus, "startTime=2019-01-01&timeCategory=day"), "Invalid field: 'timeCategory'");
+    }
+
+    #[test]
+    fn first_bad_parameter_in_order_then_missing_then_range_then_sort() {
+        assert_eq!(err(CH, "sort=foo&limit=x&startTime=2019-01-01"), "Invalid limit: 'x'");
+        assert_eq!(err(CH, "sort=foo&endTime=2019-01-01"), "Missing parameter: 'startTime'");
+        assert_eq!(err(CH, "sort=foo&startTime=2019-01-02&endTime=2019-01-01"), "endTime is before startTime");
+        assert_eq!(err(CH, &format!("sort=foo&{S}")), "Invalid sort field: 'foo'");
+    }
+
+    #[test]
+    fn values_and_repeats() {
+        let q = Query::parse(CH, &format!("{S}&limit=5&limit=7&offset=007&limit=99999"), None);
+        let q = q.map(|q| (q.limit, q.offset)).unwrap_or_default();
+        assert_eq!(q, (5, 7));
+        let q = Query::parse(CH, &format!("{S}&limit=20000&queueId=&showUser=TRUE&&"), None);
+        assert_eq!(q.map(|q| (q.limit, q.flag(Flag::User))).unwrap_or_default(), (10_000, true));
+        // Rounding: 13:05 → 13:15, 13:16 → 13:30.
+        let q = Query::parse(CH, "startTime=2019-01-01T13:05:00.000Z&endTime=2019-01-01T13:16:00.000Z", None);
+        let q = q.map(|q| (q.start, q.end)).unwrap_or_default();
+        assert_eq!(q.0, parse_timestamp("2019-01-01T13:15:00Z").unwrap_or(0));
+        assert_eq!(q.1, parse_timestamp("2019-01-01T13:30:00Z"));
+        let q = Query::parse(CH, &format!("{S}&sort=LOCALE-fi"), None).map(|q| q.sort).unwrap_or_default();
+        assert_eq!(q, vec![(CH.decl().field("maxChangeTimestamp").unwrap_or(0), false)]);
+    }
+}

@@ -1,0 +1,633 @@
+//! The columnar store: immutable batches behind an `Arc`ed snapshot.
+//!
+//! Fact tables (contacts, agentIntervals) are columns of fixed-width values;
+//! ids are dictionary-encoded into one append-only [`IdDict`] whose codes
+//! never change, so a snapshot's batches share them. Current names (§2.7)
+//! and translations (§2.6) are derived per snapshot from small per-batch
+//! summaries, so a load or a retraction never rescans the facts.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::load::{read_batch, Cell, Format};
+use crate::schema::{Table, CONTACT_DURATIONS, CONTACT_FLAGS, INTERVAL_NUMBERS, TRANSLATABLE, TYPE_CHANNEL};
+use crate::value::{Guid, Millis, QUARTER_HOUR_MS};
+use ahash::AHashMap;
+use std::sync::Arc;
+
+/// The code of an absent id.
+pub(crate) const NONE: u32 = 0;
+
+/// GUID ↔ dense code dictionary; code 0 is "absent".
+#[derive(Clone, Debug)]
+pub(crate) struct IdDict {
+    guids: Vec<Guid>,
+    index: AHashMap<Guid, u32>,
+}
+
+impl Default for IdDict {
+    fn default() -> Self {
+        IdDict {
+            guids: vec![0],
+            index: AHashMap::new(),
+        }
+    }
+}
+
+impl IdDict {
+    pub(crate) fn intern(&mut self, g: Guid) -> u32 {
+        if let Some(&c) = self.index.get(&g) {
+            return c;
+        }
+        let c = self.guids.len() as u32;
+        self.guids.push(g);
+        self.index.insert(g, c);
+        c
+    }
+    pub(crate) fn get(&self, g: Guid) -> Option<u32> {
+        self.index.get(&g).copied()
+    }
+    pub(crate) fn guid(&self, code: u32) -> Guid {
+        self.guids.get(code as usize).copied().unwrap_or(0)
+    }
+    /// Number of codes including the "absent" code 0.
+    pub(crate) fn len(&self) -> usize {
+        self.guids.len()
+    }
+}
+
+/// Texts that name an id (SPEC §2.7), each keyed by one id kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    /// applicationName of applicationId.
+    ApplicationName,
+    /// queueName of queueId.
+    QueueName,
+    /// userName of userId.
+    UserName,
+    /// profileName (agentStates `profile`) of profileId.
+    ProfileName,
+    /// profileReason of profileId.
+    ProfileReason,
+    /// campaignName of campaignId.
+    CampaignName,
+    /// reportingGroupName of reportingGroupId.
+    ReportingGroupName,
+}
+
+impl NameKind {
+    const COUNT: usize = 7;
+    fn index(self) -> usize {
+        self as usize
+    }
+    /// The translation field (§2.6) of this name, if translatable.
+    pub fn translation_field(self) -> Option<&'static str> {
+        match self {
+            NameKind::ApplicationName => Some("applicationName"),
+            NameKind::QueueName => Some("queueName"),
+            NameKind::UserName => None,
+            NameKind::ProfileName => Some("profileName"),
+            NameKind::ProfileReason => Some("profileReason"),
+            NameKind::CampaignName => Some("campaignName"),
+            NameKind::ReportingGroupName => Some("reportingGroupName"),
+        }
+    }
+}
+
+/// Which (table, id column, text column) pairs name an id: §2.7 as data.
+const NAME_SOURCES: &[(Table, &str, &str, NameKind)] = &[
+    (Table::Contacts, "applicationId", "applicationName", NameKind::ApplicationName),
+    (Table::Contacts, "queueId", "queueName", NameKind::QueueName),
+    (Table::Contacts, "userId", "userName", NameKind::UserName),
+    (Table::AgentIntervals, "userId", "userName", NameKind::UserName),
+    (Table::AgentIntervals, "profileId", "profileName", NameKind::ProfileName),
+    (Table::AgentIntervals, "profileId", "profileReason", NameKind::ProfileReason),
+    (Table::AgentIntervals, "campaignId", "campaignName", NameKind::CampaignName),
+    (Table::AgentStates, "profileId", "profile", NameKind::ProfileName),
+    (Table::AgentStates, "profileId", "profileReason", NameKind::ProfileReason),
+    (Table::Users, "userId", "userName", NameKind::UserName),
+    (Table::Users, "reportingGroupId", "reportingGroupName", NameKind::ReportingGroupName),
+];
+
+/// A name candidate: the row's changeTimestamp and ingestion order decide.
+#[derive(Debug, Clone)]
+pub(crate) struct NameSlot {
+    ts: Millis,
+    seq: u64,
+    text: Arc<str>,
+}
+
+impl NameSlot {
+    fn beats(&self, other: &NameSlot) -> bool {
+        (self.ts, self.seq) >= (other.ts, other.seq)
+    }
+}
+
+/// Current names per kind, indexed by id code.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    by_kind: [Vec<Option<NameSlot>>; NameKind::COUNT],
+}
+
+impl Names {
+    pub(crate) fn get(&self, kind: NameKind, code: u32) -> Option<&str> {
+        self.by_kind[kind.index()]
+            .get(code as usize)
+            .and_then(|s| s.as_ref())
+            .map(|s| &*s.text)
+    }
+    fn offer(&mut self, kind: NameKind, code: u32, slot: &NameSlot) {
+        let v = &mut self.by_kind[kind.index()];
+        if v.len() <= code as usize {
+            v.resize(code as usize + 1, None);
+        }
+        let cur = &mut v[code as usize];
+        if cur.as_ref().is_none_or(|c| slot.beats(c)) {
+            *cur = Some(slot.clone());
+        }
+    }
+}
+
+/// Translations: (language, field) → original text → translated text.
+#[derive(Debug, Default)]
+pub(crate) struct Translations {
+    map: AHashMap<(Box<str>, u8), AHashMap<Box<str>, Box<str>>>,
+}
+
+impl Translations {
+    pub(crate) fn get(&self, language: &str, field: &str, value: &str) -> Option<&str> {
+        let f = TRANSLATABLE.iter().position(|t| *t == field)? as u8;
+        self.map.get(&(language.into(), f))?.get(value).map(|s| &**s)
+    }
+}
+
+/// Bits of a contact segment's flag word (precomputed at load).
+pub(crate) mod bit {
+    /// The 8 outcome flags occupy bits 0..8 in CONTACT_FLAGS order.
+    pub const HANDLED: u32 = 1 << 8;
+    pub const NOT_HANDLED: u32 = 1 << 9;
+    pub const COMPLETED: u32 = 1 << 10;
+    pub const QUEUING: u32 = 1 << 11;
+    pub const IN_PROCESS: u32 = 1 << 12;
+    pub const INTERNAL: u32 = 1 << 13;
+    pub const CONTACT_CENTER: u32 = 1 << 14;
+    pub const DIRECT: u32 = 1 << 15;
+}
+
+/// Rows per block of the per-block time ranges used to skip blocks.
+pub(crate) const BLOCK: usize = 4096;
+
+/// Contact segments, column by column.
+#[derive(Debug, Default)]
+pub(crate) struct Contacts {
+    pub contact_id: Vec<Guid>,
+    pub ctype: Vec<u8>,
+    pub app: Vec<u32>,
+    pub queue: Vec<u32>,
+    pub user: Vec<u32>,
+    pub bits: Vec<u32>,
+    pub arrival: Vec<Millis>,
+    pub queue_arrival: Vec<Millis>,
+    pub connect: Vec<Millis>,
+    /// contactStatistic's time key: disconnectTime if completed, else arrivalTime.
+    pub stat_key: Vec<Millis>,
+    pub durations: [Vec<i64>; 6],
+    pub change: Vec<Millis>,
+    /// Per block of [`BLOCK`] rows: (min, max) of arrival and of stat_key.
+    pub blocks: Vec<[Millis; 4]>,
+}
+
+/// Agent quarter-hour intervals, column by column.
+#[derive(Debug, Default)]
+pub(crate) struct Intervals {
+    pub start: Vec<Millis>,
+    pub user: Vec<u32>,
+    pub profile: Vec<u32>,
+    pub campaign: Vec<u32>,
+    pub numbers: [Vec<i64>; 28],
+    pub change: Vec<Millis>,
+    pub blocks: Vec<[Millis; 4]>,
+}
+
+/// A row kept whole (status events, agent states, users), with its ingestion order.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub cells: Box<[Cell]>,
+    pub seq: u64,
+}
+
+/// What a batch holds.
+#[derive(Debug)]
+pub(crate) enum BatchData {
+    Contacts(Contacts),
+    Intervals(Intervals),
+    Events(Vec<Row>),
+    Translations(Vec<Row>),
+}
+
+/// One loaded, immutable batch.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub id: u64,
+    pub data: BatchData,
+    /// The best name per (kind, code) within this batch.
+    names: Vec<(NameKind, u32, NameSlot)>,
+}
+
+/// What loading a batch reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchInfo {
+    /// The batch id (retract with it).
+    pub id: u64,
+    /// The table loaded.
+    pub table: Table,
+    /// Rows read.
+    pub rows: usize,
+}
+
+/// One consistent, immutable view of every table.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub(crate) ids: Arc<IdDict>,
+    pub(crate) batches: Vec<Arc<Batch>>,
+    pub(crate) states: Arc<AHashMap<Guid, Arc<Row>>>,
+    pub(crate) users: Arc<AHashMap<Guid, Arc<Row>>>,
+    pub(crate) names: Arc<Names>,
+    pub(crate) translations: Arc<Translations>,
+    /// Ids of upsert batches (not retractable).
+    upsert_batches: Arc<Vec<u64>>,
+    next_batch: u64,
+}
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        Snapshot {
+            ids: Arc::default(),
+            batches: Vec::new(),
+            states: Arc::default(),
+            users: Arc::default(),
+            names: Arc::default(),
+            translations: Arc::default(),
+            upsert_batches: Arc::default(),
+            next_batch: 1,
+        }
+    }
+}
+
+fn opt_ts(c: &Cell) -> Millis {
+    c.ts().unwrap_or(Millis::MIN)
+}
+
+struct NameCollector {
+    best: AHashMap<(NameKind, u32), NameSlot>,
+    sources: Vec<(usize, usize, NameKind)>,
+}
+
+impl NameCollector {
+    fn new(table: Table) -> Self {
+        let sources = NAME_SOURCES
+            .iter()
+            .filter(|s| s.0 == table)
+            .filter_map(|&(t, id, name, kind)| Some((t.col(id)?, t.col(name)?, kind)))
+            .collect();
+        NameCollector {
+            best: AHashMap::new(),
+            sources,
+        }
+    }
+    fn row(&mut self, ids: &mut IdDict, cells: &[Cell], ts: Millis, seq: u64) {
+        for &(idc, namec, kind) in &self.sources {
+            if let (Some(g), Some(text)) = (cells[idc].guid(), cells[namec].text()) {
+                let code = ids.intern(g);
+                let slot = NameSlot {
+                    ts,
+                    seq,
+                    text: text.into(),
+                };
+                match self.best.get_mut(&(kind, code)) {
+                    Some(cur) if !slot.beats(cur) => {}
+                    Some(cur) => *cur = slot,
+                    None => {
+                        self.best.insert((kind, code), slot);
+                    }
+                }
+            }
+        }
+    }
+    fn finish(self) -> Vec<(NameKind, u32, NameSlot)> {
+        self.best.into_iter().map(|((k, c), s)| (k, c, s)).collect()
+    }
+}
+
+fn update_blocks(blocks: &mut Vec<[Millis; 4]>, n: usize, a: Millis, b: Millis) {
+    if n % BLOCK == 0 {
+        blocks.push([a, a, b, b]);
+    } else if let Some(bl) = blocks.last_mut() {
+        bl[0] = bl[0].min(a);
+        bl[1] = bl[1].max(a);
+        bl[2] = bl[2].min(b);
+        bl[3] = bl[3].max(b);
+    }
+}
+
+impl Snapshot {
+    /// Loads one batch and returns the new snapshot; `self` is unchanged.
+    /// A rejected batch changes nothing.
+    pub(crate) fn with_batch(&self, table: Table, format: Format, input: &[u8]) -> Result<(Snapshot, BatchInfo)> {
+        let mut next = self.clone();
+        let id = next.next_batch;
+        next.next_batch += 1;
+        let ids = Arc::make_mut(&mut next.ids);
+        let seq0 = id << 32;
+        let mut names = NameCollector::new(table);
+        let rows;
+        let data = match table {
+            Table::Contacts => {
+                let mut c = Contacts::default();
+                let ty_col = table.col("type").unwrap_or(0);
+                let ch_col = table.col("channel").unwrap_or(0);
+                let idx = |n: &str| table.col(n).unwrap_or(0);
+                let (cid, app, queue, user) = (idx("contactId"), idx("applicationId"), idx("queueId"), idx("userId"));
+                let (internal, cc) = (idx("internal"), idx("contactCenter"));
+                let (arr, qarr, con, dis, chg) = (
+                    idx("arrivalTime"),
+                    idx("queueArrivalTime"),
+                    idx("connectTime"),
+                    idx("disconnectTime"),
+                    idx("changeTimestamp"),
+                );
+                let flags: Vec<usize> = CONTACT_FLAGS.iter().map(|f| idx(f)).collect();
+                let durs: Vec<usize> = CONTACT_DURATIONS.iter().map(|f| idx(f)).collect();
+                let mut sink = |line: usize, cells: &[Cell]| -> Result<()> {
+                    let ty = cells[ty_col].enum_index().unwrap_or(0);
+                    let ch = cells[ch_col].enum_index().unwrap_or(0);
+                    if TYPE_CHANNEL[ty as usize] != ch {
+                        return Err(Error::data(format!(
+                            "line {line}: type: '{}' does not agree with channel '{}'",
+                            crate::schema::TYPES[ty as usize],
+                            crate::schema::CHANNELS[ch as usize]
+                        )));
+                    }
+                    let seq = seq0 | c.contact_id.len() as u64;
+                    let change = opt_ts(&cells[chg]);
+                    names.row(ids, cells, change, seq);
+                    let code = |ids: &mut IdDict, i: usize| cells[i].guid().map_or(NONE, |g| ids.intern(g));
+                    c.contact_id.push(cells[cid].guid().unwrap_or(0));
+                    c.ctype.push(ty);
+                    c.app.push(code(ids, app));
+                    let q = code(ids, queue);
+                    c.queue.push(q);
+                    c.user.push(code(ids, user));
+                    let mut b = 0u32;
+                    for (i, &f) in flags.iter().enumerate() {
+                        if cells[f].bool_or(false) {
+                            b |= 1 << i;
+                        }
+                    }
+                    let connect = opt_ts(&cells[con]);
+                    let disconnect = opt_ts(&cells[dis]);
+                    let qa = opt_ts(&cells[qarr]);
+                    let handled = connect != Millis::MIN;
+                    let completed = disconnect != Millis::MIN;
+                    b |= if handled { bit::HANDLED } else { bit::NOT_HANDLED };
+                    if completed {
+                        b |= bit::COMPLETED;
+                    } else if handled {
+                        b |= bit::IN_PROCESS;
+                    } else if qa != Millis::MIN {
+                        b |= bit::QUEUING;
+                    }
+                    if cells[internal].bool_or(false) {
+                        b |= bit::INTERNAL;
+                    }
+                    if cells[cc].bool_or(true) {
+                        b |= bit::CONTACT_CENTER;
+                    }
+                    if q == NONE {
+                        b |= bit::DIRECT;
+                    }
+                    c.bits.push(b);
+                    let arrival = opt_ts(&cells[arr]);
+                    let key = if completed { disconnect } else { arrival };
+                    update_blocks(&mut c.blocks, c.arrival.len(), arrival, key);
+                    c.arrival.push(arrival);
+                    c.queue_arrival.push(qa);
+                    c.connect.push(connect);
+                    c.stat_key.push(key);
+                    for (col, &i) in c.durations.iter_mut().zip(&durs) {
+                        col.push(cells[i].int());
+                    }
+                    c.change.push(change);
+                    Ok(())
+                };
+                rows = read_batch(table, format, input, &mut sink)?;
+                BatchData::Contacts(c)
+            }
+            Table::AgentIntervals => {
+                let mut c = Intervals::default();
+                let idx = |n: &str| table.col(n).unwrap_or(0);
+                let (st, user, profile, campaign, chg) =
+                    (idx("intervalStart"), idx("userId"), idx("profileId"), idx("campaignId"), idx("changeTimestamp"));
+                let nums: Vec<usize> = INTERVAL_NUMBERS.iter().map(|f| idx(f)).collect();
+                let mut sink = |line: usize, cells: &[Cell]| -> Result<()> {
+                    let start = opt_ts(&cells[st]);
+                    if start.rem_euclid(QUARTER_HOUR_MS) != 0 {
+                        return Err(Error::data(format!(
+                            "line {line}: intervalStart: not on a quarter hour '{}'",
+                            crate::value::timestamp_string(start)
+                        )));
+                    }
+                    let seq = seq0 | c.start.len() as u64;
+                    let change = opt_ts(&cells[chg]);
+                    names.row(ids, cells, change, seq);
+                    let code = |ids: &mut IdDict, i: usize| cells[i].guid().map_or(NONE, |g| ids.intern(g));
+                    update_blocks(&mut c.blocks, c.start.len(), start, start);
+                    c.start.push(start);
+                    c.user.push(code(ids, user));
+                    c.profile.push(code(ids, profile));
+                    c.campaign.push(code(ids, campaign));
+                    for (col, &i) in c.numbers.iter_mut().zip(&nums) {
+                        col.push(cells[i].int());
+                    }
+                    c.change.push(change);
+                    Ok(())
+                };
+                rows = read_batch(table, format, input, &mut sink)?;
+                BatchData::Intervals(c)
+            }
+            Table::AgentStatusEvents | Table::Translations => {
+                let mut v = Vec::new();
+                let mut sink = |_line: usize, cells: &[Cell]| -> Result<()> {
+                    let seq = seq0 | v.len() as u64;
+                    v.push(Row {
+                        cells: cells.into(),
+                        seq,
+                    });
+                    Ok(())
+                };
+                rows = read_batch(table, format, input, &mut sink)?;
+                if table == Table::Translations {
+                    BatchData::Translations(v)
+                } else {
+                    BatchData::Events(v)
+                }
+            }
+            Table::AgentStates | Table::Users => {
+                let mut staged: Vec<Row> = Vec::new();
+                let mut sink = |_line: usize, cells: &[Cell]| -> Result<()> {
+                    let seq = seq0 | staged.len() as u64;
+                    staged.push(Row {
+                        cells: cells.into(),
+                        seq,
+                    });
+                    Ok(())
+                };
+                rows = read_batch(table, format, input, &mut sink)?;
+                next.apply_upserts(table, staged);
+                Arc::make_mut(&mut next.upsert_batches).push(id);
+                next.rebuild_derived();
+                return Ok((next, BatchInfo { id, table, rows }));
+            }
+        };
+        next.batches.push(Arc::new(Batch {
+            id,
+            data,
+            names: names.finish(),
+        }));
+        next.rebuild_derived();
+        Ok((next, BatchInfo { id, table, rows }))
+    }
+
+    /// Upserts rows by userId: a row replaces the stored one unless older.
+    fn apply_upserts(&mut self, table: Table, rows: Vec<Row>) {
+        let (uid, chg) = (table.col("userId").unwrap_or(0), table.col("changeTimestamp").unwrap_or(0));
+        let ids = Arc::make_mut(&mut self.ids);
+        for (_, idc, _, _) in NAME_SOURCES.iter().filter(|s| s.0 == table).map(|s| (s.0, s.1, s.2, s.3)) {
+            if let Some(ci) = table.col(idc) {
+                for r in &rows {
+                    if let Some(g) = r.cells[ci].guid() {
+                        ids.intern(g);
+                    }
+                }
+            }
+        }
+        let map = if table == Table::Users {
+            Arc::make_mut(&mut self.users)
+        } else {
+            Arc::make_mut(&mut self.states)
+        };
+        for r in rows {
+            let Some(user) = r.cells[uid].guid() else { continue };
+            let ts = opt_ts(&r.cells[chg]);
+            match map.get(&user) {
+                Some(old) if opt_ts(&old.cells[chg]) > ts => {}
+                _ => {
+                    map.insert(user, Arc::new(r));
+                }
+            }
+        }
+    }
+
+    /// Removes an appended batch. Upsert batches cannot be retracted.
+    pub(crate) fn without_batch(&self, id: u64) -> Result<Snapshot> {
+        if self.upsert_batches.contains(&id) {
+            return Err(Error::query(format!("Batch {id} upserted rows and cannot be retracted")));
+        }
+        let Some(pos) = self.batches.iter().position(|b| b.id == id) else {
+            return Err(Error::new(ErrorKind::NotFound, format!("Unknown batch: '{id}'")));
+        };
+        let mut next = self.clone();
+        next.batches.remove(pos);
+        next.rebuild_derived();
+        Ok(next)
+    }
+
+    /// Recomputes current names and translations from batch summaries and upsert rows.
+    fn rebuild_derived(&mut self) {
+        let mut names = Names::default();
+        for b in &self.batches {
+            for (kind, code, slot) in &b.names {
+                names.offer(*kind, *code, slot);
+            }
+        }
+        for (table, rows) in [(Table::AgentStates, &self.states), (Table::Users, &self.users)] {
+            let chg = table.col("changeTimestamp").unwrap_or(0);
+            let sources: Vec<_> = NAME_SOURCES
+                .iter()
+                .filter(|s| s.0 == table)
+                .filter_map(|&(t, id, name, kind)| Some((t.col(id)?, t.col(name)?, kind)))
+                .collect();
+            for r in rows.values() {
+                for &(idc, namec, kind) in &sources {
+                    if let (Some(g), Some(text)) = (r.cells[idc].guid(), r.cells[namec].text()) {
+                        if let Some(code) = self.ids.get(g) {
+                            let slot = NameSlot {
+                                ts: opt_ts(&r.cells[chg]),
+                                seq: r.seq,
+                                text: text.into(),
+                            };
+                            names.offer(kind, code, &slot);
+                        }
+                    }
+                }
+            }
+        }
+        self.names = Arc::new(names);
+        let mut tr = Translations::default();
+        for b in &self.batches {
+            if let BatchData::Translations(rows) = &b.data {
+                for r in rows {
+                    let (Some(lang), Some(field), Some(value), Some(text)) =
+                        (r.cells[0].text(), r.cells[1].text(), r.cells[2].text(), r.cells[3].text())
+                    else {
+                        continue;
+                    };
+                    let f = TRANSLATABLE.iter().position(|t| *t == field).unwrap_or(0) as u8;
+                    tr.map.entry((lang.into(), f)).or_default().insert(value.into(), text.into());
+                }
+            }
+        }
+        self.translations = Arc::new(tr);
+    }
+
+    /// Rows of each table (for diagnostics and tests).
+    pub fn row_counts(&self) -> Vec<(Table, usize)> {
+        let mut counts: AHashMap<Table, usize> = AHashMap::new();
+        for b in &self.batches {
+            let (t, n) = match &b.data {
+                BatchData::Contacts(c) => (Table::Contacts, c.contact_id.len()),
+                BatchData::Intervals(c) => (Table::AgentIntervals, c.start.len()),
+                BatchData::Events(v) => (Table::AgentStatusEvents, v.len()),
+                BatchData::Translations(v) => (Table::Translations, v.len()),
+            };
+            *counts.entry(t).or_default() += n;
+        }
+        counts.insert(Table::AgentStates, self.states.len());
+        counts.insert(Table::Users, self.users.len());
+        Table::ALL.iter().map(|t| (*t, counts.get(t).copied().unwrap_or(0))).collect()
+    }
+
+    pub(crate) fn contacts(&self) -> impl Iterator<Item = (usize, &Contacts)> {
+        self.batches.iter().enumerate().filter_map(|(i, b)| match &b.data {
+            BatchData::Contacts(c) => Some((i, c)),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn intervals(&self) -> impl Iterator<Item = (usize, &Intervals)> {
+        self.batches.iter().enumerate().filter_map(|(i, b)| match &b.data {
+            BatchData::Intervals(c) => Some((i, c)),
+            _ => None,
+        })
+    }
+
+    pub(crate) fn events(&self) -> impl Iterator<Item = &Row> {
+        self.batches.iter().flat_map(|b| match &b.data {
+            BatchData::Events(v) => v.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// The ingestion sequence of batch `i` (its id).
+    pub(crate) fn batch_id(&self, i: usize) -> u64 {
+        self.batches.get(i).map_or(0, |b| b.id)
+    }
+}

@@ -1,0 +1,329 @@
+//! SPEC §1 values: GUIDs, timestamps, booleans — parsing and canonical output.
+//!
+//! Timestamps are `i64` milliseconds since the Unix epoch (UTC), truncated
+//! to milliseconds on input. GUIDs are `u128`.
+
+/// A GUID: 128 bits, written as 32 upper-case hex digits.
+pub type Guid = u128;
+
+/// An instant: milliseconds since 1970-01-01T00:00:00Z.
+pub type Millis = i64;
+
+/// Milliseconds in one quarter hour.
+pub const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
+/// Milliseconds in one day.
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Parses a GUID: 32 hex digits (any case) or the dashed 8-4-4-4-12 form.
+pub fn parse_guid(s: &str) -> Option<Guid> {
+    let b = s.as_bytes();
+    let mut v: u128 = 0;
+    let mut digits = 0;
+    match b.len() {
+        32 => {
+            for &c in b {
+                v = (v << 4) | hex(c)? as u128;
+            }
+            Some(v)
+        }
+        36 => {
+            for (i, &c) in b.iter().enumerate() {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    if c != b'-' {
+                        return None;
+                    }
+                } else {
+                    v = (v << 4) | hex(c)? as u128;
+                    digits += 1;
+                }
+            }
+            (digits == 32).then_some(v)
+        }
+        _ => None,
+    }
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Writes a GUID as 32 upper-case hex digits.
+pub fn guid_hex(g: Guid) -> [u8; 32] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = HEX[((g >> (124 - 4 * i)) & 0xF) as usize];
+    }
+    out
+}
+
+/// A GUID as an owned canonical string.
+pub fn guid_string(g: Guid) -> String {
+    String::from_utf8_lossy(&guid_hex(g)).into_owned()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// The (year, month, day) of a day number since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Number of days in a month.
+pub fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let c = *self.b.get(self.i)?;
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + (c - b'0') as u32;
+            self.i += 1;
+        }
+        Some(v)
+    }
+    fn byte(&mut self, want: u8) -> Option<()> {
+        (self.b.get(self.i) == Some(&want)).then(|| self.i += 1)
+    }
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+}
+
+/// Parses a SPEC §1/§11 timestamp: RFC 3339 with `T`/`t`, seconds required,
+/// 0–9 fraction digits, `Z`/`z` or `±HH:MM` (none means UTC), or a bare date
+/// (its midnight UTC). Truncated to milliseconds.
+pub fn parse_timestamp(s: &str) -> Option<Millis> {
+    let mut c = Cursor { b: s.as_bytes(), i: 0 };
+    let y = c.digits(4)? as i64;
+    c.byte(b'-')?;
+    let mo = c.digits(2)?;
+    c.byte(b'-')?;
+    let d = c.digits(2)?;
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+        return None;
+    }
+    let day = days_from_civil(y, mo, d);
+    if c.peek().is_none() {
+        return Some(day * DAY_MS);
+    }
+    match c.peek()? {
+        b'T' | b't' => c.i += 1,
+        _ => return None,
+    }
+    let h = c.digits(2)?;
+    c.byte(b':')?;
+    let mi = c.digits(2)?;
+    c.byte(b':')?;
+    let sec = c.digits(2)?;
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let mut ms = 0i64;
+    if c.peek() == Some(b'.') {
+        c.i += 1;
+        let start = c.i;
+        while c.peek().is_some_and(|b| b.is_ascii_digit()) {
+            let n = c.i - start;
+            if n < 3 {
+                ms = ms * 10 + (c.b[c.i] - b'0') as i64;
+            }
+            c.i += 1;
+        }
+        let n = c.i - start;
+        if n == 0 || n > 9 {
+            return None;
+        }
+        for _ in n..3 {
+            ms *= 10;
+        }
+    }
+    let offset_min: i64 = match c.peek() {
+        None => 0,
+        Some(b'Z' | b'z') => {
+            c.i += 1;
+            0
+        }
+        Some(sign @ (b'+' | b'-')) => {
+            c.i += 1;
+            let oh = c.digits(2)?;
+            c.byte(b':')?;
+            let om = c.digits(2)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let v = (oh * 60 + om) as i64;
+            if sign == b'-' {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => return None,
+    };
+    if c.i != c.b.len() {
+        return None;
+    }
+    let secs = day * 86400 + (h as i64) * 3600 + (mi as i64) * 60 + sec as i64 - offset_min * 60;
+    Some(secs * 1000 + ms)
+}
+
+/// Writes `t` as `YYYY-MM-DDTHH:MM:SS.mmm` followed by `suffix` into `out`.
+pub fn write_local(out: &mut String, t: Millis, suffix: &str) {
+    use std::fmt::Write;
+    let day = t.div_euclid(DAY_MS);
+    let rem = t.rem_euclid(DAY_MS);
+    let (y, m, d) = civil_from_days(day);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{}",
+        y,
+        m,
+        d,
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+        suffix
+    );
+}
+
+/// Appends the canonical UTC form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn write_timestamp(out: &mut String, t: Millis) {
+    write_local(out, t, "Z");
+}
+
+/// The canonical UTC form of an instant as an owned string.
+pub fn timestamp_string(t: Millis) -> String {
+    let mut s = String::with_capacity(24);
+    write_timestamp(&mut s, t);
+    s
+}
+
+/// Rounds up to the next quarter-hour boundary; a boundary stays (SPEC §3).
+pub fn round_up_quarter(t: Millis) -> Millis {
+    let r = t.rem_euclid(QUARTER_HOUR_MS);
+    if r == 0 {
+        t
+    } else {
+        t - r + QUARTER_HOUR_MS
+    }
+}
+
+/// Parses a query-string boolean: `true`/`false` in any case (SPEC §11).
+pub fn parse_query_bool(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> String {
+        parse_timestamp(s).map(timestamp_string).unwrap_or_else(|| "ERR".into())
+    }
+
+    #[test]
+    fn timestamps_parse_per_spec() {
+        assert_eq!(ts("2019-01-01T13:05:00.000Z"), "2019-01-01T13:05:00.000Z");
+        assert_eq!(ts("2019-01-01"), "2019-01-01T00:00:00.000Z");
+        assert_eq!(ts("2019-01-01t13:05:00z"), "2019-01-01T13:05:00.000Z");
+        assert_eq!(ts("2019-01-01T13:05:00"), "2019-01-01T13:05:00.000Z");
+        assert_eq!(ts("2019-01-01T13:05:00.123456789+02:00"), "2019-01-01T11:05:00.123Z");
+        assert_eq!(ts("2019-01-01T00:05:00.9-00:30"), "2019-01-01T00:35:00.900Z");
+        assert_eq!(ts("2019-01-01T13:05:00-00:00"), "2019-01-01T13:05:00.000Z");
+        assert_eq!(ts("1969-12-31T23:59:59.999Z"), "1969-12-31T23:59:59.999Z");
+        for bad in [
+            "2026-02-29T00:00:00Z",
+            "2026-01-01T10:00:60Z",
+            "2026-01-01T10:00Z",
+            "2026-01-01T10:00:00.Z",
+            "2026-01-01T10:00:00.1234567890Z",
+            "2026-01-01 10:00:00Z",
+            "2026-01-01T10:00:00+0200",
+            "2026-13-01",
+            "26-01-01",
+            "2026-01-01T24:00:00Z",
+            "",
+        ] {
+            assert_eq!(ts(bad), "ERR", "{bad}");
+        }
+    }
+
+    #[test]
+    fn quarter_hour_rounding_worked_examples() {
+        let r = |s: &str| timestamp_string(round_up_quarter(parse_timestamp(s).unwrap_or(0)));
+        assert_eq!(r("2019-01-01T13:05:00.000Z"), "2019-01-01T13:15:00.000Z");
+        assert_eq!(r("2019-01-01T13:16:00.000Z"), "2019-01-01T13:30:00.000Z");
+        assert_eq!(r("2019-01-01T13:15:00.000Z"), "2019-01-01T13:15:00.000Z");
+        assert_eq!(r("2019-01-01T13:15:00.0009Z"), "2019-01-01T13:15:00.000Z");
+        assert_eq!(r("2019-01-01T13:15:00.001Z"), "2019-01-01T13:30:00.000Z");
+    }
+
+    #[test]
+    fn guids() {
+        let g = parse_guid("249cea29-b649-4ef1-b1d1-6d23fe70e702");
+        assert_eq!(g.map(guid_string).as_deref(), Some("249CEA29B6494EF1B1D16D23FE70E702"));
+        assert_eq!(parse_guid("249CEA29B6494EF1B1D16D23FE70E702"), g);
+        assert_eq!(parse_guid("2B8ED95B0EC911E79675005056A75D9"), None);
+        assert_eq!(parse_guid("{249CEA29-B649-4EF1-B1D1-6D23FE70E702}"), None);
+        assert_eq!(parse_guid("249CEA29-B6494EF1-B1D1-6D23FE70E7021"), None);
+        assert_eq!(parse_guid("249CEA29B6494EF1B1D16D23FE70E70G"), None);
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for d in [-800_000i64, -1, 0, 1, 20_000, 2_932_896] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+}
