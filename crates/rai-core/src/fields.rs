@@ -212,8 +212,10 @@ pub enum Src {
     Cell(&'static str),
     /// A column of the user's `users` row (agentStatus).
     UserCell(&'static str),
-    /// A name kind of the id in a column of the row (e.g. userName of userId).
-    CellName(&'static str, NameKind),
+    /// A name kind of the id in a column of the row (e.g. userName of
+    /// userId); when the id has no name, the row's own text in the optional
+    /// second column (translated as that kind).
+    CellName(&'static str, NameKind, Option<&'static str>),
     /// A name kind of the id in a column of the user's `users` row.
     UserCellName(&'static str, NameKind),
     /// A text column translated as the given name kind.
@@ -609,7 +611,7 @@ fn agent_status_fields() -> Vec<Field> {
     use Show::*;
     let mut v = vec![
         f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName)),
+        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName, None)),
         f("reportingGroupid", Kind::Id, Always, Src::UserCell("reportingGroupId")),
         f(
             "reportingGroupName",
@@ -617,7 +619,7 @@ fn agent_status_fields() -> Vec<Field> {
             Always,
             Src::UserCellName("reportingGroupId", NameKind::ReportingGroupName),
         ),
-        f("profile", Kind::Text, Always, Src::CellTranslated("profile", NameKind::ProfileName)),
+        f("profile", Kind::Text, Always, Src::CellName("profileId", NameKind::ProfileName, Some("profile"))),
         f(
             "profileReason",
             Kind::Text,
@@ -655,7 +657,7 @@ fn agent_status_history_fields() -> Vec<Field> {
     vec![
         f("sessionId", Kind::Id, Always, Src::Cell("sessionId")),
         f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName)),
+        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName, None)),
         f("signOn", Kind::Timestamp, Always, Src::Cell("signOn")),
         f("profile", Kind::Text, Always, Src::CellTranslated("profile", NameKind::ProfileName)),
         f(
@@ -782,7 +784,8 @@ mod tests {
     #[test]
     fn field_lists_follow_the_source() {
         let ch = Endpoint::ContactHistory.decl();
-        assert_eq!(ch.fields.len(), 2 + 9 + 1 + 10 + 18 + 8 + 1);
+        // 10 dimension fields, 3 counts, 8 flag counts, 20 durations, maxChangeTimestamp.
+        assert_eq!(ch.fields.len(), 10 + 3 + 8 + 20 + 1);
         assert_eq!(ch.fields[0].name, "contactId");
         assert_eq!(ch.fields.last().map(|f| f.name), Some("maxChangeTimestamp"));
         let cs = Endpoint::ContactStatistic.decl();

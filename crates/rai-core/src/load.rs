@@ -323,7 +323,7 @@ fn read_object(cols: &'static [Col], text: &[u8], line: usize, cells: &mut [Cell
         return Err(f);
     }
     res.map_err(|e| {
-        if e.is_data() && e.to_string().starts_with("expected a JSON object") {
+        if e.is_data() && e.to_string().contains("expected a JSON object") {
             Error::data(format!("line {line}: expected a JSON object"))
         } else {
             Error::data(format!("line {line}: invalid JSON: {e}"))

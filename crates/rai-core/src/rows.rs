@@ -60,7 +60,7 @@ impl<'s> RowSet<'s> {
         self.q.decl.table
     }
 
-    /// The value before visibility rules (what filters see).
+    /// The value before the agentStatus presence rules.
     fn raw(&self, i: usize, field: usize) -> Val<'s> {
         let (row, user) = self.rows[i];
         let t = self.table();
@@ -77,8 +77,12 @@ impl<'s> RowSet<'s> {
                 let ci = col(Table::Users, c);
                 cell_val(Table::Users, ci, &u.cells[ci])
             }),
-            Src::CellName(c, kind) => id_code(&row.cells, c, t)
+            Src::CellName(c, kind, fallback) => id_code(&row.cells, c, t)
                 .and_then(|code| names.get(kind, code))
+                .or_else(|| {
+                    let text = row.cells[col(t, fallback?)].text()?;
+                    Some(names.translate(kind, text))
+                })
                 .map_or(Val::Absent, Val::Text),
             Src::UserCellName(c, kind) => user
                 .and_then(|u| id_code(&u.cells, c, Table::Users))
@@ -152,7 +156,7 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
             .map(|i| {
                 q.filters.iter().all(|(f, pats)| {
                     let buf;
-                    let text: Option<&str> = match set.raw(i, *f) {
+                    let text: Option<&str> = match set.value(i, *f) {
                         Val::Text(s) => Some(s),
                         Val::Guid(g) => {
                             buf = crate::value::guid_hex(g);
