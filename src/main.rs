@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "rai", version, about = "rai: an embedded in-memory analytics engine for contact-center data")]
+#[command(
+    name = "rai",
+    version,
+    about = "rai: an embedded in-memory analytics engine for contact-center data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

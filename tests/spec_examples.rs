@@ -42,14 +42,20 @@ fn all_spec_examples() {
             (Some(200), Ok(res)) => {
                 if xml {
                     let body = res.to_xml();
-                    (body == case["body"].as_str().unwrap_or("")).then_some(()).ok_or_else(|| {
-                        format!("XML differs\n got: {}\nwant: {}", body, case["body"].as_str().unwrap_or(""))
-                    })
+                    (body == case["body"].as_str().unwrap_or(""))
+                        .then_some(())
+                        .ok_or_else(|| {
+                            format!(
+                                "XML differs\n got: {}\nwant: {}",
+                                body,
+                                case["body"].as_str().unwrap_or("")
+                            )
+                        })
                 } else {
                     let body: Value = serde_json::from_str(&res.to_json()).expect("our JSON parses");
-                    (body == case["body"]).then_some(()).ok_or_else(|| {
-                        format!("JSON differs\n got: {}\nwant: {}", body, case["body"])
-                    })
+                    (body == case["body"])
+                        .then_some(())
+                        .ok_or_else(|| format!("JSON differs\n got: {}\nwant: {}", body, case["body"]))
                 }
             }
             (Some(400), Err(e)) if e.kind() == ErrorKind::InvalidQuery => (e.message() == case["error"])
@@ -59,11 +65,20 @@ fn all_spec_examples() {
             (want, Err(e)) => Err(format!("want status {want:?}, got error {e}")),
         };
         if let Err(msg) = verdict {
-            failures.push(format!("case line {line_no}: {} ?{}\n  {}", endpoint.name(), query, msg));
+            failures.push(format!(
+                "case line {line_no}: {} ?{}\n  {}",
+                endpoint.name(),
+                query,
+                msg
+            ));
         }
     }
     if !failures.is_empty() {
-        let shown: Vec<String> = failures.iter().take(8).map(|f| f.chars().take(3000).collect()).collect();
+        let shown: Vec<String> = failures
+            .iter()
+            .take(8)
+            .map(|f| f.chars().take(3000).collect())
+            .collect();
         panic!("{} of {} cases failed:\n{}", failures.len(), n, shown.join("\n\n"));
     }
 }

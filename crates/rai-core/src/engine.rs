@@ -29,7 +29,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("default_language", &self.default_language).finish()
+        f.debug_struct("Engine")
+            .field("default_language", &self.default_language)
+            .finish()
     }
 }
 
@@ -90,7 +92,10 @@ impl Engine {
 
     /// Loads one atomic batch into `table`.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
-        let _w = self.writer.lock().map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let _w = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
         let (next, info) = self.snapshot().with_batch(table, format, input)?;
         self.publish(next);
         Ok(info)
@@ -121,7 +126,10 @@ impl Engine {
 
     /// Retracts an appended batch.
     pub fn retract(&self, batch: u64) -> Result<()> {
-        let _w = self.writer.lock().map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let _w = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
         let next = self.snapshot().without_batch(batch)?;
         self.publish(next);
         Ok(())

@@ -5,6 +5,7 @@
 //! aggregation → merge of partial states → groups.
 
 use crate::fields::{Agg, Dim, Field, Input, Op, Src, TimeKey};
+use crate::fields::{Flag, IdParam};
 use crate::output::{Rows, Val};
 use crate::pattern::Pattern;
 use crate::query::Query;
@@ -12,7 +13,6 @@ use crate::schema::{CHANNELS, CONTACT_DURATIONS, INTERVAL_NUMBERS, TYPES, TYPE_C
 use crate::store::{bit, Contacts, Intervals, NameKind, Snapshot, BLOCK, NONE};
 use crate::time::Bucketer;
 use crate::value::{guid_hex, Millis};
-use crate::fields::{Flag, IdParam};
 use ahash::AHashMap;
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -191,7 +191,11 @@ fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now: Millis, co
     let hi = q.end.unwrap_or(Millis::MAX);
     // Bucket cache over the data's actual extent within the range.
     let (mut dmin, mut dmax) = (Millis::MAX, Millis::MIN);
-    let bi = if q.decl.time_key == TimeKey::DisconnectOrArrival { 2 } else { 0 };
+    let bi = if q.decl.time_key == TimeKey::DisconnectOrArrival {
+        2
+    } else {
+        0
+    };
     for b in &snap.batches {
         let blocks = match &b.data {
             crate::store::BatchData::Contacts(c) if contacts => &c.blocks,
@@ -384,6 +388,7 @@ fn chunks(len: usize, blocks: &[[Millis; 4]], bi: usize, lo: Millis, hi: Millis)
     out
 }
 
+#[allow(clippy::needless_range_loop)] // several columns share the row index
 fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usize)) -> Partial {
     let mut part = Partial::new(plan.metrics.len());
     let key = match plan.time_key {
@@ -406,7 +411,12 @@ fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usiz
             continue;
         }
         let d = [c.app[r], c.queue[r], c.user[r]];
-        if plan.masks.iter().zip(&d).any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize])) {
+        if plan
+            .masks
+            .iter()
+            .zip(&d)
+            .any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize]))
+        {
             continue;
         }
         if !plan.contact_id.is_empty() {
@@ -430,7 +440,11 @@ fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usiz
                 if plan.dims_on[1] { d[1] } else { 0 },
                 if plan.dims_on[2] { d[2] } else { 0 },
             ],
-            row: if plan.details { ((bidx as u64) << 32 | r as u64) + 1 } else { 0 },
+            row: if plan.details {
+                ((bidx as u64) << 32 | r as u64) + 1
+            } else {
+                0
+            },
         };
         let g = part.group(k);
         sel.push((r as u32, g));
@@ -449,6 +463,7 @@ fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usiz
     part
 }
 
+#[allow(clippy::needless_range_loop)]
 fn scan_intervals(plan: &Plan<'_>, c: &Intervals, range: (usize, usize)) -> Partial {
     let mut part = Partial::new(plan.metrics.len());
     let mut sel: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) / 4);
@@ -458,7 +473,12 @@ fn scan_intervals(plan: &Plan<'_>, c: &Intervals, range: (usize, usize)) -> Part
             continue;
         }
         let d = [c.user[r], c.profile[r], c.campaign[r]];
-        if plan.masks.iter().zip(&d).any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize])) {
+        if plan
+            .masks
+            .iter()
+            .zip(&d)
+            .any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize]))
+        {
             continue;
         }
         let k = GKey {
@@ -506,15 +526,27 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
     let contacts = q.decl.table == crate::schema::Table::Contacts;
     let names = NameView::new(snap, q);
     let plan = plan(snap, q, &names, now, contacts);
-    let bi = if plan.time_key == TimeKey::DisconnectOrArrival { 2 } else { 0 };
+    let bi = if plan.time_key == TimeKey::DisconnectOrArrival {
+        2
+    } else {
+        0
+    };
     let mut tasks: Vec<(usize, (usize, usize))> = Vec::new();
     if contacts {
         for (i, c) in snap.contacts() {
-            tasks.extend(chunks(c.arrival.len(), &c.blocks, bi, plan.lo, plan.hi).into_iter().map(|r| (i, r)));
+            tasks.extend(
+                chunks(c.arrival.len(), &c.blocks, bi, plan.lo, plan.hi)
+                    .into_iter()
+                    .map(|r| (i, r)),
+            );
         }
     } else {
         for (i, c) in snap.intervals() {
-            tasks.extend(chunks(c.start.len(), &c.blocks, 0, plan.lo, plan.hi).into_iter().map(|r| (i, r)));
+            tasks.extend(
+                chunks(c.start.len(), &c.blocks, 0, plan.lo, plan.hi)
+                    .into_iter()
+                    .map(|r| (i, r)),
+            );
         }
     }
     let part = tasks

@@ -397,7 +397,12 @@ const fn count(cond: u32) -> Src {
 const fn agg(op: Op, input: Input, cond: u32) -> Src {
     Src::Metric(Agg { op, input, cond })
 }
-const MAX_CHANGE: Field = f("maxChangeTimestamp", Kind::Timestamp, Show::Always, agg(Op::Max, Input::Change, 0));
+const MAX_CHANGE: Field = f(
+    "maxChangeTimestamp",
+    Kind::Timestamp,
+    Show::Always,
+    agg(Op::Max, Input::Change, 0),
+);
 const LABEL: Field = f("timeCategory", Kind::Label, Show::TimeCategory, Src::Bucket);
 
 /// The six sums/maxima of one contact duration column.
@@ -431,16 +436,36 @@ fn contact_fields(statistic: bool) -> Vec<Field> {
             Src::Name(Dim::Application, NameKind::ApplicationName),
         ),
         f("queueId", Kind::Id, If(Flag::Queue), Src::Id(Dim::Queue)),
-        f("queueName", Kind::Text, If(Flag::Queue), Src::Name(Dim::Queue, NameKind::QueueName)),
+        f(
+            "queueName",
+            Kind::Text,
+            If(Flag::Queue),
+            Src::Name(Dim::Queue, NameKind::QueueName),
+        ),
         f("userId", Kind::Id, If(Flag::User), Src::Id(Dim::User)),
-        f("userName", Kind::Text, If(Flag::User), Src::Name(Dim::User, NameKind::UserName)),
+        f(
+            "userName",
+            Kind::Text,
+            If(Flag::User),
+            Src::Name(Dim::User, NameKind::UserName),
+        ),
         f("countOfArrivedContacts", Kind::Int, Unless(Flag::User), count(0)),
     ];
     if statistic {
         let since = |col| Input::SinceNow(col);
         v.extend([
-            f("countOfQueuingContacts", Kind::Int, Unless(Flag::User), count(bit::QUEUING)),
-            f("countOfInProcessContacts", Kind::Int, Unless(Flag::User), count(bit::IN_PROCESS)),
+            f(
+                "countOfQueuingContacts",
+                Kind::Int,
+                Unless(Flag::User),
+                count(bit::QUEUING),
+            ),
+            f(
+                "countOfInProcessContacts",
+                Kind::Int,
+                Unless(Flag::User),
+                count(bit::IN_PROCESS),
+            ),
             f(
                 "activeQueuingDuration",
                 Kind::Int,
@@ -480,7 +505,9 @@ fn contact_fields(statistic: bool) -> Vec<Field> {
         "countOfTransferredInContacts",
     ];
     for (i, name) in COUNT_NAMES.into_iter().enumerate() {
-        debug_assert!(name.to_ascii_lowercase().contains(&CONTACT_FLAGS[i].to_ascii_lowercase()));
+        debug_assert!(name
+            .to_ascii_lowercase()
+            .contains(&CONTACT_FLAGS[i].to_ascii_lowercase()));
         v.push(f(name, Kind::Int, Always, count(1 << i)));
     }
     let families: &[(&str, [&str; 6])] = &[
@@ -571,7 +598,12 @@ fn agent_fields(history: bool) -> Vec<Field> {
     let mut v = vec![
         LABEL,
         f("userId", Kind::Id, If(Flag::User), Src::Id(Dim::User)),
-        f("userName", Kind::Text, If(Flag::User), Src::Name(Dim::User, NameKind::UserName)),
+        f(
+            "userName",
+            Kind::Text,
+            If(Flag::User),
+            Src::Name(Dim::User, NameKind::UserName),
+        ),
     ];
     if history {
         v.extend([
@@ -611,7 +643,12 @@ fn agent_status_fields() -> Vec<Field> {
     use Show::*;
     let mut v = vec![
         f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName, None)),
+        f(
+            "userName",
+            Kind::Text,
+            Always,
+            Src::CellName("userId", NameKind::UserName, None),
+        ),
         f("reportingGroupid", Kind::Id, Always, Src::UserCell("reportingGroupId")),
         f(
             "reportingGroupName",
@@ -619,7 +656,12 @@ fn agent_status_fields() -> Vec<Field> {
             Always,
             Src::UserCellName("reportingGroupId", NameKind::ReportingGroupName),
         ),
-        f("profile", Kind::Text, Always, Src::CellName("profileId", NameKind::ProfileName, Some("profile"))),
+        f(
+            "profile",
+            Kind::Text,
+            Always,
+            Src::CellName("profileId", NameKind::ProfileName, Some("profile")),
+        ),
         f(
             "profileReason",
             Kind::Text,
@@ -629,9 +671,19 @@ fn agent_status_fields() -> Vec<Field> {
         f("profileType", Kind::Enum, Always, Src::Cell("profileType")),
         f("profileDuration", Kind::Int, Always, Src::CellSince("profileStartTime")),
         f("userStatus", Kind::Enum, Always, Src::Cell("userStatus")),
-        f("userStatusDuration", Kind::Int, Always, Src::CellSince("userStatusStartTime")),
+        f(
+            "userStatusDuration",
+            Kind::Int,
+            Always,
+            Src::CellSince("userStatusStartTime"),
+        ),
         f("availability", Kind::Enum, Always, Src::Cell("availability")),
-        f("contactHandlingStatus", Kind::Enum, Always, Src::Cell("contactHandlingStatus")),
+        f(
+            "contactHandlingStatus",
+            Kind::Enum,
+            Always,
+            Src::Cell("contactHandlingStatus"),
+        ),
         f(
             "contactHandlingStatusDuration",
             Kind::Int,
@@ -646,9 +698,24 @@ fn agent_status_fields() -> Vec<Field> {
     for name in ["number", "mobileNumber", "externalNumber", "email", "chatName", "chat"] {
         v.push(f(name, Kind::Text, If(Flag::AgentInfo), Src::UserCell(name)));
     }
-    v.push(f("chatCapacity", Kind::Int, If(Flag::AgentInfo), Src::UserCell("chatCapacity")));
-    v.push(f("location", Kind::Text, If(Flag::AgentInfo), Src::UserCell("location")));
-    v.push(f("changeTimestamp", Kind::Timestamp, Always, Src::Cell("changeTimestamp")));
+    v.push(f(
+        "chatCapacity",
+        Kind::Int,
+        If(Flag::AgentInfo),
+        Src::UserCell("chatCapacity"),
+    ));
+    v.push(f(
+        "location",
+        Kind::Text,
+        If(Flag::AgentInfo),
+        Src::UserCell("location"),
+    ));
+    v.push(f(
+        "changeTimestamp",
+        Kind::Timestamp,
+        Always,
+        Src::Cell("changeTimestamp"),
+    ));
     v
 }
 
@@ -657,9 +724,19 @@ fn agent_status_history_fields() -> Vec<Field> {
     vec![
         f("sessionId", Kind::Id, Always, Src::Cell("sessionId")),
         f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f("userName", Kind::Text, Always, Src::CellName("userId", NameKind::UserName, None)),
+        f(
+            "userName",
+            Kind::Text,
+            Always,
+            Src::CellName("userId", NameKind::UserName, None),
+        ),
         f("signOn", Kind::Timestamp, Always, Src::Cell("signOn")),
-        f("profile", Kind::Text, Always, Src::CellTranslated("profile", NameKind::ProfileName)),
+        f(
+            "profile",
+            Kind::Text,
+            Always,
+            Src::CellTranslated("profile", NameKind::ProfileName),
+        ),
         f(
             "profileReason",
             Kind::Text,
@@ -668,7 +745,12 @@ fn agent_status_history_fields() -> Vec<Field> {
         ),
         f("profileType", Kind::Enum, Always, Src::Cell("profileType")),
         f("userStatus", Kind::Enum, Always, Src::Cell("userStatus")),
-        f("userStatusTimestamp", Kind::Timestamp, Always, Src::Cell("userStatusTimestamp")),
+        f(
+            "userStatusTimestamp",
+            Kind::Timestamp,
+            Always,
+            Src::Cell("userStatusTimestamp"),
+        ),
         f("status", Kind::Enum, Always, Src::Cell("status")),
         f("statusTimestamp", Kind::Timestamp, Always, Src::Cell("statusTimestamp")),
         f("outboundServing", Kind::Id, Always, Src::Cell("outboundServing")),
@@ -711,7 +793,11 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     fields = contact_fields(stat);
                     rounded = !stat;
                     end_required = !stat;
-                    time_key = if stat { TimeKey::DisconnectOrArrival } else { TimeKey::Arrival };
+                    time_key = if stat {
+                        TimeKey::DisconnectOrArrival
+                    } else {
+                        TimeKey::Arrival
+                    };
                     aggregated = true;
                     default_sort = "maxChangeTimestamp";
                 }

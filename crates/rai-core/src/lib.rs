@@ -46,7 +46,8 @@ pub use schema::{Col, ColKind, Table};
 pub use store::{BatchInfo, NameKind, Snapshot};
 pub use time::{parse_zone, Bucketer, TimeCategory};
 pub use value::{
-    guid_string, parse_guid, parse_timestamp, round_up_quarter, timestamp_string, Guid, Millis,
+    guid_hex, guid_string, parse_guid, parse_timestamp, round_up_quarter, timestamp_string, write_timestamp, Guid,
+    Millis, DAY_MS, QUARTER_HOUR_MS,
 };
 
 /// SPEC §2 column lists and value sets.

@@ -170,14 +170,10 @@ fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
             _ if s.eq_ignore_ascii_case("false") => Some(Cell::Bool(false)),
             _ => None,
         },
-        (ColKind::Enum(values), Raw::Str(s)) => {
-            values.iter().position(|v| v == s).map(|i| Cell::Enum(i as u8))
-        }
+        (ColKind::Enum(values), Raw::Str(s)) => values.iter().position(|v| v == s).map(|i| Cell::Enum(i as u8)),
         (ColKind::Language, Raw::Str(s)) => (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
             .then(|| Cell::Text(s.to_ascii_lowercase().into())),
-        (ColKind::TransField, Raw::Str(s)) => {
-            TRANSLATABLE.contains(s).then(|| Cell::Text((*s).into()))
-        }
+        (ColKind::TransField, Raw::Str(s)) => TRANSLATABLE.contains(s).then(|| Cell::Text((*s).into())),
         _ => None,
     }
 }
@@ -224,7 +220,10 @@ pub fn read_batch(table: Table, format: Format, input: &[u8], sink: &mut dyn Row
 
 fn read_csv(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
     let cols = table.columns();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut rec = csv::StringRecord::new();
     let csv_err = |line: usize, e: csv::Error| Error::data(format!("line {line}: invalid CSV: {e}"));
     let mut map: Vec<usize> = Vec::new();
@@ -504,10 +503,20 @@ mod tests {
         let c = "contactId,channel,type,arrivalTime,changeTimestamp\n\
                  249CEA29B6494EF1B1D16D23FE70E702,Phone,CallIn,2019-01-01T00:00:00Z,2019-01-01T00:00:00Z\n\
                  XYZ,Phone,CallIn,2019-01-01T00:00:00Z,2019-01-01T00:00:00Z\n";
-        assert_eq!(err(Table::Contacts, Format::Csv, c), "line 3: contactId: invalid GUID 'XYZ'");
-        assert_eq!(err(T, Format::Csv, "language,field,value,text,x\n"), "line 1: x: unknown field");
         assert_eq!(
-            err(T, Format::JsonLines, "\n{\"language\":\"fi\",\"field\":\"queueName\",\"value\":\"a\"}"),
+            err(Table::Contacts, Format::Csv, c),
+            "line 3: contactId: invalid GUID 'XYZ'"
+        );
+        assert_eq!(
+            err(T, Format::Csv, "language,field,value,text,x\n"),
+            "line 1: x: unknown field"
+        );
+        assert_eq!(
+            err(
+                T,
+                Format::JsonLines,
+                "\n{\"language\":\"fi\",\"field\":\"queueName\",\"value\":\"a\"}"
+            ),
             "line 2: text: missing required value"
         );
         assert_eq!(
@@ -515,11 +524,19 @@ mod tests {
             "line 4: language: invalid language 'fin'"
         );
         assert_eq!(
-            err(Table::Users, Format::JsonLines, r#"{"userId":"249CEA29B6494EF1B1D16D23FE70E702","chatCapacity":"3","changeTimestamp":"2019-01-01"}"#),
+            err(
+                Table::Users,
+                Format::JsonLines,
+                r#"{"userId":"249CEA29B6494EF1B1D16D23FE70E702","chatCapacity":"3","changeTimestamp":"2019-01-01"}"#
+            ),
             "line 1: chatCapacity: invalid count '3'"
         );
         assert_eq!(
-            err(Table::Users, Format::JsonLines, r#"{"userId":"249CEA29B6494EF1B1D16D23FE70E702","chatCapacity":-1,"changeTimestamp":"2019-01-01"}"#),
+            err(
+                Table::Users,
+                Format::JsonLines,
+                r#"{"userId":"249CEA29B6494EF1B1D16D23FE70E702","chatCapacity":-1,"changeTimestamp":"2019-01-01"}"#
+            ),
             "line 1: chatCapacity: invalid count '-1'"
         );
         assert_eq!(err(T, Format::JsonLines, "[1]"), "line 1: expected a JSON object");

@@ -103,7 +103,12 @@ fn sort_column(rows: &dyn Rows, field: usize, kind: Kind, coll: &Collation) -> S
                 }
                 rank[*i as usize] = r;
             }
-            SortCol::Num(per_row.into_iter().map(|o| o.map_or(ABSENT, |i| rank[i as usize])).collect())
+            SortCol::Num(
+                per_row
+                    .into_iter()
+                    .map(|o| o.map_or(ABSENT, |i| rank[i as usize]))
+                    .collect(),
+            )
         }
     }
 }

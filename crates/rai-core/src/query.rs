@@ -78,7 +78,11 @@ impl Query {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        Query::from_pairs(endpoint, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), default_language)
+        Query::from_pairs(
+            endpoint,
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            default_language,
+        )
     }
 
     /// Builds a query from decoded (name, value) pairs in order.
@@ -139,7 +143,11 @@ impl Query {
                 Param::StartTime | Param::EndTime => {
                     let t = parse_timestamp(value).ok_or_else(invalid)?;
                     let t = if decl.rounded { round_up_quarter(t) } else { t };
-                    let slot = if param == Param::StartTime { &mut start } else { &mut end };
+                    let slot = if param == Param::StartTime {
+                        &mut start
+                    } else {
+                        &mut end
+                    };
                     if first {
                         *slot = Some(t);
                     }
@@ -320,30 +328,63 @@ mod tests {
         assert_eq!(err(CH, "startTime=2019-01-01"), "Missing parameter: 'endTime'");
         assert_eq!(err(Endpoint::ContactStatistic, "startTime=2019-01-01"), "OK");
         assert_eq!(err(CH, "startTime=x&endTime=y"), "Invalid startTime: 'x'");
-        assert_eq!(err(CH, "startTime=2019-01-02&endTime=2019-01-01"), "endTime is before startTime");
-        assert_eq!(err(CH, &format!("{S}&queueId=2B8ED95B0EC911E79675005056A75D9")), "Invalid GUID: '2B8ED95B0EC911E79675005056A75D9'");
-        assert_eq!(err(CH, &format!("{S}&queueId=249CEA29B6494EF1B1D16D23FE70E702,")), "Invalid GUID: ''");
-        assert_eq!(err(CH, &format!("{S}&channelType=EMAIL,Calls")), "Invalid channelType: 'Calls'");
+        assert_eq!(
+            err(CH, "startTime=2019-01-02&endTime=2019-01-01"),
+            "endTime is before startTime"
+        );
+        assert_eq!(
+            err(CH, &format!("{S}&queueId=2B8ED95B0EC911E79675005056A75D9")),
+            "Invalid GUID: '2B8ED95B0EC911E79675005056A75D9'"
+        );
+        assert_eq!(
+            err(CH, &format!("{S}&queueId=249CEA29B6494EF1B1D16D23FE70E702,")),
+            "Invalid GUID: ''"
+        );
+        assert_eq!(
+            err(CH, &format!("{S}&channelType=EMAIL,Calls")),
+            "Invalid channelType: 'Calls'"
+        );
         assert_eq!(err(CH, &format!("{S}&showUser=1")), "Invalid showUser: '1'");
-        assert_eq!(err(CH, &format!("{S}&showDirectContacts=true")), "Invalid showDirectContacts: 'true'");
+        assert_eq!(
+            err(CH, &format!("{S}&showDirectContacts=true")),
+            "Invalid showDirectContacts: 'true'"
+        );
         assert_eq!(err(CH, &format!("{S}&limit=1e3")), "Invalid limit: '1e3'");
         assert_eq!(err(CH, &format!("{S}&offset=-1")), "Invalid offset: '-1'");
-        assert_eq!(err(CH, &format!("{S}&timeCategory=quarter_hour")), "Invalid timeCategory: 'quarter_hour'");
-        assert_eq!(err(CH, &format!("{S}&timeZone=Mars/Base")), "Invalid timeZone: 'Mars/Base'");
+        assert_eq!(
+            err(CH, &format!("{S}&timeCategory=quarter_hour")),
+            "Invalid timeCategory: 'quarter_hour'"
+        );
+        assert_eq!(
+            err(CH, &format!("{S}&timeZone=Mars/Base")),
+            "Invalid timeZone: 'Mars/Base'"
+        );
         assert_eq!(err(CH, &format!("{S}&language=fin")), "Invalid language: 'fin'");
-        assert_eq!(err(CH, &format!("{S}&maxWaitingDuration=5")), "Invalid field: 'maxWaitingDuration'");
+        assert_eq!(
+            err(CH, &format!("{S}&maxWaitingDuration=5")),
+            "Invalid field: 'maxWaitingDuration'"
+        );
         assert_eq!(err(CH, &format!("{S}&=x")), "Invalid field: ''");
         assert_eq!(err(CH, &format!("{S}&sort=userName")), "Invalid sort field: 'userName'");
         assert_eq!(err(CH, &format!("{S}&sort=-foo")), "Invalid sort field: 'foo'");
-        assert_eq!(err(CH, &format!("{S}&sort=queueName,LOCALE-en_US")), "Invalid locale: 'en_US'");
-        assert_eq!(err(Endpoint::AgentStatus, "startTime=2019-01-01&timeCategory=day"), "Invalid field: 'timeCategory'");
+        assert_eq!(
+            err(CH, &format!("{S}&sort=queueName,LOCALE-en_US")),
+            "Invalid locale: 'en_US'"
+        );
+        assert_eq!(
+            err(Endpoint::AgentStatus, "startTime=2019-01-01&timeCategory=day"),
+            "Invalid field: 'timeCategory'"
+        );
     }
 
     #[test]
     fn first_bad_parameter_in_order_then_missing_then_range_then_sort() {
         assert_eq!(err(CH, "sort=foo&limit=x&startTime=2019-01-01"), "Invalid limit: 'x'");
         assert_eq!(err(CH, "sort=foo&endTime=2019-01-01"), "Missing parameter: 'startTime'");
-        assert_eq!(err(CH, "sort=foo&startTime=2019-01-02&endTime=2019-01-01"), "endTime is before startTime");
+        assert_eq!(
+            err(CH, "sort=foo&startTime=2019-01-02&endTime=2019-01-01"),
+            "endTime is before startTime"
+        );
         assert_eq!(err(CH, &format!("sort=foo&{S}")), "Invalid sort field: 'foo'");
     }
 
@@ -353,13 +394,22 @@ mod tests {
         let q = q.map(|q| (q.limit, q.offset)).unwrap_or_default();
         assert_eq!(q, (5, 7));
         let q = Query::parse(CH, &format!("{S}&limit=20000&queueId=&showUser=TRUE&&"), None);
-        assert_eq!(q.map(|q| (q.limit, q.flag(Flag::User))).unwrap_or_default(), (10_000, true));
+        assert_eq!(
+            q.map(|q| (q.limit, q.flag(Flag::User))).unwrap_or_default(),
+            (10_000, true)
+        );
         // Rounding: 13:05 → 13:15, 13:16 → 13:30.
-        let q = Query::parse(CH, "startTime=2019-01-01T13:05:00.000Z&endTime=2019-01-01T13:16:00.000Z", None);
+        let q = Query::parse(
+            CH,
+            "startTime=2019-01-01T13:05:00.000Z&endTime=2019-01-01T13:16:00.000Z",
+            None,
+        );
         let q = q.map(|q| (q.start, q.end)).unwrap_or_default();
         assert_eq!(q.0, parse_timestamp("2019-01-01T13:15:00Z").unwrap_or(0));
         assert_eq!(q.1, parse_timestamp("2019-01-01T13:30:00Z"));
-        let q = Query::parse(CH, &format!("{S}&sort=LOCALE-fi"), None).map(|q| q.sort).unwrap_or_default();
+        let q = Query::parse(CH, &format!("{S}&sort=LOCALE-fi"), None)
+            .map(|q| q.sort)
+            .unwrap_or_default();
         assert_eq!(q, vec![(CH.decl().field("maxChangeTimestamp").unwrap_or(0), false)]);
     }
 }

@@ -110,8 +110,18 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
         snap.users.get(&g).map(|a| &**a)
     };
     let mut rows: Vec<(&'s Row, Option<&'s Row>)> = match q.decl.endpoint {
-        Endpoint::AgentStatus => snap.states.values().map(|r| &**r).filter(|r| in_range(r)).map(|r| (r, user_row(r))).collect(),
-        _ => snap.events().filter(|r| in_range(r)).map(|r| (r, user_row(r))).collect(),
+        Endpoint::AgentStatus => snap
+            .states
+            .values()
+            .map(|r| &**r)
+            .filter(|r| in_range(r))
+            .map(|r| (r, user_row(r)))
+            .collect(),
+        _ => snap
+            .events()
+            .filter(|r| in_range(r))
+            .map(|r| (r, user_row(r)))
+            .collect(),
     };
     // Id lists.
     for (p, list) in &q.ids {
@@ -148,7 +158,10 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
         rows,
         logged_out_ok,
         positive_of,
-        logged_out_value: crate::schema::USER_STATUSES.iter().position(|s| *s == "LoggedOut").map(|i| i as u8),
+        logged_out_value: crate::schema::USER_STATUSES
+            .iter()
+            .position(|s| *s == "LoggedOut")
+            .map(|i| i as u8),
         user_status_col: col(Table::AgentStates, "userStatus"),
     };
     if !q.filters.is_empty() {

@@ -301,12 +301,36 @@ static AGENT_INTERVALS: &[Col] = &[
 
 /// The active-contact counters of agentStates, each followed by its start time column.
 pub const ACTIVE_COUNTERS: [(&str, &str, &str); 6] = [
-    ("phoneActiveInboundContacts", "phoneActiveInboundStartTime", "phoneActiveInboundDuration"),
-    ("phoneActiveOutboundContacts", "phoneActiveOutboundStartTime", "phoneActiveOutboundDuration"),
-    ("chatActiveInboundContacts", "chatActiveInboundStartTime", "chatActiveInboundDuration"),
-    ("chatActiveOutboundContacts", "chatActiveOutboundStartTime", "chatActiveOutboundDuration"),
-    ("emailActiveInboundContacts", "emailActiveInboundStartTime", "emailActiveInboundDuration"),
-    ("emailActiveOutboundContacts", "emailActiveOutboundStartTime", "emailActiveOutboundDuration"),
+    (
+        "phoneActiveInboundContacts",
+        "phoneActiveInboundStartTime",
+        "phoneActiveInboundDuration",
+    ),
+    (
+        "phoneActiveOutboundContacts",
+        "phoneActiveOutboundStartTime",
+        "phoneActiveOutboundDuration",
+    ),
+    (
+        "chatActiveInboundContacts",
+        "chatActiveInboundStartTime",
+        "chatActiveInboundDuration",
+    ),
+    (
+        "chatActiveOutboundContacts",
+        "chatActiveOutboundStartTime",
+        "chatActiveOutboundDuration",
+    ),
+    (
+        "emailActiveInboundContacts",
+        "emailActiveInboundStartTime",
+        "emailActiveInboundDuration",
+    ),
+    (
+        "emailActiveOutboundContacts",
+        "emailActiveOutboundStartTime",
+        "emailActiveOutboundDuration",
+    ),
 ];
 
 static AGENT_STATES: &[Col] = &[

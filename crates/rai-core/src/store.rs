@@ -94,17 +94,42 @@ impl NameKind {
 
 /// Which (table, id column, text column) pairs name an id: §2.7 as data.
 const NAME_SOURCES: &[(Table, &str, &str, NameKind)] = &[
-    (Table::Contacts, "applicationId", "applicationName", NameKind::ApplicationName),
+    (
+        Table::Contacts,
+        "applicationId",
+        "applicationName",
+        NameKind::ApplicationName,
+    ),
     (Table::Contacts, "queueId", "queueName", NameKind::QueueName),
     (Table::Contacts, "userId", "userName", NameKind::UserName),
     (Table::AgentIntervals, "userId", "userName", NameKind::UserName),
     (Table::AgentIntervals, "profileId", "profileName", NameKind::ProfileName),
-    (Table::AgentIntervals, "profileId", "profileReason", NameKind::ProfileReason),
-    (Table::AgentIntervals, "campaignId", "campaignName", NameKind::CampaignName),
+    (
+        Table::AgentIntervals,
+        "profileId",
+        "profileReason",
+        NameKind::ProfileReason,
+    ),
+    (
+        Table::AgentIntervals,
+        "campaignId",
+        "campaignName",
+        NameKind::CampaignName,
+    ),
     (Table::AgentStates, "profileId", "profile", NameKind::ProfileName),
-    (Table::AgentStates, "profileId", "profileReason", NameKind::ProfileReason),
+    (
+        Table::AgentStates,
+        "profileId",
+        "profileReason",
+        NameKind::ProfileReason,
+    ),
     (Table::Users, "userId", "userName", NameKind::UserName),
-    (Table::Users, "reportingGroupId", "reportingGroupName", NameKind::ReportingGroupName),
+    (
+        Table::Users,
+        "reportingGroupId",
+        "reportingGroupName",
+        NameKind::ReportingGroupName,
+    ),
 ];
 
 /// A name candidate: the row's changeTimestamp and ingestion order decide.
@@ -146,10 +171,13 @@ impl Names {
     }
 }
 
+/// Original text → translated text.
+type TextMap = AHashMap<Box<str>, Box<str>>;
+
 /// Translations: (language, field) → original text → translated text.
 #[derive(Debug, Default)]
 pub(crate) struct Translations {
-    map: AHashMap<(Box<str>, u8), AHashMap<Box<str>, Box<str>>>,
+    map: AHashMap<(Box<str>, u8), TextMap>,
 }
 
 impl Translations {
@@ -217,8 +245,8 @@ pub(crate) struct Row {
 /// What a batch holds.
 #[derive(Debug)]
 pub(crate) enum BatchData {
-    Contacts(Contacts),
-    Intervals(Intervals),
+    Contacts(Box<Contacts>),
+    Intervals(Box<Intervals>),
     Events(Vec<Row>),
     Translations(Vec<Row>),
 }
@@ -318,7 +346,7 @@ impl NameCollector {
 }
 
 fn update_blocks(blocks: &mut Vec<[Millis; 4]>, n: usize, a: Millis, b: Millis) {
-    if n % BLOCK == 0 {
+    if n.is_multiple_of(BLOCK) {
         blocks.push([a, a, b, b]);
     } else if let Some(bl) = blocks.last_mut() {
         bl[0] = bl[0].min(a);
@@ -419,13 +447,18 @@ impl Snapshot {
                     Ok(())
                 };
                 rows = read_batch(table, format, input, &mut sink)?;
-                BatchData::Contacts(c)
+                BatchData::Contacts(Box::new(c))
             }
             Table::AgentIntervals => {
                 let mut c = Intervals::default();
                 let idx = |n: &str| table.col(n).unwrap_or(0);
-                let (st, user, profile, campaign, chg) =
-                    (idx("intervalStart"), idx("userId"), idx("profileId"), idx("campaignId"), idx("changeTimestamp"));
+                let (st, user, profile, campaign, chg) = (
+                    idx("intervalStart"),
+                    idx("userId"),
+                    idx("profileId"),
+                    idx("campaignId"),
+                    idx("changeTimestamp"),
+                );
                 let nums: Vec<usize> = INTERVAL_NUMBERS.iter().map(|f| idx(f)).collect();
                 let mut sink = |line: usize, cells: &[Cell]| -> Result<()> {
                     let start = opt_ts(&cells[st]);
@@ -451,7 +484,7 @@ impl Snapshot {
                     Ok(())
                 };
                 rows = read_batch(table, format, input, &mut sink)?;
-                BatchData::Intervals(c)
+                BatchData::Intervals(Box::new(c))
             }
             Table::AgentStatusEvents | Table::Translations => {
                 let mut v = Vec::new();
@@ -498,9 +531,16 @@ impl Snapshot {
 
     /// Upserts rows by userId: a row replaces the stored one unless older.
     fn apply_upserts(&mut self, table: Table, rows: Vec<Row>) {
-        let (uid, chg) = (table.col("userId").unwrap_or(0), table.col("changeTimestamp").unwrap_or(0));
+        let (uid, chg) = (
+            table.col("userId").unwrap_or(0),
+            table.col("changeTimestamp").unwrap_or(0),
+        );
         let ids = Arc::make_mut(&mut self.ids);
-        for (_, idc, _, _) in NAME_SOURCES.iter().filter(|s| s.0 == table).map(|s| (s.0, s.1, s.2, s.3)) {
+        for (_, idc, _, _) in NAME_SOURCES
+            .iter()
+            .filter(|s| s.0 == table)
+            .map(|s| (s.0, s.1, s.2, s.3))
+        {
             if let Some(ci) = table.col(idc) {
                 for r in &rows {
                     if let Some(g) = r.cells[ci].guid() {
@@ -529,7 +569,9 @@ impl Snapshot {
     /// Removes an appended batch. Upsert batches cannot be retracted.
     pub(crate) fn without_batch(&self, id: u64) -> Result<Snapshot> {
         if self.upsert_batches.contains(&id) {
-            return Err(Error::query(format!("Batch {id} upserted rows and cannot be retracted")));
+            return Err(Error::query(format!(
+                "Batch {id} upserted rows and cannot be retracted"
+            )));
         }
         let Some(pos) = self.batches.iter().position(|b| b.id == id) else {
             return Err(Error::new(ErrorKind::NotFound, format!("Unknown batch: '{id}'")));
@@ -575,13 +617,19 @@ impl Snapshot {
         for b in &self.batches {
             if let BatchData::Translations(rows) = &b.data {
                 for r in rows {
-                    let (Some(lang), Some(field), Some(value), Some(text)) =
-                        (r.cells[0].text(), r.cells[1].text(), r.cells[2].text(), r.cells[3].text())
-                    else {
+                    let (Some(lang), Some(field), Some(value), Some(text)) = (
+                        r.cells[0].text(),
+                        r.cells[1].text(),
+                        r.cells[2].text(),
+                        r.cells[3].text(),
+                    ) else {
                         continue;
                     };
                     let f = TRANSLATABLE.iter().position(|t| *t == field).unwrap_or(0) as u8;
-                    tr.map.entry((lang.into(), f)).or_default().insert(value.into(), text.into());
+                    tr.map
+                        .entry((lang.into(), f))
+                        .or_default()
+                        .insert(value.into(), text.into());
                 }
             }
         }
@@ -602,19 +650,22 @@ impl Snapshot {
         }
         counts.insert(Table::AgentStates, self.states.len());
         counts.insert(Table::Users, self.users.len());
-        Table::ALL.iter().map(|t| (*t, counts.get(t).copied().unwrap_or(0))).collect()
+        Table::ALL
+            .iter()
+            .map(|t| (*t, counts.get(t).copied().unwrap_or(0)))
+            .collect()
     }
 
     pub(crate) fn contacts(&self) -> impl Iterator<Item = (usize, &Contacts)> {
         self.batches.iter().enumerate().filter_map(|(i, b)| match &b.data {
-            BatchData::Contacts(c) => Some((i, c)),
+            BatchData::Contacts(c) => Some((i, &**c)),
             _ => None,
         })
     }
 
     pub(crate) fn intervals(&self) -> impl Iterator<Item = (usize, &Intervals)> {
         self.batches.iter().enumerate().filter_map(|(i, b)| match &b.data {
-            BatchData::Intervals(c) => Some((i, c)),
+            BatchData::Intervals(c) => Some((i, &**c)),
             _ => None,
         })
     }

@@ -224,22 +224,49 @@ mod tests {
     fn helsinki_fall_back_hours_are_distinct_buckets() {
         // 2019-10-27 04:00 EEST → 03:00 EET at 01:00 UTC; 03:15 local happens twice.
         let q = TimeCategory::QuarterHour;
-        assert_eq!(label(q, "Europe/Helsinki", "2019-10-27T00:15:00Z"), "2019-10-27T03:15:00.000+03:00");
-        assert_eq!(label(q, "Europe/Helsinki", "2019-10-27T01:15:00Z"), "2019-10-27T03:15:00.000+02:00");
+        assert_eq!(
+            label(q, "Europe/Helsinki", "2019-10-27T00:15:00Z"),
+            "2019-10-27T03:15:00.000+03:00"
+        );
+        assert_eq!(
+            label(q, "Europe/Helsinki", "2019-10-27T01:15:00Z"),
+            "2019-10-27T03:15:00.000+02:00"
+        );
         let h = TimeCategory::Hour;
-        assert_eq!(label(h, "Europe/Helsinki", "2019-10-27T00:59:59.999Z"), "2019-10-27T03:00:00.000+03:00");
-        assert_eq!(label(h, "Europe/Helsinki", "2019-10-27T01:00:00Z"), "2019-10-27T03:00:00.000+02:00");
+        assert_eq!(
+            label(h, "Europe/Helsinki", "2019-10-27T00:59:59.999Z"),
+            "2019-10-27T03:00:00.000+03:00"
+        );
+        assert_eq!(
+            label(h, "Europe/Helsinki", "2019-10-27T01:00:00Z"),
+            "2019-10-27T03:00:00.000+02:00"
+        );
     }
 
     #[test]
     fn labels_per_category() {
-        assert_eq!(label(TimeCategory::QuarterHour, "UTC", "2019-01-01T13:29:59Z"), "2019-01-01T13:15:00.000Z");
-        assert_eq!(label(TimeCategory::Hour, "Asia/Kolkata", "2019-01-01T00:00:00Z"), "2019-01-01T05:00:00.000+05:30");
-        assert_eq!(label(TimeCategory::Day, "America/New_York", "2019-01-01T03:00:00Z"), "2018-12-31");
+        assert_eq!(
+            label(TimeCategory::QuarterHour, "UTC", "2019-01-01T13:29:59Z"),
+            "2019-01-01T13:15:00.000Z"
+        );
+        assert_eq!(
+            label(TimeCategory::Hour, "Asia/Kolkata", "2019-01-01T00:00:00Z"),
+            "2019-01-01T05:00:00.000+05:30"
+        );
+        assert_eq!(
+            label(TimeCategory::Day, "America/New_York", "2019-01-01T03:00:00Z"),
+            "2018-12-31"
+        );
         assert_eq!(label(TimeCategory::Month, "UTC", "2019-12-31T23:59:59Z"), "2019-12");
-        assert_eq!(label(TimeCategory::Year, "Europe/Helsinki", "2019-12-31T22:00:00Z"), "2020");
+        assert_eq!(
+            label(TimeCategory::Year, "Europe/Helsinki", "2019-12-31T22:00:00Z"),
+            "2020"
+        );
         assert_eq!(label(TimeCategory::All, "UTC", "2019-12-31T22:00:00Z"), "all");
-        assert_eq!(label(TimeCategory::Hour, "Europe/London", "2019-01-01T10:30:00Z"), "2019-01-01T10:00:00.000Z");
+        assert_eq!(
+            label(TimeCategory::Hour, "Europe/London", "2019-01-01T10:30:00Z"),
+            "2019-01-01T10:00:00.000Z"
+        );
     }
 
     #[test]
@@ -258,7 +285,12 @@ mod tests {
         let tz = parse_zone("Australia/Lord_Howe").unwrap_or(Tz::UTC);
         let lo = parse_timestamp("2019-03-30T00:00:00Z").unwrap_or(0);
         let hi = parse_timestamp("2019-04-14T00:00:00Z").unwrap_or(0);
-        for cat in [TimeCategory::QuarterHour, TimeCategory::Hour, TimeCategory::Day, TimeCategory::Week] {
+        for cat in [
+            TimeCategory::QuarterHour,
+            TimeCategory::Hour,
+            TimeCategory::Day,
+            TimeCategory::Week,
+        ] {
             let b = Bucketer::with_range(cat, tz, lo, hi);
             let mut t = lo;
             while t < hi {
