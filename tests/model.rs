@@ -5,7 +5,7 @@
 //! The data is small and dense around a DST change, so buckets, boundaries,
 //! renames, direct/internal/active segments and ties all occur often.
 
-use chrono::{Datelike, Offset, TimeZone, Timelike};
+use chrono::{Datelike, Offset, TimeZone};
 use proptest::prelude::*;
 use rai_core::{timestamp_string, Collation, Endpoint, Engine, Format, Table};
 use serde_json::{json, Map, Value};
@@ -404,6 +404,8 @@ fn translations() -> Vec<(&'static str, &'static str, &'static str, &'static str
 }
 
 type Key = Vec<Option<String>>;
+/// (chronological bucket, dimension ids, detail (contactId, ingestion order)).
+type GroupKey = (Option<i64>, Key, Option<(u128, usize)>);
 
 impl Model<'_> {
     fn flag(&self, name: &str, default: bool) -> bool {
@@ -554,8 +556,7 @@ impl Model<'_> {
         let e = self.q.endpoint;
         let (lo, hi) = self.range();
         // group key -> (chronological bucket, label, dims, rows)
-        let mut groups: BTreeMap<(Option<i64>, Key, Option<(u128, usize)>), (Option<String>, Vec<usize>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, (Option<String>, Vec<usize>)> = BTreeMap::new();
         if contacts_ep(e) {
             let stat = e == 1;
             let details = self.flag("showDetails", false);
@@ -657,7 +658,7 @@ impl Model<'_> {
             }
         }
         let fields = self.fields();
-        let mut rows: Vec<(Vec<Value>, (Option<i64>, Key, Option<(u128, usize)>))> = Vec::new();
+        let mut rows: Vec<(Vec<Value>, GroupKey)> = Vec::new();
         for ((bk, key, detail), (label, members)) in groups {
             let vals: Vec<Value> = fields
                 .iter()
