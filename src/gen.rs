@@ -260,6 +260,10 @@ const LAST: &[&str] = &[
     "Zimmermann",
     "Kärkkäinen",
     "Ødegaard",
+    "Aalto",
+    "Andersson",
+    "Ahonen",
+    "Alanko",
 ];
 const PROFILES: &[(&str, &str, &str)] = &[
     ("Available", "NONE", "Presence"),

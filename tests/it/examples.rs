@@ -3,15 +3,11 @@
 //! their exact answers. JSON bodies compare as parsed values with row and
 //! field order; XML bodies compare as text.
 
+use crate::examples_dir as examples;
 use rai_core::{Endpoint, Engine, ErrorKind};
 use serde_json::Value;
-use std::path::Path;
 
-fn examples() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/spec-examples"))
-}
-
-fn engine() -> Engine {
+pub fn engine() -> Engine {
     let engine = Engine::new();
     if let Err(e) = engine.load_dir(&examples().join("data")) {
         panic!("loading the examples: {e}");
