@@ -43,7 +43,10 @@ fn data_dir(contacts: u64, format: Format) -> PathBuf {
 }
 
 fn contacts() -> u64 {
-    std::env::var("RAI_BENCH_CONTACTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000)
+    std::env::var("RAI_BENCH_CONTACTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
 }
 
 fn queries(c: &mut Criterion) {
@@ -87,7 +90,9 @@ fn loading(c: &mut Criterion) {
     g.bench_function("json", |b| {
         b.iter(|| {
             let e = Engine::new();
-            e.load(Table::Contacts, Format::Json, array.as_bytes()).map(|i| i.rows).unwrap_or(0)
+            e.load(Table::Contacts, Format::Json, array.as_bytes())
+                .map(|i| i.rows)
+                .unwrap_or(0)
         })
     });
     g.finish();

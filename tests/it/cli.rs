@@ -3,7 +3,10 @@
 use std::process::Command;
 
 fn rai(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rai")).args(args).output().expect("run rai");
+    let out = Command::new(env!("CARGO_BIN_EXE_rai"))
+        .args(args)
+        .output()
+        .expect("run rai");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -27,7 +30,10 @@ fn query_prints_the_body_and_exits_0() {
         "startTime=2026-01-01&userId=12B2584A3F28C53DC9794627698D290C",
     ]);
     assert_eq!(code, 0);
-    assert!(out.starts_with(r#"[{"userId":"12B2584A3F28C53DC9794627698D290C","userName":"Åberg, Anna""#), "{out}");
+    assert!(
+        out.starts_with(r#"[{"userId":"12B2584A3F28C53DC9794627698D290C","userName":"Åberg, Anna""#),
+        "{out}"
+    );
     let (code, out, _) = rai(&[
         "query",
         "--data",
@@ -37,12 +43,24 @@ fn query_prints_the_body_and_exits_0() {
         "agentStatistic",
         "startTime=2030-01-01",
     ]);
-    assert_eq!((code, out.as_str()), (0, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<agentStatistics>\n</agentStatistics>\n"));
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<agentStatistics>\n</agentStatistics>\n"
+        )
+    );
 }
 
 #[test]
 fn query_error_prints_the_spec_text_and_exits_2() {
-    let (code, out, err) = rai(&["query", "--data", &data(), "contactHistory", "startTime=2019-01-01&queueId=XYZ"]);
+    let (code, out, err) = rai(&[
+        "query",
+        "--data",
+        &data(),
+        "contactHistory",
+        "startTime=2019-01-01&queueId=XYZ",
+    ]);
     assert_eq!((code, out.as_str(), err.as_str()), (2, "", "Invalid GUID: 'XYZ'\n"));
     let (code, _, err) = rai(&["query", "--data", &data(), "contactHistory", "endTime=2019-01-01"]);
     assert_eq!((code, err.as_str()), (2, "Missing parameter: 'startTime'\n"));
@@ -52,8 +70,17 @@ fn query_error_prints_the_spec_text_and_exits_2() {
 fn data_error_exits_3_naming_file_line_and_field() {
     let dir = crate::temp_dir("cli-bad-data");
     std::fs::write(dir.join("users.csv"), "userId,changeTimestamp\nXYZ,2019-01-01\n").expect("write");
-    let (code, _, err) = rai(&["query", "--data", &dir.display().to_string(), "agentStatus", "startTime=2019-01-01"]);
-    assert_eq!((code, err.as_str()), (3, "users.csv: line 2: userId: invalid GUID 'XYZ'\n"));
+    let (code, _, err) = rai(&[
+        "query",
+        "--data",
+        &dir.display().to_string(),
+        "agentStatus",
+        "startTime=2019-01-01",
+    ]);
+    assert_eq!(
+        (code, err.as_str()),
+        (3, "users.csv: line 2: userId: invalid GUID 'XYZ'\n")
+    );
 }
 
 #[test]
@@ -62,11 +89,28 @@ fn gen_is_deterministic_and_loads() {
     let b = crate::temp_dir("cli-gen-b");
     for (d, fmt) in [(&a, "csv"), (&b, "csv")] {
         let (code, _, err) = rai(&[
-            "gen", "--out", &d.display().to_string(), "--days", "3", "--contacts", "2000", "--seed", "7", "--format", fmt,
+            "gen",
+            "--out",
+            &d.display().to_string(),
+            "--days",
+            "3",
+            "--contacts",
+            "2000",
+            "--seed",
+            "7",
+            "--format",
+            fmt,
         ]);
         assert_eq!(code, 0, "{err}");
     }
-    for t in ["contacts", "agentIntervals", "agentStates", "agentStatusEvents", "users", "translations"] {
+    for t in [
+        "contacts",
+        "agentIntervals",
+        "agentStates",
+        "agentStatusEvents",
+        "users",
+        "translations",
+    ] {
         let x = std::fs::read(a.join(format!("{t}.csv"))).expect("read");
         let y = std::fs::read(b.join(format!("{t}.csv"))).expect("read");
         assert!(x == y && !x.is_empty(), "{t} differs or is empty");
@@ -82,8 +126,24 @@ fn gen_is_deterministic_and_loads() {
     let rows: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(rows[0]["countOfArrivedContacts"], serde_json::json!(2000));
     // JSON Lines output loads as well.
-    let (code, _, err) = rai(&["gen", "--out", &b.display().to_string(), "--days", "2", "--contacts", "500", "--format", "jsonl"]);
+    let (code, _, err) = rai(&[
+        "gen",
+        "--out",
+        &b.display().to_string(),
+        "--days",
+        "2",
+        "--contacts",
+        "500",
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = rai(&["query", "--data", &b.display().to_string(), "agentStatus", "startTime=2026-01-01"]);
+    let (code, _, err) = rai(&[
+        "query",
+        "--data",
+        &b.display().to_string(),
+        "agentStatus",
+        "startTime=2026-01-01",
+    ]);
     assert_eq!(code, 0, "{err}");
 }

@@ -34,7 +34,9 @@ fn err(e: &Engine, ep: Endpoint, q: &str) -> String {
 }
 
 fn column<'a>(rows: &'a Value, field: &str) -> Vec<&'a Value> {
-    rows.as_array().map(|a| a.iter().map(|r| &r[field]).collect()).unwrap_or_default()
+    rows.as_array()
+        .map(|a| a.iter().map(|r| &r[field]).collect())
+        .unwrap_or_default()
 }
 
 /// A completed, handled contact segment.
@@ -74,11 +76,27 @@ fn renamed_queue_is_one_group_with_its_newest_name() {
     let e2 = engine(
         "2019-01-02T00:00:00Z",
         &[
-            (Table::Contacts, vec![seg(1, Some((Q, "First")), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z")]),
-            (Table::Contacts, vec![seg(2, Some((Q, "Second")), "2019-01-01T11:00:00Z", "2019-01-01T10:05:00Z")]),
+            (
+                Table::Contacts,
+                vec![seg(
+                    1,
+                    Some((Q, "First")),
+                    "2019-01-01T10:00:00Z",
+                    "2019-01-01T10:05:00Z",
+                )],
+            ),
+            (
+                Table::Contacts,
+                vec![seg(
+                    2,
+                    Some((Q, "Second")),
+                    "2019-01-01T11:00:00Z",
+                    "2019-01-01T10:05:00Z",
+                )],
+            ),
         ],
     );
-    assert_eq!(column(&get(&e2, CH, DAY), "queueName"), [&json!("Second"), &json!("Second")]);
+    assert_eq!(column(&get(&e2, CH, DAY), "queueName"), [&json!("Second")]);
 }
 
 #[test]
@@ -96,16 +114,27 @@ fn names_come_from_every_table_and_a_replaced_upsert_row_names_nothing() {
     let q = format!("{DAY}&showUser=true&showQueue=false&showChannel=false&showChannelType=false");
     let e = engine(
         "2019-01-02T00:00:00Z",
-        &[(Table::Contacts, vec![s.clone()]), (Table::Users, vec![users(Some("Wolf, Jane"), "2019-01-05T00:00:00Z")])],
+        &[
+            (Table::Contacts, vec![s.clone()]),
+            (Table::Users, vec![users(Some("Wolf, Jane"), "2019-01-05T00:00:00Z")]),
+        ],
     );
     assert_eq!(column(&get(&e, CH, &q), "userName"), [&json!("Wolf, Jane")]);
     // The users row is replaced by a newer one without a name: the contact's name is current again.
-    e.load(Table::Users, Format::JsonLines, users(None, "2019-01-06T00:00:00Z").to_string().as_bytes())
-        .expect("load");
+    e.load(
+        Table::Users,
+        Format::JsonLines,
+        users(None, "2019-01-06T00:00:00Z").to_string().as_bytes(),
+    )
+    .expect("load");
     assert_eq!(column(&get(&e, CH, &q), "userName"), [&json!("Fox, John")]);
     // An older upsert row is ignored.
-    e.load(Table::Users, Format::JsonLines, users(Some("Ignored"), "2019-01-01T00:00:00Z").to_string().as_bytes())
-        .expect("load");
+    e.load(
+        Table::Users,
+        Format::JsonLines,
+        users(Some("Ignored"), "2019-01-01T00:00:00Z").to_string().as_bytes(),
+    )
+    .expect("load");
     assert_eq!(column(&get(&e, CH, &q), "userName"), [&json!("Fox, John")]);
 }
 
@@ -117,7 +146,14 @@ fn direct_internal_and_contact_center_filters() {
     other_app["contactCenter"] = json!(false);
     let e = engine(
         "2019-01-02T00:00:00Z",
-        &[(Table::Contacts, vec![seg(1, None, "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z"), internal, other_app])],
+        &[(
+            Table::Contacts,
+            vec![
+                seg(1, None, "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z"),
+                internal,
+                other_app,
+            ],
+        )],
     );
     let n = |extra: &str| {
         let rows = get(&e, CH, &format!("{DAY}&showDetails=true{extra}"));
@@ -130,7 +166,11 @@ fn direct_internal_and_contact_center_filters() {
     assert_eq!(n("&showInternalContacts=2"), 1);
     assert_eq!(n("&showOnlyContactCenter=false"), 3);
     // A direct contact's queue fields are omitted: its own group.
-    let rows = get(&e, CH, &format!("{DAY}&showChannel=false&showChannelType=false&sort=queueName"));
+    let rows = get(
+        &e,
+        CH,
+        &format!("{DAY}&showChannel=false&showChannelType=false&sort=queueName"),
+    );
     assert_eq!(rows[0].get("queueId"), None);
     assert_eq!(rows[1]["queueId"], json!(Q));
 }
@@ -169,9 +209,16 @@ fn contact_statistic_counts_active_segments_at_the_pinned_clock() {
     assert_eq!(r["activeHandlingDuration"], json!(900_000));
     assert_eq!(r.get("holdDuration"), None);
     // The completed segment's disconnect (12:10) is outside [11:00, 12:05).
-    let rows = get(&e, Endpoint::ContactStatistic, "startTime=2019-01-01T11:00:00Z&endTime=2019-01-01T12:05:00Z");
+    let rows = get(
+        &e,
+        Endpoint::ContactStatistic,
+        "startTime=2019-01-01T11:00:00Z&endTime=2019-01-01T12:05:00Z",
+    );
     assert_eq!(column(&rows, "countOfCompletedContacts"), [&json!(0)]);
-    assert_eq!(err(&e, Endpoint::ContactStatistic, &format!("{DAY}&showInternalContacts=1")), "Invalid field: 'showInternalContacts'");
+    assert_eq!(
+        err(&e, Endpoint::ContactStatistic, &format!("{DAY}&showInternalContacts=1")),
+        "Invalid field: 'showInternalContacts'"
+    );
 }
 
 #[test]
@@ -182,15 +229,27 @@ fn paging_total_limit_zero_offset_past_and_cap() {
     let e = engine("2019-01-02T00:00:00Z", &[(Table::Contacts, rows)]);
     let res = e.query(CH, &format!("{DAY}&showDetails=true&limit=0")).expect("query");
     assert_eq!((res.total(), res.to_json().as_str()), (10_005, "[]"));
-    let res = e.query(CH, &format!("{DAY}&showDetails=true&limit=20000")).expect("query");
+    let res = e
+        .query(CH, &format!("{DAY}&showDetails=true&limit=20000"))
+        .expect("query");
     assert_eq!(res.len(), 10_000);
-    let res = e.query(CH, &format!("{DAY}&showDetails=true&offset=10005")).expect("query");
+    let res = e
+        .query(CH, &format!("{DAY}&showDetails=true&offset=10005"))
+        .expect("query");
     assert_eq!((res.total(), res.len()), (10_005, 0));
     // Stable paging: pages of a sort with ties concatenate to the full order.
-    let all = get(&e, CH, &format!("{DAY}&showDetails=true&sort=-countOfArrivedContacts&limit=60"));
+    let all = get(
+        &e,
+        CH,
+        &format!("{DAY}&showDetails=true&sort=-countOfArrivedContacts&limit=60"),
+    );
     let mut paged = Vec::new();
     for off in (0..60).step_by(7) {
-        let p = get(&e, CH, &format!("{DAY}&showDetails=true&sort=-countOfArrivedContacts&offset={off}&limit=7"));
+        let p = get(
+            &e,
+            CH,
+            &format!("{DAY}&showDetails=true&sort=-countOfArrivedContacts&offset={off}&limit=7"),
+        );
         paged.extend(p.as_array().cloned().unwrap_or_default());
     }
     paged.truncate(60);
@@ -203,7 +262,15 @@ fn paging_total_limit_zero_offset_past_and_cap() {
 fn details_rows_count_zero_or_one_and_max_is_own_value() {
     let e = engine(
         "2019-01-02T00:00:00Z",
-        &[(Table::Contacts, vec![seg(7, Some((Q, "Sales")), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z")])],
+        &[(
+            Table::Contacts,
+            vec![seg(
+                7,
+                Some((Q, "Sales")),
+                "2019-01-01T10:00:00Z",
+                "2019-01-01T10:05:00Z",
+            )],
+        )],
     );
     let r = &get(&e, CH, &format!("{DAY}&showDetails=true&timeCategory=hour"))[0];
     assert_eq!(r["contactId"], json!(format!("{:032X}", 7)));
@@ -226,15 +293,30 @@ fn translations_replace_names_and_filters_see_them() {
                     seg(2, Some((Q2, "sales")), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z"),
                 ],
             ),
-            (Table::Translations, vec![json!({"language": "FI", "field": "queueName", "value": "Sales", "text": "Myynti"})]),
+            (
+                Table::Translations,
+                vec![json!({"language": "FI", "field": "queueName", "value": "Sales", "text": "Myynti"})],
+            ),
         ],
     );
     let base = format!("{DAY}&showChannel=false&showChannelType=false&sort=queueName");
-    assert_eq!(column(&get(&e, CH, &format!("{base}&language=fi")), "queueName"), [&json!("Myynti"), &json!("sales")]);
-    assert_eq!(column(&get(&e, CH, &format!("{base}&language=fi&queueName=myy*")), "queueId"), [&json!(Q)]);
-    assert_eq!(column(&get(&e, CH, &format!("{base}&language=sv")), "queueName"), [&json!("sales"), &json!("Sales")]);
+    assert_eq!(
+        column(&get(&e, CH, &format!("{base}&language=fi")), "queueName"),
+        [&json!("Myynti"), &json!("sales")]
+    );
+    assert_eq!(
+        column(&get(&e, CH, &format!("{base}&language=fi&queueName=myy*")), "queueId"),
+        [&json!(Q)]
+    );
+    assert_eq!(
+        column(&get(&e, CH, &format!("{base}&language=sv")), "queueName"),
+        [&json!("sales"), &json!("Sales")]
+    );
     let e = e.with_default_language(Some("fi"));
-    assert_eq!(column(&get(&e, CH, &base), "queueName"), [&json!("Myynti"), &json!("sales")]);
+    assert_eq!(
+        column(&get(&e, CH, &base), "queueName"),
+        [&json!("Myynti"), &json!("sales")]
+    );
 }
 
 #[test]
@@ -243,13 +325,27 @@ fn collation_per_locale_and_absent_values() {
     let rows: Vec<Value> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| seg(i as u32, Some((&format!("{:032X}", i + 1), n)), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z"))
+        .map(|(i, n)| {
+            seg(
+                i as u32,
+                Some((&format!("{:032X}", i + 1), n)),
+                "2019-01-01T10:00:00Z",
+                "2019-01-01T10:05:00Z",
+            )
+        })
         .chain([seg(9, None, "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z")])
         .collect();
     let e = engine("2019-01-02T00:00:00Z", &[(Table::Contacts, rows)]);
     let order = |s: &str| {
-        let rows = get(&e, CH, &format!("{DAY}&showChannel=false&showChannelType=false&sort={s}"));
-        column(&rows, "queueName").iter().map(|v| v.as_str().unwrap_or("-").to_string()).collect::<Vec<_>>()
+        let rows = get(
+            &e,
+            CH,
+            &format!("{DAY}&showChannel=false&showChannelType=false&sort={s}"),
+        );
+        column(&rows, "queueName")
+            .iter()
+            .map(|v| v.as_str().unwrap_or("-").to_string())
+            .collect::<Vec<_>>()
     };
     assert_eq!(order("queueName"), ["-", "Åbo", "Ärrä", "Öljy", "Zeta"]);
     assert_eq!(order("queueName,LOCALE-fi"), ["-", "Zeta", "Åbo", "Ärrä", "Öljy"]);
@@ -264,7 +360,10 @@ fn agent_intervals_duplicates_add_up_and_serving_is_derived() {
         "readyDuration": 100, "notReadyDuration": 20, "pauseDuration": 3, "changeTimestamp": "2019-01-01T10:15:00Z"});
     let e = engine("2019-01-02T00:00:00Z", &[(Table::AgentIntervals, vec![iv.clone(), iv])]);
     let r = &get(&e, Endpoint::AgentHistory, DAY)[0];
-    assert_eq!((r["readyDuration"].clone(), r["servingDuration"].clone()), (json!(200), json!(246)));
+    assert_eq!(
+        (r["readyDuration"].clone(), r["servingDuration"].clone()),
+        (json!(200), json!(246))
+    );
     assert_eq!(r["userName"], json!("Fox, John"));
     let bad = json!({"intervalStart": "2019-01-01T10:01:00Z", "userId": U, "changeTimestamp": "2019-01-01T10:15:00Z"});
     let res = e.load(Table::AgentIntervals, Format::JsonLines, bad.to_string().as_bytes());
@@ -280,11 +379,18 @@ fn a_rejected_batch_changes_nothing_and_a_retracted_batch_disappears() {
     let good = seg(1, Some((Q, "Sales")), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z").to_string();
     let body = format!("{good}\n{{\"contactId\":\"XYZ\"}}");
     let res = e.load(Table::Contacts, Format::JsonLines, body.as_bytes());
-    assert_eq!(res.map(|_| ()).map_err(|e| e.to_string()), Err("line 2: contactId: invalid GUID 'XYZ'".into()));
+    assert_eq!(
+        res.map(|_| ()).map_err(|e| e.to_string()),
+        Err("line 2: contactId: invalid GUID 'XYZ'".into())
+    );
     assert_eq!(get(&e, CH, DAY), json!([]));
-    let info = e.load(Table::Contacts, Format::JsonLines, good.as_bytes()).expect("load");
+    let info = e
+        .load(Table::Contacts, Format::JsonLines, good.as_bytes())
+        .expect("load");
     let renamed = seg(2, Some((Q, "Renamed")), "2019-01-01T10:00:00Z", "2019-01-01T11:05:00Z").to_string();
-    let info2 = e.load(Table::Contacts, Format::JsonLines, renamed.as_bytes()).expect("load");
+    let info2 = e
+        .load(Table::Contacts, Format::JsonLines, renamed.as_bytes())
+        .expect("load");
     assert_eq!(column(&get(&e, CH, DAY), "queueName"), [&json!("Renamed")]);
     e.retract(info2.id).expect("retract");
     assert_eq!(column(&get(&e, CH, DAY), "queueName"), [&json!("Sales")]);
@@ -307,10 +413,19 @@ fn agent_status_durations_presence_and_logged_out_rows() {
         // Older than the stored row: ignored.
         json!({"userId": U2, "userStatus": "Ready", "availability": "Free", "changeTimestamp": "2019-01-01T11:00:00Z"}),
     ];
-    let users = vec![json!({"userId": U2, "userName": "Wolf, Jane", "reportingGroupId": Q, "reportingGroupName": "Sales",
-        "number": "320", "changeTimestamp": "2019-01-01T00:00:00Z"})];
-    let e = engine("2019-01-01T12:00:00Z", &[(Table::AgentStates, states), (Table::Users, users)]);
-    let rows = get(&e, Endpoint::AgentStatus, "startTime=2019-01-01T00:00:00Z&showAgentInfo=true");
+    let users = vec![
+        json!({"userId": U2, "userName": "Wolf, Jane", "reportingGroupId": Q, "reportingGroupName": "Sales",
+        "number": "320", "changeTimestamp": "2019-01-01T00:00:00Z"}),
+    ];
+    let e = engine(
+        "2019-01-01T12:00:00Z",
+        &[(Table::AgentStates, states), (Table::Users, users)],
+    );
+    let rows = get(
+        &e,
+        Endpoint::AgentStatus,
+        "startTime=2019-01-01T00:00:00Z&showAgentInfo=true",
+    );
     assert_eq!(
         rows,
         json!([
@@ -324,9 +439,19 @@ fn agent_status_durations_presence_and_logged_out_rows() {
         ])
     );
     // Filters see what the row shows: a LoggedOut user has no number.
-    assert_eq!(get(&e, Endpoint::AgentStatus, "startTime=2019-01-01T00:00:00Z&number=*"), json!([]));
     assert_eq!(
-        column(&get(&e, Endpoint::AgentStatus, &format!("startTime=2019-01-01&reportingGroupId={Q}")), "userId"),
+        get(&e, Endpoint::AgentStatus, "startTime=2019-01-01T00:00:00Z&number=*"),
+        json!([])
+    );
+    assert_eq!(
+        column(
+            &get(
+                &e,
+                Endpoint::AgentStatus,
+                &format!("startTime=2019-01-01&reportingGroupId={Q}")
+            ),
+            "userId"
+        ),
         [&json!(U2)]
     );
 }
@@ -337,13 +462,28 @@ fn agent_status_history_is_sparse_and_in_change_then_ingestion_order() {
     let e = engine(
         "2019-01-02T00:00:00Z",
         &[
-            (Table::AgentStatusEvents, vec![ev("Waiting", "2019-01-01T10:00:02Z"), ev("OBJoin", "2019-01-01T10:00:01Z")]),
+            (
+                Table::AgentStatusEvents,
+                vec![
+                    ev("Waiting", "2019-01-01T10:00:02Z"),
+                    ev("OBJoin", "2019-01-01T10:00:01Z"),
+                ],
+            ),
             (Table::AgentStatusEvents, vec![ev("Wrap", "2019-01-01T10:00:01Z")]),
         ],
     );
     let rows = get(&e, Endpoint::AgentStatusHistory, "startTime=2019-01-01");
-    assert_eq!(column(&rows, "status"), [&json!("OBJoin"), &json!("Wrap"), &json!("Waiting")]);
-    assert_eq!(rows[0], json!({"sessionId": Q, "userId": U, "status": "OBJoin", "changeTimestamp": "2019-01-01T10:00:01.000Z"}));
+    assert_eq!(
+        column(&rows, "status"),
+        [&json!("OBJoin"), &json!("Wrap"), &json!("Waiting")]
+    );
+    assert_eq!(
+        rows[0],
+        json!({"sessionId": Q, "userId": U, "status": "OBJoin", "changeTimestamp": "2019-01-01T10:00:01.000Z"})
+    );
     let rows = get(&e, Endpoint::AgentStatusHistory, "startTime=2019-01-01&sort=-status");
-    assert_eq!(column(&rows, "status"), [&json!("Wrap"), &json!("Waiting"), &json!("OBJoin")]);
+    assert_eq!(
+        column(&rows, "status"),
+        [&json!("Wrap"), &json!("Waiting"), &json!("OBJoin")]
+    );
 }
