@@ -13,12 +13,11 @@ use crate::schema::{CHANNELS, CONTACT_DURATIONS, INTERVAL_NUMBERS, TYPES, TYPE_C
 use crate::store::{bit, Contacts, Intervals, NameKind, Snapshot, BLOCK, NONE};
 use crate::time::Bucketer;
 use crate::value::{guid_hex, Millis};
-use ahash::AHashMap;
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// A packed group key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct GKey {
     bucket: i64,
     /// Channel/type component: 0 absent; else (channel << 4 | type) + 1 style codes.
@@ -226,20 +225,115 @@ fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now: Millis, co
     }
 }
 
-/// Partial aggregation state of one chunk (mergeable).
+/// Hashes a [`GKey`] by folding it into one word (a few multiplies), instead
+/// of feeding 32 bytes through a general-purpose hasher.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hash for GKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.bucket as u64);
+        h.write_u64(((self.t as u64) << 32) | self.d[0] as u64);
+        h.write_u64(((self.d[1] as u64) << 32) | self.d[2] as u64);
+        h.write_u64(self.row);
+    }
+}
+
+type KeyMap = std::collections::HashMap<GKey, u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// A bit set on every row's flag word at scan time: the condition "all rows".
+const ALWAYS: u32 = 1 << 31;
+
+/// The metrics of a plan compiled into three flat lists, evaluated per row
+/// without branches on the data (a failed condition masks the value to 0).
+struct Kernel {
+    /// Metrics per group (row-major accumulator stride).
+    width: usize,
+    /// Initial value per metric.
+    init: Vec<i64>,
+    /// Aggregation per metric (for merging).
+    ops: Vec<Op>,
+    counts: Vec<(usize, u32)>,
+    /// Unconditional sums of a plain column: aggregated column by column.
+    plain: Vec<(usize, usize)>,
+    sums: Vec<(usize, usize, u32)>,
+    maxes: Vec<(usize, usize, u32)>,
+    /// Distinct inputs, in `sums`/`maxes` source order.
+    inputs: Vec<Input>,
+}
+
+impl Kernel {
+    fn new(metrics: &[(usize, Agg)]) -> Kernel {
+        let mut k = Kernel {
+            width: metrics.len(),
+            init: Vec::new(),
+            ops: Vec::new(),
+            counts: Vec::new(),
+            plain: Vec::new(),
+            sums: Vec::new(),
+            maxes: Vec::new(),
+            inputs: Vec::new(),
+        };
+        for (m, (_, a)) in metrics.iter().enumerate() {
+            let cond = if a.cond == 0 { ALWAYS } else { a.cond };
+            k.init.push(if a.op == Op::Max && a.input == Input::Change {
+                Millis::MIN
+            } else {
+                0
+            });
+            k.ops.push(a.op);
+            if a.op == Op::Count {
+                k.counts.push((m, cond));
+                continue;
+            }
+            let s = match k.inputs.iter().position(|i| *i == a.input) {
+                Some(s) => s,
+                None => {
+                    k.inputs.push(a.input);
+                    k.inputs.len() - 1
+                }
+            };
+            if a.op == Op::Sum && cond == ALWAYS && matches!(a.input, Input::Col(_)) {
+                k.plain.push((m, s));
+            } else if a.op == Op::Sum {
+                k.sums.push((m, s, cond));
+            } else {
+                k.maxes.push((m, s, cond));
+            }
+        }
+        k
+    }
+}
+
+/// Partial aggregation state (mergeable): groups and a row-major accumulator.
 struct Partial {
-    index: AHashMap<GKey, u32>,
+    index: KeyMap,
     keys: Vec<GKey>,
-    /// One column per plan metric, one value per group.
-    acc: Vec<Vec<i64>>,
+    acc: Vec<i64>,
 }
 
 impl Partial {
-    fn new(n_metrics: usize) -> Self {
+    fn new() -> Self {
         Partial {
-            index: AHashMap::new(),
+            index: KeyMap::default(),
             keys: Vec::new(),
-            acc: vec![Vec::new(); n_metrics],
+            acc: Vec::new(),
         }
     }
 
@@ -253,34 +347,40 @@ impl Partial {
         })
     }
 
-    fn init_acc(&mut self, metrics: &[(usize, Agg)]) {
-        let n = self.keys.len();
-        for (col, (_, a)) in self.acc.iter_mut().zip(metrics) {
-            col.resize(n, init(a));
+    /// A group that is new by construction (detail rows): no hashing.
+    #[inline]
+    fn push_unique(&mut self, k: GKey) -> u32 {
+        self.keys.push(k);
+        (self.keys.len() - 1) as u32
+    }
+
+    fn grow_acc(&mut self, kernel: &Kernel) {
+        let have = self.acc.len() / kernel.width.max(1);
+        for _ in have..self.keys.len() {
+            self.acc.extend_from_slice(&kernel.init);
         }
     }
 
-    fn merge(mut self, other: Partial, metrics: &[(usize, Agg)]) -> Partial {
+    fn merge(mut self, other: Partial, kernel: &Kernel) -> Partial {
         if self.keys.len() < other.keys.len() {
-            return other.merge(self, metrics);
+            return other.merge(self, kernel);
         }
-        let map: Vec<u32> = other.keys.iter().map(|k| self.group(*k)).collect();
-        self.init_acc(metrics);
-        for (m, (_, a)) in metrics.iter().enumerate() {
-            let dst = &mut self.acc[m];
-            for (g, &v) in other.acc[m].iter().enumerate() {
-                let d = &mut dst[map[g] as usize];
-                *d = combine(a.op, *d, v);
+        let w = kernel.width;
+        if other.keys.first().is_some_and(|k| k.row != 0) {
+            // Detail rows are unique: concatenate.
+            self.keys.extend(other.keys);
+            self.acc.extend(other.acc);
+            return self;
+        }
+        for (g, k) in other.keys.iter().enumerate() {
+            let to = self.group(*k) as usize;
+            self.grow_acc(kernel);
+            for m in 0..w {
+                let d = &mut self.acc[to * w + m];
+                *d = combine(kernel.ops[m], *d, other.acc[g * w + m]);
             }
         }
         self
-    }
-}
-
-fn init(a: &Agg) -> i64 {
-    match (a.op, a.input) {
-        (Op::Max, Input::Change) => Millis::MIN,
-        _ => 0,
     }
 }
 
@@ -292,7 +392,7 @@ fn combine(op: Op, a: i64, b: i64) -> i64 {
     }
 }
 
-/// Where a metric's input comes from in one chunk.
+/// Where a metric's input comes from in one batch.
 enum InputCol<'a> {
     One,
     Col(&'a [i64]),
@@ -312,50 +412,53 @@ impl InputCol<'_> {
     }
 }
 
-/// Aggregates the selected rows `sel` ((row, group)) of one chunk, metric by metric.
-fn aggregate<'c>(
-    part: &mut Partial,
-    plan: &Plan<'_>,
-    sel: &[(u32, u32)],
-    bits: Option<&[u32]>,
-    input: &dyn Fn(Input) -> InputCol<'c>,
-) {
-    part.init_acc(&plan.metrics);
-    for (m, (_, a)) in plan.metrics.iter().enumerate() {
-        let acc = &mut part.acc[m];
-        let col = input(a.input);
-        let cond = a.cond;
-        let pass = |r: usize| cond == 0 || bits.is_some_and(|b| b[r] & cond != 0);
-        match (a.op, &col) {
-            (Op::Count, _) => {
-                for &(r, g) in sel {
-                    if pass(r as usize) {
-                        acc[g as usize] += 1;
-                    }
+/// Aggregates the selected (row, group) pairs of one chunk into `part`, row by row,
+/// all metrics at once.
+fn aggregate(part: &mut Partial, kernel: &Kernel, sel: &[(u32, u32)], bits: Option<&[u32]>, cols: &[InputCol<'_>]) {
+    part.grow_acc(kernel);
+    let w = kernel.width;
+    for &(m, src) in &kernel.plain {
+        if let Some(InputCol::Col(col)) = cols.get(src) {
+            for &(r, g) in sel {
+                if let (Some(d), Some(v)) = (part.acc.get_mut(g as usize * w + m), col.get(r as usize)) {
+                    *d = d.wrapping_add(*v);
                 }
             }
-            (Op::Sum, InputCol::Col(c)) if cond == 0 => {
-                for &(r, g) in sel {
-                    let d = &mut acc[g as usize];
-                    *d = d.wrapping_add(c[r as usize]);
-                }
-            }
-            (Op::Sum, _) => {
-                for &(r, g) in sel {
-                    if pass(r as usize) {
-                        let d = &mut acc[g as usize];
-                        *d = d.wrapping_add(col.get(r as usize));
-                    }
-                }
-            }
-            (Op::Max, _) => {
-                for &(r, g) in sel {
-                    if pass(r as usize) {
-                        let d = &mut acc[g as usize];
-                        *d = (*d).max(col.get(r as usize));
-                    }
-                }
-            }
+        }
+    }
+    if kernel.counts.is_empty() && kernel.sums.is_empty() && kernel.maxes.is_empty() {
+        return;
+    }
+    // Only the inputs the fused loop reads.
+    let needed: Vec<usize> = (0..cols.len().min(32))
+        .filter(|i| kernel.sums.iter().chain(&kernel.maxes).any(|(_, s, _)| s == i))
+        .collect();
+    let mut vals = [0i64; 32];
+    for &(r, g) in sel {
+        let r = r as usize;
+        let b = bits.map_or(0, |b| b[r]) | ALWAYS;
+        let base = g as usize * w;
+        let Some(a) = part.acc.get_mut(base..base + w) else {
+            continue;
+        };
+        for &i in &needed {
+            vals[i] = cols[i].get(r);
+        }
+        for &(m, cond) in &kernel.counts {
+            a[m] += (b & cond != 0) as i64;
+        }
+        for &(m, s, cond) in &kernel.sums {
+            let mask = -((b & cond != 0) as i64);
+            a[m] = a[m].wrapping_add(vals[s] & mask);
+        }
+        for &(m, s, cond) in &kernel.maxes {
+            // Values are ≥ 0 (durations) or the condition is "all rows" (changeTimestamp).
+            let v = if cond == ALWAYS {
+                vals[s]
+            } else {
+                vals[s] & -((b & cond != 0) as i64)
+            };
+            a[m] = a[m].max(v);
         }
     }
 }
@@ -389,8 +492,14 @@ fn chunks(len: usize, blocks: &[[Millis; 4]], bi: usize, lo: Millis, hi: Millis)
 }
 
 #[allow(clippy::needless_range_loop)] // several columns share the row index
-fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usize)) -> Partial {
-    let mut part = Partial::new(plan.metrics.len());
+fn scan_contacts(
+    plan: &Plan<'_>,
+    kernel: &Kernel,
+    part: &mut Partial,
+    bidx: usize,
+    c: &Contacts,
+    range: (usize, usize),
+) {
     let key = match plan.time_key {
         TimeKey::DisconnectOrArrival => &c.stat_key,
         _ => &c.arrival,
@@ -446,26 +555,34 @@ fn scan_contacts(plan: &Plan<'_>, bidx: usize, c: &Contacts, range: (usize, usiz
                 0
             },
         };
-        let g = part.group(k);
+        let g = if plan.details {
+            part.push_unique(k)
+        } else {
+            part.group(k)
+        };
         sel.push((r as u32, g));
     }
-    let input = |i: Input| match i {
-        Input::Col(name) => CONTACT_DURATIONS
-            .iter()
-            .position(|n| *n == name)
-            .map_or(InputCol::One, |j| InputCol::Col(&c.durations[j])),
-        Input::SinceNow("queueArrivalTime") => InputCol::Since(&c.queue_arrival, plan.now),
-        Input::SinceNow(_) => InputCol::Since(&c.connect, plan.now),
-        Input::Change => InputCol::Col(&c.change),
-        Input::Serving | Input::None => InputCol::One,
-    };
-    aggregate(&mut part, plan, &sel, Some(&c.bits), &input);
-    part
+    let cols: Vec<InputCol<'_>> = kernel
+        .inputs
+        .iter()
+        .map(|i| match *i {
+            Input::Col(name) => CONTACT_DURATIONS
+                .iter()
+                .position(|n| *n == name)
+                .map_or(InputCol::One, |j| InputCol::Col(&c.durations[j])),
+            Input::SinceNow("queueArrivalTime") => InputCol::Since(&c.queue_arrival, plan.now),
+            Input::SinceNow(_) => InputCol::Since(&c.connect, plan.now),
+            Input::Change => InputCol::Col(&c.change),
+            Input::Serving | Input::None => InputCol::One,
+        })
+        .collect();
+    if !plan.details {
+        aggregate(part, kernel, &sel, Some(&c.bits), &cols);
+    }
 }
 
 #[allow(clippy::needless_range_loop)]
-fn scan_intervals(plan: &Plan<'_>, c: &Intervals, range: (usize, usize)) -> Partial {
-    let mut part = Partial::new(plan.metrics.len());
+fn scan_intervals(plan: &Plan<'_>, kernel: &Kernel, part: &mut Partial, c: &Intervals, range: (usize, usize)) {
     let mut sel: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) / 4);
     for r in range.0..range.1 {
         let t = c.start[r];
@@ -495,17 +612,20 @@ fn scan_intervals(plan: &Plan<'_>, c: &Intervals, range: (usize, usize)) -> Part
         sel.push((r as u32, g));
     }
     let n = &c.numbers;
-    let input = |i: Input| match i {
-        Input::Col(name) => INTERVAL_NUMBERS
-            .iter()
-            .position(|x| *x == name)
-            .map_or(InputCol::One, |j| InputCol::Col(&n[j])),
-        Input::Serving => InputCol::Serving(&n[0], &n[1], &n[2]),
-        Input::Change => InputCol::Col(&c.change),
-        _ => InputCol::One,
-    };
-    aggregate(&mut part, plan, &sel, None, &input);
-    part
+    let cols: Vec<InputCol<'_>> = kernel
+        .inputs
+        .iter()
+        .map(|i| match *i {
+            Input::Col(name) => INTERVAL_NUMBERS
+                .iter()
+                .position(|x| *x == name)
+                .map_or(InputCol::One, |j| InputCol::Col(&n[j])),
+            Input::Serving => InputCol::Serving(&n[0], &n[1], &n[2]),
+            Input::Change => InputCol::Col(&c.change),
+            _ => InputCol::One,
+        })
+        .collect();
+    aggregate(part, kernel, &sel, None, &cols);
 }
 
 /// The groups of one aggregating query.
@@ -515,7 +635,12 @@ pub(crate) struct Groups<'s> {
     names: NameView<'s>,
     contacts: bool,
     keys: Vec<GKey>,
-    acc: Vec<Vec<i64>>,
+    /// Row-major: `width` metrics per group.
+    acc: Vec<i64>,
+    width: usize,
+    /// Detail rows: metrics are the row's own values, computed on demand.
+    details: bool,
+    now: Millis,
     /// Field index → metric column.
     metric_of: Vec<Option<usize>>,
     bucketer: Bucketer,
@@ -549,14 +674,19 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
             );
         }
     }
+    let kernel = Kernel::new(&plan.metrics);
+    // One partial state per rayon split (about one per thread), merged at the end.
     let part = tasks
         .par_iter()
-        .map(|&(i, range)| match &snap.batches[i].data {
-            crate::store::BatchData::Contacts(c) => scan_contacts(&plan, i, c, range),
-            crate::store::BatchData::Intervals(c) => scan_intervals(&plan, c, range),
-            _ => Partial::new(plan.metrics.len()),
+        .fold(Partial::new, |mut part, &(i, range)| {
+            match &snap.batches[i].data {
+                crate::store::BatchData::Contacts(c) => scan_contacts(&plan, &kernel, &mut part, i, c, range),
+                crate::store::BatchData::Intervals(c) => scan_intervals(&plan, &kernel, &mut part, c, range),
+                _ => {}
+            }
+            part
         })
-        .reduce(|| Partial::new(plan.metrics.len()), |a, b| a.merge(b, &plan.metrics));
+        .reduce(Partial::new, |a, b| a.merge(b, &kernel));
     let mut metric_of = vec![None; q.decl.fields.len()];
     for (m, (fi, _)) in plan.metrics.iter().enumerate() {
         metric_of[*fi] = Some(m);
@@ -568,6 +698,9 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
         contacts,
         keys: part.keys,
         acc: part.acc,
+        width: kernel.width,
+        details: plan.details,
+        now,
         metric_of,
         bucketer: plan.bucketer,
     }
@@ -613,9 +746,29 @@ impl Rows for Groups<'_> {
                 .names
                 .get(kind, k.d[dim_slot(self.contacts, dim)])
                 .map_or(Val::Absent, Val::Text),
+            Src::Metric(a) if self.details => match self.detail_row(k) {
+                Some((b, r)) => match &self.snap.batches[b].data {
+                    crate::store::BatchData::Contacts(c) => {
+                        let pass = a.cond == 0 || c.bits[r] & a.cond != 0;
+                        let v = match a.input {
+                            Input::Col(name) => CONTACT_DURATIONS
+                                .iter()
+                                .position(|n| *n == name)
+                                .map_or(0, |j| c.durations[j][r]),
+                            Input::SinceNow("queueArrivalTime") => self.now.saturating_sub(c.queue_arrival[r]).max(0),
+                            Input::SinceNow(_) => self.now.saturating_sub(c.connect[r]).max(0),
+                            Input::Change => return Val::Ts(c.change[r]),
+                            Input::Serving | Input::None => 1,
+                        };
+                        Val::Int(if pass { v } else { 0 })
+                    }
+                    _ => Val::Absent,
+                },
+                None => Val::Absent,
+            },
             Src::Metric(a) => match self.metric_of[field] {
                 Some(m) => {
-                    let v = self.acc[m][row];
+                    let v = self.acc.get(row * self.width + m).copied().unwrap_or(0);
                     if a.input == Input::Change {
                         Val::Ts(v)
                     } else {
@@ -638,7 +791,9 @@ impl Rows for Groups<'_> {
             .then_with(|| {
                 let cid = |k: &GKey| match self.detail_row(k) {
                     Some((bi, r)) => match &self.snap.batches[bi].data {
-                        crate::store::BatchData::Contacts(c) => Some((c.contact_id[r], self.snap.batch_id(bi), r)),
+                        crate::store::BatchData::Contacts(c) => {
+                            Some((c.contact_id[r], self.snap.batch_id(bi), c.order[r]))
+                        }
                         _ => None,
                     },
                     None => None,

@@ -221,6 +221,8 @@ pub(crate) struct Contacts {
     pub change: Vec<Millis>,
     /// Per block of [`BLOCK`] rows: (min, max) of arrival and of stat_key.
     pub blocks: Vec<[Millis; 4]>,
+    /// Each row's position in its batch as ingested (rows are stored sorted by arrivalTime).
+    pub order: Vec<u32>,
 }
 
 /// Agent quarter-hour intervals, column by column.
@@ -345,6 +347,74 @@ impl NameCollector {
     }
 }
 
+/// The permutation that sorts `key` (stable), or None when already sorted.
+fn sort_permutation(key: &[Millis]) -> Option<Vec<u32>> {
+    if key.windows(2).all(|w| w[0] <= w[1]) {
+        return None;
+    }
+    let mut perm: Vec<u32> = (0..key.len() as u32).collect();
+    perm.sort_by_key(|&i| key[i as usize]);
+    Some(perm)
+}
+
+fn permute<T: Copy>(v: &mut Vec<T>, perm: &[u32]) {
+    *v = perm.iter().map(|&i| v[i as usize]).collect();
+}
+
+fn rebuild_blocks(a: &[Millis], b: &[Millis]) -> Vec<[Millis; 4]> {
+    let mut blocks = Vec::with_capacity(a.len() / BLOCK + 1);
+    for (n, (&x, &y)) in a.iter().zip(b).enumerate() {
+        update_blocks(&mut blocks, n, x, y);
+    }
+    blocks
+}
+
+impl Contacts {
+    /// Stores rows in arrivalTime order, so a time range touches few blocks;
+    /// `order` keeps each row's ingestion position for tie-breaks.
+    fn sort_by_time(&mut self) {
+        let n = self.arrival.len() as u32;
+        let Some(perm) = sort_permutation(&self.arrival) else {
+            self.order = (0..n).collect();
+            return;
+        };
+        permute(&mut self.contact_id, &perm);
+        permute(&mut self.ctype, &perm);
+        permute(&mut self.app, &perm);
+        permute(&mut self.queue, &perm);
+        permute(&mut self.user, &perm);
+        permute(&mut self.bits, &perm);
+        permute(&mut self.arrival, &perm);
+        permute(&mut self.queue_arrival, &perm);
+        permute(&mut self.connect, &perm);
+        permute(&mut self.stat_key, &perm);
+        for d in &mut self.durations {
+            permute(d, &perm);
+        }
+        permute(&mut self.change, &perm);
+        self.blocks = rebuild_blocks(&self.arrival, &self.stat_key);
+        self.order = perm;
+    }
+}
+
+impl Intervals {
+    /// Stores rows in intervalStart order (ties keep ingestion order).
+    fn sort_by_time(&mut self) {
+        let Some(perm) = sort_permutation(&self.start) else {
+            return;
+        };
+        permute(&mut self.start, &perm);
+        permute(&mut self.user, &perm);
+        permute(&mut self.profile, &perm);
+        permute(&mut self.campaign, &perm);
+        for d in &mut self.numbers {
+            permute(d, &perm);
+        }
+        permute(&mut self.change, &perm);
+        self.blocks = rebuild_blocks(&self.start, &self.start);
+    }
+}
+
 fn update_blocks(blocks: &mut Vec<[Millis; 4]>, n: usize, a: Millis, b: Millis) {
     if n.is_multiple_of(BLOCK) {
         blocks.push([a, a, b, b]);
@@ -447,6 +517,7 @@ impl Snapshot {
                     Ok(())
                 };
                 rows = read_batch(table, format, input, &mut sink)?;
+                c.sort_by_time();
                 BatchData::Contacts(Box::new(c))
             }
             Table::AgentIntervals => {
@@ -484,6 +555,7 @@ impl Snapshot {
                     Ok(())
                 };
                 rows = read_batch(table, format, input, &mut sink)?;
+                c.sort_by_time();
                 BatchData::Intervals(Box::new(c))
             }
             Table::AgentStatusEvents | Table::Translations => {
