@@ -15,7 +15,14 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(3);
     }
-    eprintln!("load: {:?}", t.elapsed());
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ");
+    eprintln!("load: {:?} ({rss})", t.elapsed());
     let Some(ep) = Endpoint::from_name(&args[2]) else {
         eprintln!("unknown endpoint");
         std::process::exit(2);

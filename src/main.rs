@@ -101,7 +101,10 @@ fn main() -> ExitCode {
             }
             match engine.query(endpoint, &query) {
                 Ok(res) => {
-                    println!("{}", res.render(rep).trim_end());
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    let _ = writeln!(out, "{}", res.render(rep).trim_end());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -487,3 +487,43 @@ fn agent_status_history_is_sparse_and_in_change_then_ingestion_order() {
         [&json!("Wrap"), &json!("Waiting"), &json!("OBJoin")]
     );
 }
+
+#[test]
+fn readers_never_see_half_a_batch() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    let e = std::sync::Arc::new(engine("2019-01-02T00:00:00Z", &[]));
+    let batch = |k: u32| -> String {
+        (0..500)
+            .map(|i| {
+                seg(
+                    k * 1000 + i,
+                    Some((Q, "Sales")),
+                    "2019-01-01T10:00:00Z",
+                    "2019-01-01T10:05:00Z",
+                )
+                .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let e = e.clone();
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    let res = e.query(CH, &format!("{DAY}&showDetails=true&limit=0")).expect("query");
+                    assert_eq!(res.total() % 500, 0, "saw a partial batch: {}", res.total());
+                }
+            })
+        })
+        .collect();
+    for k in 0..20 {
+        e.load(Table::Contacts, Format::JsonLines, batch(k).as_bytes())
+            .expect("load");
+    }
+    for r in readers {
+        r.join().expect("reader");
+    }
+    assert_eq!(e.query(CH, DAY).map(|r| r.total()).ok(), Some(1));
+}

@@ -69,6 +69,16 @@ impl Engine {
         self
     }
 
+    /// The language used when a query names none.
+    pub fn default_language(&self) -> Option<&str> {
+        self.default_language.as_deref()
+    }
+
+    /// Starts a typed query: `engine.request(Endpoint::ContactHistory).start(t0).end(t1).run()`.
+    pub fn request(&self, endpoint: Endpoint) -> crate::request::Request<'_> {
+        crate::request::Request::new(self, endpoint)
+    }
+
     /// The engine's current time.
     pub fn now(&self) -> Millis {
         (self.clock)()
