@@ -4,6 +4,7 @@ mod cli;
 mod examples;
 mod golden;
 mod model;
+mod model_rows;
 mod rules;
 
 use std::path::{Path, PathBuf};
