@@ -211,6 +211,8 @@ fn check_required(line: usize, cols: &[Col], cells: &[Cell]) -> Result<()> {
 /// Reads a whole batch of `table` in `format`, handing each row to `sink`.
 /// Stops at the first bad row with its `line N: field: …` message.
 pub fn read_batch(table: Table, format: Format, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
+    // A UTF-8 byte order mark is not data.
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     match format {
         Format::Csv => read_csv(table, input, sink),
         Format::JsonLines => read_json_lines(table, input, sink),
@@ -230,7 +232,6 @@ fn read_csv(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize>
     match rdr.read_record(&mut rec) {
         Ok(true) => {
             for name in rec.iter() {
-                let name = name.strip_prefix('\u{feff}').unwrap_or(name);
                 let Some(i) = cols.iter().position(|c| c.name == name) else {
                     return Err(Error::data(format!("line 1: {name}: unknown field")));
                 };
@@ -540,6 +541,9 @@ mod tests {
             "line 1: chatCapacity: invalid count '-1'"
         );
         assert_eq!(err(T, Format::JsonLines, "[1]"), "line 1: expected a JSON object");
+        let bom = "\u{feff}{\"language\":\"fi\",\"field\":\"queueName\",\"value\":\"a\",\"text\":\"b\"}";
+        assert_eq!(err(T, Format::JsonLines, bom), "OK");
+        assert_eq!(err(T, Format::Csv, "\u{feff}language,field,value,text\nfi,queueName,a,b\n"), "OK");
     }
 
     #[test]
