@@ -527,3 +527,32 @@ fn readers_never_see_half_a_batch() {
     }
     assert_eq!(e.query(CH, DAY).map(|r| r.total()).ok(), Some(1));
 }
+
+#[test]
+fn retention_drops_old_rows_and_their_names() {
+    let old = seg(1, Some((Q, "Old name")), "2019-01-01T08:00:00Z", "2019-01-01T23:00:00Z");
+    let new = seg(2, Some((Q, "New name")), "2019-01-01T12:00:00Z", "2019-01-01T12:05:00Z");
+    let ev = |ts: &str| json!({"sessionId": Q, "userId": U, "status": "Waiting", "changeTimestamp": ts});
+    let e = engine(
+        "2019-01-02T00:00:00Z",
+        &[
+            (Table::Contacts, vec![old, new]),
+            (
+                Table::AgentStatusEvents,
+                vec![ev("2019-01-01T08:00:00Z"), ev("2019-01-01T12:00:00Z")],
+            ),
+        ],
+    );
+    let q = format!("{DAY}&showChannel=false&showChannelType=false");
+    // The older arrival has the newer changeTimestamp, so it names the queue.
+    assert_eq!(column(&get(&e, CH, &q), "queueName"), [&json!("Old name")]);
+    let t = parse_timestamp("2019-01-01T10:00:00Z").expect("ts");
+    e.retain_before(Table::Contacts, t).expect("retain");
+    e.retain_before(Table::AgentStatusEvents, t).expect("retain");
+    let rows = get(&e, CH, &q);
+    assert_eq!(column(&rows, "queueName"), [&json!("New name")]);
+    assert_eq!(column(&rows, "countOfArrivedContacts"), [&json!(1)]);
+    let hist = get(&e, Endpoint::AgentStatusHistory, "startTime=2019-01-01");
+    assert_eq!(column(&hist, "changeTimestamp"), [&json!("2019-01-01T12:00:00.000Z")]);
+    assert!(e.retain_before(Table::Translations, t).is_err());
+}

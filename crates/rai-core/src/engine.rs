@@ -145,6 +145,17 @@ impl Engine {
         Ok(())
     }
 
+    /// Retention: drops the rows of `table` whose time key is before `before`.
+    pub fn retain_before(&self, table: Table, before: Millis) -> Result<()> {
+        let _w = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let next = self.snapshot().without_before(table, before)?;
+        self.publish(next);
+        Ok(())
+    }
+
     /// Answers `endpoint` for a raw query string, at the engine's clock.
     pub fn query(&self, endpoint: Endpoint, raw_query: &str) -> Result<QueryResult> {
         self.query_at(endpoint, raw_query, self.now())

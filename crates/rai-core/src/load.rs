@@ -543,7 +543,10 @@ mod tests {
         assert_eq!(err(T, Format::JsonLines, "[1]"), "line 1: expected a JSON object");
         let bom = "\u{feff}{\"language\":\"fi\",\"field\":\"queueName\",\"value\":\"a\",\"text\":\"b\"}";
         assert_eq!(err(T, Format::JsonLines, bom), "OK");
-        assert_eq!(err(T, Format::Csv, "\u{feff}language,field,value,text\nfi,queueName,a,b\n"), "OK");
+        assert_eq!(
+            err(T, Format::Csv, "\u{feff}language,field,value,text\nfi,queueName,a,b\n"),
+            "OK"
+        );
     }
 
     #[test]

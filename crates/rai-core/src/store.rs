@@ -223,6 +223,8 @@ pub(crate) struct Contacts {
     pub blocks: Vec<[Millis; 4]>,
     /// Each row's position in its batch as ingested (rows are stored sorted by arrivalTime).
     pub order: Vec<u32>,
+    /// Per row, the batch text code of applicationName, queueName, userName (0 = absent).
+    pub name_codes: Vec<[u32; 4]>,
 }
 
 /// Agent quarter-hour intervals, column by column.
@@ -235,6 +237,10 @@ pub(crate) struct Intervals {
     pub numbers: [Vec<i64>; 28],
     pub change: Vec<Millis>,
     pub blocks: Vec<[Millis; 4]>,
+    /// Each row's position in its batch as ingested.
+    pub order: Vec<u32>,
+    /// Per row, the batch text code of userName, profileName, profileReason, campaignName.
+    pub name_codes: Vec<[u32; 4]>,
 }
 
 /// A row kept whole (status events, agent states, users), with its ingestion order.
@@ -258,6 +264,8 @@ pub(crate) enum BatchData {
 pub(crate) struct Batch {
     pub id: u64,
     pub data: BatchData,
+    /// The distinct name texts of the batch (index 0 = absent).
+    texts: Arc<Vec<Arc<str>>>,
     /// The best name per (kind, code) within this batch.
     names: Vec<(NameKind, u32, NameSlot)>,
 }
@@ -306,44 +314,165 @@ fn opt_ts(c: &Cell) -> Millis {
     c.ts().unwrap_or(Millis::MIN)
 }
 
-struct NameCollector {
-    best: AHashMap<(NameKind, u32), NameSlot>,
-    sources: Vec<(usize, usize, NameKind)>,
+/// Per batch: the distinct name texts, and per row the code of each name
+/// source's text (0 = absent), so a batch's §2.7 summary can be recomputed
+/// after rows are dropped (retention).
+#[derive(Default)]
+struct NameTexts {
+    texts: Vec<Arc<str>>,
+    index: AHashMap<Arc<str>, u32>,
+    /// (id column, name column) of the table's name sources, in NAME_SOURCES order.
+    sources: Vec<(usize, usize)>,
 }
 
-impl NameCollector {
+impl NameTexts {
     fn new(table: Table) -> Self {
         let sources = NAME_SOURCES
             .iter()
             .filter(|s| s.0 == table)
-            .filter_map(|&(t, id, name, kind)| Some((t.col(id)?, t.col(name)?, kind)))
+            .filter_map(|&(t, id, name, _)| Some((t.col(id)?, t.col(name)?)))
             .collect();
-        NameCollector {
-            best: AHashMap::new(),
+        NameTexts {
+            texts: vec![Arc::from("")],
+            index: AHashMap::new(),
             sources,
         }
     }
-    fn row(&mut self, ids: &mut IdDict, cells: &[Cell], ts: Millis, seq: u64) {
-        for &(idc, namec, kind) in &self.sources {
-            if let (Some(g), Some(text)) = (cells[idc].guid(), cells[namec].text()) {
-                let code = ids.intern(g);
-                let slot = NameSlot {
-                    ts,
-                    seq,
-                    text: text.into(),
-                };
-                match self.best.get_mut(&(kind, code)) {
-                    Some(cur) if !slot.beats(cur) => {}
-                    Some(cur) => *cur = slot,
+
+    /// The name codes of one row (interning new texts).
+    fn row(&mut self, cells: &[Cell]) -> [u32; 4] {
+        let mut out = [0u32; 4];
+        for (o, &(_, namec)) in out.iter_mut().zip(&self.sources) {
+            if let Some(text) = cells[namec].text() {
+                *o = match self.index.get(text) {
+                    Some(&c) => c,
                     None => {
-                        self.best.insert((kind, code), slot);
+                        let t: Arc<str> = Arc::from(text);
+                        let c = self.texts.len() as u32;
+                        self.texts.push(t.clone());
+                        self.index.insert(t, c);
+                        c
                     }
+                };
+            }
+        }
+        out
+    }
+}
+
+/// The name kinds of a fact table's sources, in NAME_SOURCES order.
+fn source_kinds(table: Table) -> Vec<NameKind> {
+    NAME_SOURCES.iter().filter(|s| s.0 == table).map(|s| s.3).collect()
+}
+
+/// The best name per (kind, id code) among a batch's rows.
+fn summarize(
+    kinds: &[NameKind],
+    ids: &[&[u32]],
+    codes: &[[u32; 4]],
+    change: &[Millis],
+    seq: impl Fn(usize) -> u64,
+    texts: &[Arc<str>],
+) -> Vec<(NameKind, u32, NameSlot)> {
+    let mut best: AHashMap<(NameKind, u32), (Millis, u64, u32)> = AHashMap::new();
+    for (r, row) in codes.iter().enumerate() {
+        for (s, (&kind, col)) in kinds.iter().zip(ids).enumerate() {
+            let (id, text) = (col[r], row[s]);
+            if id == NONE || text == 0 {
+                continue;
+            }
+            let cand = (change[r], seq(r), text);
+            match best.get_mut(&(kind, id)) {
+                Some(cur) if (cand.0, cand.1) < (cur.0, cur.1) => {}
+                Some(cur) => *cur = cand,
+                None => {
+                    best.insert((kind, id), cand);
                 }
             }
         }
     }
-    fn finish(self) -> Vec<(NameKind, u32, NameSlot)> {
-        self.best.into_iter().map(|((k, c), s)| (k, c, s)).collect()
+    best.into_iter()
+        .map(|((k, c), (ts, seq, t))| {
+            (
+                k,
+                c,
+                NameSlot {
+                    ts,
+                    seq,
+                    text: texts.get(t as usize).cloned().unwrap_or_else(|| Arc::from("")),
+                },
+            )
+        })
+        .collect()
+}
+
+fn keep<T: Copy>(v: &[T], mask: &[bool]) -> Vec<T> {
+    v.iter().zip(mask).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+}
+
+impl Contacts {
+    fn summary(&self, batch: u64, texts: &[Arc<str>]) -> Vec<(NameKind, u32, NameSlot)> {
+        let ids: [&[u32]; 3] = [&self.app, &self.queue, &self.user];
+        summarize(
+            &source_kinds(Table::Contacts),
+            &ids,
+            &self.name_codes,
+            &self.change,
+            |r| batch << 32 | self.order.get(r).copied().unwrap_or(r as u32) as u64,
+            texts,
+        )
+    }
+
+    fn retain(&self, mask: &[bool]) -> Contacts {
+        let mut c = Contacts {
+            contact_id: keep(&self.contact_id, mask),
+            ctype: keep(&self.ctype, mask),
+            app: keep(&self.app, mask),
+            queue: keep(&self.queue, mask),
+            user: keep(&self.user, mask),
+            bits: keep(&self.bits, mask),
+            arrival: keep(&self.arrival, mask),
+            queue_arrival: keep(&self.queue_arrival, mask),
+            connect: keep(&self.connect, mask),
+            stat_key: keep(&self.stat_key, mask),
+            durations: self.durations.clone().map(|d| keep(&d, mask)),
+            change: keep(&self.change, mask),
+            blocks: Vec::new(),
+            order: keep(&self.order, mask),
+            name_codes: keep(&self.name_codes, mask),
+        };
+        c.blocks = rebuild_blocks(&c.arrival, &c.stat_key);
+        c
+    }
+}
+
+impl Intervals {
+    fn summary(&self, batch: u64, texts: &[Arc<str>]) -> Vec<(NameKind, u32, NameSlot)> {
+        let ids: [&[u32]; 4] = [&self.user, &self.profile, &self.profile, &self.campaign];
+        summarize(
+            &source_kinds(Table::AgentIntervals),
+            &ids,
+            &self.name_codes,
+            &self.change,
+            |r| batch << 32 | self.order.get(r).copied().unwrap_or(r as u32) as u64,
+            texts,
+        )
+    }
+
+    fn retain(&self, mask: &[bool]) -> Intervals {
+        let mut c = Intervals {
+            start: keep(&self.start, mask),
+            user: keep(&self.user, mask),
+            profile: keep(&self.profile, mask),
+            campaign: keep(&self.campaign, mask),
+            numbers: self.numbers.clone().map(|d| keep(&d, mask)),
+            change: keep(&self.change, mask),
+            blocks: Vec::new(),
+            order: keep(&self.order, mask),
+            name_codes: keep(&self.name_codes, mask),
+        };
+        c.blocks = rebuild_blocks(&c.start, &c.start);
+        c
     }
 }
 
@@ -392,6 +521,7 @@ impl Contacts {
             permute(d, &perm);
         }
         permute(&mut self.change, &perm);
+        permute(&mut self.name_codes, &perm);
         self.blocks = rebuild_blocks(&self.arrival, &self.stat_key);
         self.order = perm;
     }
@@ -411,7 +541,9 @@ impl Intervals {
             permute(d, &perm);
         }
         permute(&mut self.change, &perm);
+        permute(&mut self.name_codes, &perm);
         self.blocks = rebuild_blocks(&self.start, &self.start);
+        self.order = perm;
     }
 }
 
@@ -435,7 +567,7 @@ impl Snapshot {
         next.next_batch += 1;
         let ids = Arc::make_mut(&mut next.ids);
         let seq0 = id << 32;
-        let mut names = NameCollector::new(table);
+        let mut names = NameTexts::new(table);
         let rows;
         let data = match table {
             Table::Contacts => {
@@ -464,9 +596,8 @@ impl Snapshot {
                             crate::schema::CHANNELS[ch as usize]
                         )));
                     }
-                    let seq = seq0 | c.contact_id.len() as u64;
                     let change = opt_ts(&cells[chg]);
-                    names.row(ids, cells, change, seq);
+                    c.name_codes.push(names.row(cells));
                     let code = |ids: &mut IdDict, i: usize| cells[i].guid().map_or(NONE, |g| ids.intern(g));
                     c.contact_id.push(cells[cid].guid().unwrap_or(0));
                     c.ctype.push(ty);
@@ -539,9 +670,8 @@ impl Snapshot {
                             crate::value::timestamp_string(start)
                         )));
                     }
-                    let seq = seq0 | c.start.len() as u64;
                     let change = opt_ts(&cells[chg]);
-                    names.row(ids, cells, change, seq);
+                    c.name_codes.push(names.row(cells));
                     let code = |ids: &mut IdDict, i: usize| cells[i].guid().map_or(NONE, |g| ids.intern(g));
                     update_blocks(&mut c.blocks, c.start.len(), start, start);
                     c.start.push(start);
@@ -592,10 +722,17 @@ impl Snapshot {
                 return Ok((next, BatchInfo { id, table, rows }));
             }
         };
+        let texts = names.texts;
+        let summary = match &data {
+            BatchData::Contacts(c) => c.summary(id, &texts),
+            BatchData::Intervals(c) => c.summary(id, &texts),
+            _ => Vec::new(),
+        };
         next.batches.push(Arc::new(Batch {
             id,
             data,
-            names: names.finish(),
+            texts: Arc::new(texts),
+            names: summary,
         }));
         next.rebuild_derived();
         Ok((next, BatchInfo { id, table, rows }))
@@ -650,6 +787,66 @@ impl Snapshot {
         };
         let mut next = self.clone();
         next.batches.remove(pos);
+        next.rebuild_derived();
+        Ok(next)
+    }
+
+    /// Retention (SPEC §10): drops the rows of `table` whose time key is
+    /// before `before` (contacts: arrivalTime; agentIntervals: intervalStart;
+    /// the others: changeTimestamp). Dropped rows no longer name anything.
+    pub(crate) fn without_before(&self, table: Table, before: Millis) -> Result<Snapshot> {
+        let mut next = self.clone();
+        match table {
+            Table::Translations => {
+                return Err(Error::query("Retention is not defined for 'translations'"));
+            }
+            Table::AgentStates | Table::Users => {
+                let chg = table.col("changeTimestamp").unwrap_or(0);
+                let map = if table == Table::Users {
+                    Arc::make_mut(&mut next.users)
+                } else {
+                    Arc::make_mut(&mut next.states)
+                };
+                map.retain(|_, r| opt_ts(&r.cells[chg]) >= before);
+            }
+            _ => {
+                let chg = Table::AgentStatusEvents.col("changeTimestamp").unwrap_or(0);
+                let mut batches = Vec::with_capacity(self.batches.len());
+                for b in &self.batches {
+                    let kept = match &b.data {
+                        BatchData::Contacts(c) if table == Table::Contacts => {
+                            let mask: Vec<bool> = c.arrival.iter().map(|&t| t >= before).collect();
+                            let c = c.retain(&mask);
+                            let names = c.summary(b.id, &b.texts);
+                            (!c.arrival.is_empty()).then(|| (BatchData::Contacts(Box::new(c)), names))
+                        }
+                        BatchData::Intervals(c) if table == Table::AgentIntervals => {
+                            let mask: Vec<bool> = c.start.iter().map(|&t| t >= before).collect();
+                            let c = c.retain(&mask);
+                            let names = c.summary(b.id, &b.texts);
+                            (!c.start.is_empty()).then(|| (BatchData::Intervals(Box::new(c)), names))
+                        }
+                        BatchData::Events(v) if table == Table::AgentStatusEvents => {
+                            let v: Vec<Row> = v.iter().filter(|r| opt_ts(&r.cells[chg]) >= before).cloned().collect();
+                            (!v.is_empty()).then(|| (BatchData::Events(v), Vec::new()))
+                        }
+                        _ => {
+                            batches.push(b.clone());
+                            continue;
+                        }
+                    };
+                    if let Some((data, names)) = kept {
+                        batches.push(Arc::new(Batch {
+                            id: b.id,
+                            data,
+                            texts: b.texts.clone(),
+                            names,
+                        }));
+                    }
+                }
+                next.batches = batches;
+            }
+        }
         next.rebuild_derived();
         Ok(next)
     }
