@@ -475,11 +475,30 @@ fn contact_rows(w: &World, opts: &GenOptions, now: Millis, from: u64, to: u64, o
     }
 }
 
-fn write_file(dir: &Path, table: Table, format: Format, parts: &[String]) -> std::io::Result<usize> {
-    let path = dir.join(format!("{}.{}", table.name(), format.extension()));
+/// One generated table: its rows in the chosen format, in parts.
+pub struct Generated {
+    /// The table.
+    pub table: Table,
+    /// The file body in parts (header first for CSV).
+    pub parts: Vec<String>,
+}
+
+impl Generated {
+    /// The whole body as bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.parts.iter().map(String::len).sum());
+        for p in &self.parts {
+            v.extend_from_slice(p.as_bytes());
+        }
+        v
+    }
+}
+
+fn write_file(dir: &Path, format: Format, g: &Generated) -> std::io::Result<usize> {
+    let path = dir.join(format!("{}.{}", g.table.name(), format.extension()));
     let mut f = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut n = 0;
-    for p in parts {
+    for p in &g.parts {
         f.write_all(p.as_bytes())?;
         n += p.len();
     }
@@ -495,6 +514,26 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
             let _ = std::fs::remove_file(dir.join(format!("{}.{}", t.name(), f.extension())));
         }
     }
+    let mut contact_bytes = 0;
+    for g in generate_tables(opts) {
+        let n = write_file(dir, opts.format, &g)?;
+        if g.table == Table::Contacts {
+            contact_bytes = n;
+        }
+    }
+    Ok(format!(
+        "rai gen: {} contact segments ({} MB), {} days from {} into {}",
+        opts.contacts,
+        contact_bytes / 1_000_000,
+        opts.days,
+        rai_core::timestamp_string(opts.start),
+        dir.display()
+    ))
+}
+
+/// Generates every table in memory, in SPEC §2's table order.
+pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
+    let mut tables = Vec::new();
     let fmt = opts.format;
     let w = world(opts);
     let end = opts.start + opts.days as i64 * DAY_MS;
@@ -516,7 +555,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
     let mut head = Out::new(Table::Contacts, fmt);
     head.header();
     parts.insert(0, head.buf);
-    let contact_bytes = write_file(dir, Table::Contacts, fmt, &parts)?;
+    tables.push(Generated { table: Table::Contacts, parts });
 
     // agentIntervals: ~200 agents × ~32 quarter hours per working day
     let days: Vec<u32> = (0..opts.days).collect();
@@ -625,7 +664,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
     let mut head = Out::new(Table::AgentIntervals, fmt);
     head.header();
     parts.insert(0, head.buf);
-    write_file(dir, Table::AgentIntervals, fmt, &parts)?;
+    tables.push(Generated { table: Table::AgentIntervals, parts });
 
     // agentStates: one per user, near now; agents on shift are logged in.
     let mut r = Rng::new(opts.seed, 3);
@@ -691,7 +730,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
         v.push(V::T(changed));
         out.row(&v);
     }
-    write_file(dir, Table::AgentStates, fmt, &[out.buf])?;
+    tables.push(Generated { table: Table::AgentStates, parts: vec![out.buf] });
 
     // agentStatusEvents: a session per logged-in agent over the last three days.
     let mut out = Out::new(Table::AgentStatusEvents, fmt);
@@ -732,7 +771,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
             }
         }
     }
-    write_file(dir, Table::AgentStatusEvents, fmt, &[out.buf])?;
+    tables.push(Generated { table: Table::AgentStatusEvents, parts: vec![out.buf] });
 
     // users: the directory, current names.
     let mut out = Out::new(Table::Users, fmt);
@@ -759,7 +798,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
         ];
         out.row(&v);
     }
-    write_file(dir, Table::Users, fmt, &[out.buf])?;
+    tables.push(Generated { table: Table::Users, parts: vec![out.buf] });
 
     // translations
     let mut out = Out::new(Table::Translations, fmt);
@@ -778,14 +817,7 @@ pub fn generate(dir: &Path, opts: &GenOptions) -> std::io::Result<String> {
     for (l, f, v, t) in tr {
         out.row(&[V::S(l), V::S(f), V::S(v), V::S(t)]);
     }
-    write_file(dir, Table::Translations, fmt, &[out.buf])?;
+    tables.push(Generated { table: Table::Translations, parts: vec![out.buf] });
 
-    Ok(format!(
-        "rai gen: {} contact segments ({} MB), {} days from {} into {}",
-        opts.contacts,
-        contact_bytes / 1_000_000,
-        opts.days,
-        rai_core::timestamp_string(opts.start),
-        dir.display()
-    ))
+    tables
 }
