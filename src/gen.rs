@@ -392,9 +392,12 @@ fn contact_rows(w: &World, opts: &GenOptions, now: Millis, from: u64, to: u64, o
         let day = sample(&w.day_cdf, r.unit()) as i64;
         let mut arrival = opts.start + day * DAY_MS + time_of_day(&mut r);
         // About 0.2% are live: arrived in the last half hour before now.
-        let active = r.chance(0.002);
+        let mut active = r.chance(0.002);
         if active {
             arrival = now - r.below(30 * 60_000) as i64;
+        } else if arrival > now {
+            // Nothing arrives after "now": move it back by whole days.
+            arrival -= ((arrival - now) / DAY_MS + 1) * DAY_MS;
         }
         let (channel, ty, _) = TYPES[sample(&type_cdf, r.unit())];
         let direct = r.chance(0.07);
@@ -424,6 +427,8 @@ fn contact_rows(w: &World, opts: &GenOptions, now: Millis, from: u64, to: u64, o
         } else {
             arrival + waiting
         });
+        // A segment still going on at "now" is active.
+        active |= disconnect.is_some_and(|d| d > now);
         if active {
             // Live: still queuing (no connect) or in process (connected).
             disconnect = None;

@@ -1,4 +1,5 @@
-//! The `rai` command: query a data directory, generate synthetic data.
+//! The `rai` command: serve the RAI REST API (the default), query a data
+//! directory, generate synthetic data.
 
 use clap::{Parser, Subcommand};
 use rai::gen::{generate, GenOptions};
@@ -13,12 +14,65 @@ use std::process::ExitCode;
     about = "rai: an embedded in-memory analytics engine for contact-center data"
 )]
 struct Cli {
+    /// Without a command, `rai` serves the demo (`rai serve`).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// Options of `rai serve`.
+#[derive(clap::Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address to bind (a non-loopback address needs tokens or --insecure-open).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port (0 = any free port; the chosen one is logged).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Load this data directory instead of generating the demo.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Start empty (fill it through the write API).
+    #[arg(long)]
+    no_demo: bool,
+    /// Pin the clock (RFC 3339); default: the system clock.
+    #[arg(long)]
+    now: Option<String>,
+    /// Language used when a query names none.
+    #[arg(long)]
+    default_language: Option<String>,
+    /// Bearer token required for reads (or RAI_READ_TOKEN).
+    #[arg(long, env = "RAI_READ_TOKEN", hide_env_values = true)]
+    read_token: Option<String>,
+    /// Bearer token required for writes (or RAI_WRITE_TOKEN).
+    #[arg(long, env = "RAI_WRITE_TOKEN", hide_env_values = true)]
+    write_token: Option<String>,
+    /// Allow a non-loopback bind without tokens.
+    #[arg(long)]
+    insecure_open: bool,
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 256 << 20)]
+    max_body_bytes: usize,
+    /// Longest request target in bytes.
+    #[arg(long, default_value_t = 16 << 10)]
+    max_uri_bytes: usize,
+    /// Request timeout in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout_secs: u64,
+    /// Requests served at once (more get 503).
+    #[arg(long, default_value_t = 256)]
+    max_concurrency: usize,
+    /// Days of demo data, ending now.
+    #[arg(long, default_value_t = 30)]
+    demo_days: u32,
+    /// Contact segments of demo data.
+    #[arg(long, default_value_t = 300_000)]
+    demo_contacts: u64,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the RAI REST API at http://BIND:PORT/RI/rai (the default command).
+    Serve(ServeArgs),
     /// Load every table of DIR and answer one request; the body goes to stdout.
     Query {
         /// The data directory (`<table>.jsonl|.json|.csv`).
@@ -66,7 +120,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    match Cli::parse().command.unwrap_or_else(default_command) {
+        Command::Serve(args) => serve(args),
         Command::Query {
             data,
             now,
@@ -159,6 +214,99 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+/// `rai serve`'s options alone, to build its defaults.
+#[derive(Parser)]
+struct ServeOnly {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
+/// `rai` alone: `rai serve` with its defaults (and the token variables).
+fn default_command() -> Command {
+    Command::Serve(ServeOnly::parse_from(["rai"]).args)
+}
+
+fn serve(a: ServeArgs) -> ExitCode {
+    if !a.bind.is_loopback() && a.read_token.is_none() && a.write_token.is_none() && !a.insecure_open {
+        eprintln!(
+            "refusing to bind {} without --read-token/--write-token; pass --insecure-open to serve it open",
+            a.bind
+        );
+        return ExitCode::from(2);
+    }
+    let now = match a.now.as_deref().map(|n| parse_timestamp(n).ok_or(n)) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(n)) => {
+            eprintln!("Invalid --now: '{n}'");
+            return ExitCode::from(2);
+        }
+    };
+    let mut engine = Engine::new().with_default_language(a.default_language.as_deref());
+    if let Some(t) = now {
+        engine = engine.with_fixed_now(t);
+    }
+    let started = std::time::Instant::now();
+    if let Some(dir) = &a.data {
+        if let Err(e) = engine.load_dir(dir) {
+            eprintln!("{e}");
+            return ExitCode::from(3);
+        }
+        eprintln!("rai: loaded {} in {:.1?}", dir.display(), started.elapsed());
+    } else if !a.no_demo {
+        let now = engine.now();
+        let first_day = (now - a.demo_days as i64 * rai_core::DAY_MS).div_euclid(rai_core::DAY_MS) * rai_core::DAY_MS;
+        let opts = GenOptions {
+            start: first_day,
+            days: a.demo_days + 1,
+            contacts: a.demo_contacts,
+            seed: 1,
+            format: Format::Csv,
+            now: Some(now),
+        };
+        for g in rai::gen::generate_tables(&opts) {
+            if let Err(e) = engine.load(g.table, Format::Csv, &g.bytes()) {
+                eprintln!("demo data: {}: {e}", g.table.name());
+                return ExitCode::from(3);
+            }
+        }
+        eprintln!(
+            "rai: demo data, {} contact segments over the last {} days, generated in {:.1?}",
+            a.demo_contacts,
+            a.demo_days,
+            started.elapsed()
+        );
+    }
+    let config = rai_http::Config {
+        read_token: a.read_token.clone(),
+        write_token: a.write_token.clone(),
+        max_body_bytes: a.max_body_bytes,
+        max_uri_bytes: a.max_uri_bytes,
+        request_timeout: std::time::Duration::from_secs(a.timeout_secs),
+        max_concurrency: a.max_concurrency,
+    };
+    let engine = std::sync::Arc::new(engine);
+    let today = rai_core::timestamp_string(engine.now());
+    let day = &today[..10];
+    let res = rai_http::serve_blocking(std::net::SocketAddr::new(a.bind, a.port), engine, config, |addr| {
+        let base = format!("http://{addr}/RI/rai");
+        eprintln!("rai: serving {base}  (Ctrl-C stops)");
+        eprintln!("  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false");
+        eprintln!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10");
+        eprintln!("  {base}/openapi.json");
+    });
+    match res {
+        Ok(()) => {
+            eprintln!("rai: stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rai serve: {e}");
+            ExitCode::from(1)
         }
     }
 }

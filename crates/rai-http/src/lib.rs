@@ -1,0 +1,382 @@
+//! # rai-http
+//!
+//! The RAI REST API over [`rai_core::Engine`]: `GET /RI/rai/<endpoint>` in
+//! JSON or XML, the write API of SPEC §10, bearer tokens, limits and an
+//! OpenAPI document. A thin adapter: every answer comes from the engine.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::sync::Arc;
+//! let engine = Arc::new(rai_core::Engine::new());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! rai_http::serve(listener, engine, rai_http::Config::default(), std::future::pending()).await
+//! # }
+//! ```
+
+mod negotiate;
+mod openapi;
+
+pub use negotiate::choose as negotiate;
+pub use openapi::document as openapi_document;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use rai_core::{parse_guid, parse_timestamp, Endpoint, Engine, ErrorKind, Format, Representation, Table};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Server settings (limits, tokens).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Bearer token for reads (GET); None = open. The write token also reads.
+    pub read_token: Option<String>,
+    /// Bearer token for writes (POST, PUT, DELETE); None = open.
+    pub write_token: Option<String>,
+    /// Largest request body in bytes (413 above).
+    pub max_body_bytes: usize,
+    /// Longest request target (path + query) in bytes (414 above).
+    pub max_uri_bytes: usize,
+    /// Longest time a request may take (503 after).
+    pub request_timeout: Duration,
+    /// Requests served at once; more are shed with 503.
+    pub max_concurrency: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            read_token: None,
+            write_token: None,
+            max_body_bytes: 256 << 20,
+            max_uri_bytes: 16 << 10,
+            request_timeout: Duration::from_secs(30),
+            max_concurrency: 256,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    engine: Arc<Engine>,
+    config: Arc<Config>,
+    permits: Arc<Semaphore>,
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (status, [(header::CONTENT_TYPE, TEXT)], body.into()).into_response()
+}
+
+fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "Not found")
+}
+
+fn method_not_allowed(allow: &'static str) -> Response {
+    let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
+}
+
+/// Maps a core error mechanically (by kind) to a status with the exact text.
+fn error(e: rai_core::Error) -> Response {
+    let status = match e.kind() {
+        ErrorKind::InvalidQuery | ErrorKind::InvalidData => StatusCode::BAD_REQUEST,
+        ErrorKind::LimitExceeded => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    text(status, e.message())
+}
+
+/// The router of the whole API under `/RI/rai`.
+pub fn router(engine: Arc<Engine>, config: Config) -> Router {
+    let state = AppState {
+        engine,
+        permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route("/RI/rai/{name}", any(resource))
+        .route("/RI/rai/{name}/{id}", any(sub_resource))
+        .fallback(|| async { not_found() })
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Limits and auth, before any handler: URI length, bearer token,
+/// concurrency (shed with 503), request timeout.
+async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri_len > st.config.max_uri_bytes {
+        return text(StatusCode::URI_TOO_LONG, "URI too long");
+    }
+    let write = !matches!(*req.method(), Method::GET | Method::HEAD);
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let matches = |t: &Option<String>| t.as_deref().zip(given).is_some_and(|(t, g)| constant_time_eq(t, g));
+    let allowed = if write {
+        st.config.write_token.is_none() || matches(&st.config.write_token)
+    } else {
+        st.config.read_token.is_none() || matches(&st.config.read_token) || matches(&st.config.write_token)
+    };
+    if !allowed {
+        let mut r = text(StatusCode::UNAUTHORIZED, "Unauthorized");
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return r;
+    }
+    let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
+        return text(StatusCode::SERVICE_UNAVAILABLE, "Server busy");
+    };
+    match tokio::time::timeout(st.config.request_timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, "Request timed out"),
+    }
+}
+
+/// Compares in time independent of where the strings differ.
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = (a.len() ^ b.len()) as u8 | (a.len() != b.len()) as u8;
+    for i in 0..a.len().max(b.len()) {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+async fn resource(State(st): State<AppState>, Path(name): Path<String>, method: Method, headers: HeaderMap, req: Request) -> Response {
+    if name == "openapi.json" {
+        return match method {
+            Method::GET | Method::HEAD => (
+                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                openapi::document().to_string(),
+            )
+                .into_response(),
+            _ => method_not_allowed("GET"),
+        };
+    }
+    if let Some(ep) = Endpoint::from_name(&name) {
+        return match method {
+            Method::GET | Method::HEAD => query(st, ep, &headers, req.uri().query().unwrap_or("")).await,
+            _ => method_not_allowed("GET"),
+        };
+    }
+    if let Some(table) = Table::from_name(&name) {
+        return match method {
+            Method::POST => load(st, table, &headers, req.into_body()).await,
+            Method::DELETE if table != Table::Translations => retain(st, table, req.uri().query().unwrap_or("")).await,
+            _ if table == Table::Translations => method_not_allowed("POST"),
+            _ => method_not_allowed("POST, DELETE"),
+        };
+    }
+    not_found()
+}
+
+async fn sub_resource(
+    State(st): State<AppState>,
+    Path((name, id)): Path<(String, String)>,
+    method: Method,
+    req: Request,
+) -> Response {
+    match name.as_str() {
+        "batches" => match method {
+            Method::DELETE => {
+                let Ok(batch) = id.parse::<u64>() else { return not_found() };
+                blocking(move || st.engine.retract(batch)).await.map_or_else(error, |()| StatusCode::NO_CONTENT.into_response())
+            }
+            _ => method_not_allowed("DELETE"),
+        },
+        "agentStates" | "users" => match method {
+            Method::PUT => {
+                let table = if name == "users" { Table::Users } else { Table::AgentStates };
+                upsert(st, table, &id, req.into_body()).await
+            }
+            _ => method_not_allowed("PUT"),
+        },
+        _ => not_found(),
+    }
+}
+
+/// Runs engine work off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> rai_core::Result<T> + Send + 'static) -> rai_core::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(rai_core::Error::new(ErrorKind::Internal, "Internal error")))
+}
+
+async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Response {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let Some(rep) = negotiate::choose(accept) else {
+        return text(StatusCode::NOT_ACCEPTABLE, "Not acceptable: use application/json or application/xml");
+    };
+    let raw = raw.to_string();
+    let res = blocking(move || st.engine.query(ep, &raw).map(|r| (r.total(), r.render(rep)))).await;
+    match res {
+        Ok((total, body)) => {
+            let ct = match rep {
+                Representation::Json => "application/json; charset=utf-8",
+                Representation::Xml => "application/xml; charset=utf-8",
+            };
+            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response();
+            if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
+                r.headers_mut().insert("X-Total-Count", v);
+            }
+            r
+        }
+        Err(e) => error(e),
+    }
+}
+
+async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, st.config.max_body_bytes)
+        .await
+        .map_err(|_| text(StatusCode::PAYLOAD_TOO_LARGE, format!("Body larger than {} bytes", st.config.max_body_bytes)))
+}
+
+async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Response {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let format = match media.as_str() {
+        "application/json" => Format::Json,
+        "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Format::JsonLines,
+        "text/csv" => Format::Csv,
+        _ => {
+            return text(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported Content-Type: use application/json, application/x-ndjson or text/csv",
+            )
+        }
+    };
+    let bytes = match body_bytes(&st, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match blocking(move || st.engine.load(table, format, &bytes)).await {
+        Ok(info) => {
+            let mut r = text(StatusCode::CREATED, info.id.to_string());
+            if let Ok(v) = HeaderValue::from_str(&format!("/RI/rai/batches/{}", info.id)) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Err(e) => error(e),
+    }
+}
+
+async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
+    let Some(user) = parse_guid(id) else {
+        return text(StatusCode::BAD_REQUEST, format!("Invalid GUID: '{id}'"));
+    };
+    let bytes = match body_bytes(&st, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut obj = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(m)) => m,
+        Ok(_) => return text(StatusCode::BAD_REQUEST, "line 1: expected a JSON object"),
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("line {}: invalid JSON: {e}", e.line().max(1))),
+    };
+    match obj.get("userId") {
+        None | Some(serde_json::Value::Null) => {
+            obj.insert("userId".into(), serde_json::Value::String(rai_core::guid_string(user)));
+        }
+        Some(serde_json::Value::String(s)) if parse_guid(s) == Some(user) => {}
+        Some(other) => {
+            let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
+            return text(StatusCode::BAD_REQUEST, format!("line 1: userId: '{shown}' differs from the path's '{id}'"));
+        }
+    }
+    let line = serde_json::Value::Object(obj).to_string();
+    match blocking(move || st.engine.load(table, Format::JsonLines, line.as_bytes())).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error(e),
+    }
+}
+
+async fn retain(st: AppState, table: Table, raw: &str) -> Response {
+    let before = form_urlencoded::parse(raw.as_bytes()).find(|(k, _)| k == "before").map(|(_, v)| v.into_owned());
+    let before = match before.as_deref().filter(|v| !v.is_empty()) {
+        None => return text(StatusCode::BAD_REQUEST, "Missing parameter: 'before'"),
+        Some(v) => match parse_timestamp(v) {
+            Some(t) => t,
+            None => return text(StatusCode::BAD_REQUEST, format!("Invalid before: '{v}'")),
+        },
+    };
+    match blocking(move || st.engine.retain_before(table, before)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` completes (graceful).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    engine: Arc<Engine>,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(engine, config)).with_graceful_shutdown(shutdown).await
+}
+
+/// Binds `addr`, reports the bound address through `on_bound`, and serves
+/// until Ctrl-C or SIGTERM, on a multi-threaded tokio runtime of its own.
+pub fn serve_blocking(
+    addr: std::net::SocketAddr,
+    engine: Arc<Engine>,
+    config: Config,
+    on_bound: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        on_bound(listener.local_addr()?);
+        serve(listener, engine, config, shutdown_signal()).await
+    })
+}
+
+/// Resolves on Ctrl-C (or SIGTERM on Unix).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq("secret", "secret"));
+        assert!(!constant_time_eq("secret", "secreT"));
+        assert!(!constant_time_eq("secret", "secret2"));
+        assert!(!constant_time_eq("", "x"));
+        assert!(constant_time_eq("", ""));
+    }
+}

@@ -1,0 +1,163 @@
+//! The OpenAPI 3.1 description, generated from rai-core's endpoint and table
+//! declarations (nothing here is written twice).
+
+use rai_core::tables::{ColKind, Table};
+use rai_core::{Endpoint, Kind, Param};
+use serde_json::{json, Map, Value};
+
+fn param_schema(p: Param) -> (Value, String) {
+    match p {
+        Param::StartTime | Param::EndTime => (
+            json!({"type": "string", "format": "date-time"}),
+            "RFC 3339 instant (a bare date is its midnight UTC)".into(),
+        ),
+        Param::TimeCategory => (
+            json!({"type": "string", "enum": ["null", "quarterHour", "hour", "day", "week", "month", "year", "all"]}),
+            "Aggregation level (case-insensitive)".into(),
+        ),
+        Param::TimeZone => (json!({"type": "string"}), "IANA time zone of buckets and labels; default UTC".into()),
+        Param::Language => (json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}), "Translation language".into()),
+        Param::Ids(_) => (json!({"type": "string"}), "Comma-separated GUIDs; a row matches any".into()),
+        Param::ChannelType => (json!({"type": "string"}), "Comma-separated channels and/or types".into()),
+        Param::Flag(_, d) => (json!({"type": "boolean", "default": d}), "true/false, any case".into()),
+        Param::DirectContacts | Param::InternalContacts => (
+            json!({"type": "integer", "enum": [0, 1, 2], "default": 1}),
+            "0 drop, 1 keep, 2 only".into(),
+        ),
+        Param::Sort => (
+            json!({"type": "string"}),
+            "Comma-separated returned fields, '-' for descending, optional LOCALE-xx".into(),
+        ),
+        Param::Offset => (json!({"type": "integer", "minimum": 0, "default": 0}), "Rows to skip".into()),
+        Param::Limit => (
+            json!({"type": "integer", "minimum": 0, "default": 100, "maximum": 10000}),
+            "Rows to return (capped at 10000)".into(),
+        ),
+    }
+}
+
+fn field_schema(k: Kind) -> Value {
+    match k {
+        Kind::Int => json!({"type": "integer"}),
+        Kind::Id => json!({"type": "string", "pattern": "^[0-9A-F]{32}$"}),
+        Kind::Timestamp => json!({"type": "string", "format": "date-time"}),
+        Kind::Text | Kind::Enum | Kind::Label => json!({"type": "string"}),
+    }
+}
+
+fn col_schema(k: ColKind) -> Value {
+    match k {
+        ColKind::Guid => json!({"type": "string"}),
+        ColKind::Timestamp => json!({"type": "string", "format": "date-time"}),
+        ColKind::Duration | ColKind::Count => json!({"type": "integer", "minimum": 0}),
+        ColKind::Bool => json!({"type": "boolean"}),
+        ColKind::Enum(v) => json!({"type": "string", "enum": v}),
+        ColKind::Text | ColKind::Language | ColKind::TransField => json!({"type": "string"}),
+    }
+}
+
+fn text(s: &str) -> Value {
+    json!({"description": s, "content": {"text/plain": {"schema": {"type": "string"}}}})
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for e in Endpoint::ALL {
+        let d = e.decl();
+        let mut params: Vec<Value> = d
+            .params
+            .iter()
+            .map(|p| {
+                let (schema, desc) = param_schema(*p);
+                let required = *p == Param::StartTime || (*p == Param::EndTime && d.end_required);
+                json!({"name": p.name(), "in": "query", "required": required, "schema": schema, "description": desc})
+            })
+            .collect();
+        let filterable: Vec<&str> =
+            d.fields.iter().filter(|f| f.kind.filterable() && d.param(f.name).is_none()).map(|f| f.name).collect();
+        params.push(json!({
+            "name": "fieldFilters", "in": "query", "required": false, "style": "form", "explode": true,
+            "schema": {"type": "object", "additionalProperties": {"type": "string"}, "propertyNames": {"enum": filterable}},
+            "description": "field=pattern filters on text fields: * any run, ? one character, case-insensitive"
+        }));
+        let props: Map<String, Value> = d.fields.iter().map(|f| (f.name.to_string(), field_schema(f.kind))).collect();
+        let item = json!({"type": "object", "properties": props, "xml": {"name": e.name()}});
+        paths.insert(
+            format!("/{}", e.name()),
+            json!({"get": {
+                "operationId": e.name(),
+                "parameters": params,
+                "responses": {
+                    "200": {
+                        "description": "Rows of the page; X-Total-Count carries the rows before paging",
+                        "headers": {"X-Total-Count": {"schema": {"type": "integer"}}},
+                        "content": {
+                            "application/json": {"schema": {"type": "array", "items": item}},
+                            "application/xml": {"schema": {"type": "array", "items": item, "xml": {"name": d.xml_root(), "wrapped": true}}}
+                        }
+                    },
+                    "400": text("Invalid parameter (SPEC's one-line text)"),
+                    "401": text("Missing or wrong bearer token"),
+                    "406": text("Neither JSON nor XML is acceptable")
+                }
+            }}),
+        );
+    }
+    for t in Table::ALL {
+        let props: Map<String, Value> = t.columns().iter().map(|c| (c.name.to_string(), col_schema(c.kind))).collect();
+        let required: Vec<&str> = t.columns().iter().filter(|c| c.required).map(|c| c.name).collect();
+        let row = json!({"type": "object", "properties": props, "required": required, "additionalProperties": false});
+        let mut ops = json!({
+            "post": {
+                "operationId": format!("load_{}", t.name()),
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"type": "array", "items": row.clone()}},
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}}
+                }},
+                "responses": {
+                    "201": {"description": "The batch id", "headers": {"Location": {"schema": {"type": "string"}}},
+                            "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "400": text("Rejected batch: line N: field: message"),
+                    "413": text("Body too large"),
+                    "415": text("Unsupported Content-Type")
+                }
+            }
+        });
+        if t != Table::Translations {
+            ops["delete"] = json!({
+                "operationId": format!("retain_{}", t.name()),
+                "parameters": [{"name": "before", "in": "query", "required": true, "schema": {"type": "string", "format": "date-time"}}],
+                "responses": {"204": {"description": "Rows before the instant dropped"}, "400": text("Bad 'before'")}
+            });
+        }
+        paths.insert(format!("/{}", t.name()), ops);
+        if matches!(t, Table::AgentStates | Table::Users) {
+            paths.insert(
+                format!("/{}/{{userId}}", t.name()),
+                json!({"put": {
+                    "operationId": format!("upsert_{}", t.name()),
+                    "parameters": [{"name": "userId", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": row}}},
+                    "responses": {"204": {"description": "Upserted"}, "400": text("Rejected row")}
+                }}),
+            );
+        }
+    }
+    paths.insert(
+        "/batches/{id}".into(),
+        json!({"delete": {
+            "operationId": "retract",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"204": {"description": "Retracted"}, "404": text("Unknown batch")}
+        }}),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "rai — Restful Analytics Interface", "version": env!("CARGO_PKG_VERSION")},
+        "servers": [{"url": "/RI/rai"}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": paths
+    })
+}
