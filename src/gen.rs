@@ -560,7 +560,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
     let mut head = Out::new(Table::Contacts, fmt);
     head.header();
     parts.insert(0, head.buf);
-    tables.push(Generated { table: Table::Contacts, parts });
+    tables.push(Generated {
+        table: Table::Contacts,
+        parts,
+    });
 
     // agentIntervals: ~200 agents × ~32 quarter hours per working day
     let days: Vec<u32> = (0..opts.days).collect();
@@ -669,7 +672,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
     let mut head = Out::new(Table::AgentIntervals, fmt);
     head.header();
     parts.insert(0, head.buf);
-    tables.push(Generated { table: Table::AgentIntervals, parts });
+    tables.push(Generated {
+        table: Table::AgentIntervals,
+        parts,
+    });
 
     // agentStates: one per user, near now; agents on shift are logged in.
     let mut r = Rng::new(opts.seed, 3);
@@ -735,7 +741,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
         v.push(V::T(changed));
         out.row(&v);
     }
-    tables.push(Generated { table: Table::AgentStates, parts: vec![out.buf] });
+    tables.push(Generated {
+        table: Table::AgentStates,
+        parts: vec![out.buf],
+    });
 
     // agentStatusEvents: a session per logged-in agent over the last three days.
     let mut out = Out::new(Table::AgentStatusEvents, fmt);
@@ -776,7 +785,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
             }
         }
     }
-    tables.push(Generated { table: Table::AgentStatusEvents, parts: vec![out.buf] });
+    tables.push(Generated {
+        table: Table::AgentStatusEvents,
+        parts: vec![out.buf],
+    });
 
     // users: the directory, current names.
     let mut out = Out::new(Table::Users, fmt);
@@ -803,7 +815,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
         ];
         out.row(&v);
     }
-    tables.push(Generated { table: Table::Users, parts: vec![out.buf] });
+    tables.push(Generated {
+        table: Table::Users,
+        parts: vec![out.buf],
+    });
 
     // translations
     let mut out = Out::new(Table::Translations, fmt);
@@ -822,7 +837,10 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
     for (l, f, v, t) in tr {
         out.row(&[V::S(l), V::S(f), V::S(v), V::S(t)]);
     }
-    tables.push(Generated { table: Table::Translations, parts: vec![out.buf] });
+    tables.push(Generated {
+        table: Table::Translations,
+        parts: vec![out.buf],
+    });
 
     tables
 }

@@ -295,7 +295,9 @@ fn serve(a: ServeArgs) -> ExitCode {
     let res = rai_http::serve_blocking(std::net::SocketAddr::new(a.bind, a.port), engine, config, |addr| {
         let base = format!("http://{addr}/RI/rai");
         eprintln!("rai: serving {base}  (Ctrl-C stops)");
-        eprintln!("  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false");
+        eprintln!(
+            "  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"
+        );
         eprintln!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10");
         eprintln!("  {base}/openapi.json");
     });

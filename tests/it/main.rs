@@ -6,6 +6,7 @@ mod golden;
 mod model;
 mod model_rows;
 mod rules;
+mod serve;
 
 use std::path::{Path, PathBuf};
 

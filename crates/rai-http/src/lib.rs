@@ -133,7 +133,8 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
     };
     if !allowed {
         let mut r = text(StatusCode::UNAUTHORIZED, "Unauthorized");
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return r;
     }
     let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
@@ -155,7 +156,13 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     diff == 0
 }
 
-async fn resource(State(st): State<AppState>, Path(name): Path<String>, method: Method, headers: HeaderMap, req: Request) -> Response {
+async fn resource(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
     if name == "openapi.json" {
         return match method {
             Method::GET | Method::HEAD => (
@@ -192,14 +199,22 @@ async fn sub_resource(
     match name.as_str() {
         "batches" => match method {
             Method::DELETE => {
-                let Ok(batch) = id.parse::<u64>() else { return not_found() };
-                blocking(move || st.engine.retract(batch)).await.map_or_else(error, |()| StatusCode::NO_CONTENT.into_response())
+                let Ok(batch) = id.parse::<u64>() else {
+                    return not_found();
+                };
+                blocking(move || st.engine.retract(batch))
+                    .await
+                    .map_or_else(error, |()| StatusCode::NO_CONTENT.into_response())
             }
             _ => method_not_allowed("DELETE"),
         },
         "agentStates" | "users" => match method {
             Method::PUT => {
-                let table = if name == "users" { Table::Users } else { Table::AgentStates };
+                let table = if name == "users" {
+                    Table::Users
+                } else {
+                    Table::AgentStates
+                };
                 upsert(st, table, &id, req.into_body()).await
             }
             _ => method_not_allowed("PUT"),
@@ -218,7 +233,10 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> rai_core::Result<T> + S
 async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(rep) = negotiate::choose(accept) else {
-        return text(StatusCode::NOT_ACCEPTABLE, "Not acceptable: use application/json or application/xml");
+        return text(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not acceptable: use application/json or application/xml",
+        );
     };
     let raw = raw.to_string();
     let res = blocking(move || st.engine.query(ep, &raw).map(|r| (r.total(), r.render(rep)))).await;
@@ -239,13 +257,19 @@ async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Re
 }
 
 async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, st.config.max_body_bytes)
-        .await
-        .map_err(|_| text(StatusCode::PAYLOAD_TOO_LARGE, format!("Body larger than {} bytes", st.config.max_body_bytes)))
+    axum::body::to_bytes(body, st.config.max_body_bytes).await.map_err(|_| {
+        text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Body larger than {} bytes", st.config.max_body_bytes),
+        )
+    })
 }
 
 async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Response {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let format = match media.as_str() {
         "application/json" => Format::Json,
@@ -285,7 +309,12 @@ async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
     let mut obj = match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(serde_json::Value::Object(m)) => m,
         Ok(_) => return text(StatusCode::BAD_REQUEST, "line 1: expected a JSON object"),
-        Err(e) => return text(StatusCode::BAD_REQUEST, format!("line {}: invalid JSON: {e}", e.line().max(1))),
+        Err(e) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                format!("line {}: invalid JSON: {e}", e.line().max(1)),
+            )
+        }
     };
     match obj.get("userId") {
         None | Some(serde_json::Value::Null) => {
@@ -294,7 +323,10 @@ async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
         Some(serde_json::Value::String(s)) if parse_guid(s) == Some(user) => {}
         Some(other) => {
             let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
-            return text(StatusCode::BAD_REQUEST, format!("line 1: userId: '{shown}' differs from the path's '{id}'"));
+            return text(
+                StatusCode::BAD_REQUEST,
+                format!("line 1: userId: '{shown}' differs from the path's '{id}'"),
+            );
         }
     }
     let line = serde_json::Value::Object(obj).to_string();
@@ -305,7 +337,9 @@ async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
 }
 
 async fn retain(st: AppState, table: Table, raw: &str) -> Response {
-    let before = form_urlencoded::parse(raw.as_bytes()).find(|(k, _)| k == "before").map(|(_, v)| v.into_owned());
+    let before = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "before")
+        .map(|(_, v)| v.into_owned());
     let before = match before.as_deref().filter(|v| !v.is_empty()) {
         None => return text(StatusCode::BAD_REQUEST, "Missing parameter: 'before'"),
         Some(v) => match parse_timestamp(v) {
@@ -326,7 +360,9 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(engine, config)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(engine, config))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Binds `addr`, reports the bound address through `on_bound`, and serves

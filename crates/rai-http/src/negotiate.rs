@@ -37,13 +37,20 @@ pub fn choose(accept: Option<&str>) -> Option<Representation> {
         }
     }
     let (json, xml) = (best[0], best[1]);
-    let (qj, qx) = (if json.0 > 0 { json.1 } else { 0.0 }, if xml.0 > 0 { xml.1 } else { 0.0 });
+    let (qj, qx) = (
+        if json.0 > 0 { json.1 } else { 0.0 },
+        if xml.0 > 0 { xml.1 } else { 0.0 },
+    );
     if qj <= 0.0 && qx <= 0.0 {
         return None;
     }
     // XML only when it is strictly better, or equally good and named more specifically / earlier.
     let xml_wins = qx > qj || (qx == qj && (xml.0, std::cmp::Reverse(xml.2)) > (json.0, std::cmp::Reverse(json.2)));
-    Some(if xml_wins { Representation::Xml } else { Representation::Json })
+    Some(if xml_wins {
+        Representation::Xml
+    } else {
+        Representation::Json
+    })
 }
 
 #[cfg(test)]
@@ -59,7 +66,10 @@ mod tests {
         assert_eq!(choose(Some("*/*")), Some(Json));
         assert_eq!(choose(Some("application/*")), Some(Json));
         assert_eq!(choose(Some("text/html, application/xml;q=0.9, */*;q=0.8")), Some(Xml));
-        assert_eq!(choose(Some("application/xml;q=0.5, application/json;q=0.6")), Some(Json));
+        assert_eq!(
+            choose(Some("application/xml;q=0.5, application/json;q=0.6")),
+            Some(Json)
+        );
         assert_eq!(choose(Some("application/json;q=0, application/xml")), Some(Xml));
         assert_eq!(choose(Some("text/html")), None);
         assert_eq!(choose(Some("application/json;q=0")), None);

@@ -15,10 +15,22 @@ fn param_schema(p: Param) -> (Value, String) {
             json!({"type": "string", "enum": ["null", "quarterHour", "hour", "day", "week", "month", "year", "all"]}),
             "Aggregation level (case-insensitive)".into(),
         ),
-        Param::TimeZone => (json!({"type": "string"}), "IANA time zone of buckets and labels; default UTC".into()),
-        Param::Language => (json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}), "Translation language".into()),
-        Param::Ids(_) => (json!({"type": "string"}), "Comma-separated GUIDs; a row matches any".into()),
-        Param::ChannelType => (json!({"type": "string"}), "Comma-separated channels and/or types".into()),
+        Param::TimeZone => (
+            json!({"type": "string"}),
+            "IANA time zone of buckets and labels; default UTC".into(),
+        ),
+        Param::Language => (
+            json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}),
+            "Translation language".into(),
+        ),
+        Param::Ids(_) => (
+            json!({"type": "string"}),
+            "Comma-separated GUIDs; a row matches any".into(),
+        ),
+        Param::ChannelType => (
+            json!({"type": "string"}),
+            "Comma-separated channels and/or types".into(),
+        ),
         Param::Flag(_, d) => (json!({"type": "boolean", "default": d}), "true/false, any case".into()),
         Param::DirectContacts | Param::InternalContacts => (
             json!({"type": "integer", "enum": [0, 1, 2], "default": 1}),
@@ -28,7 +40,10 @@ fn param_schema(p: Param) -> (Value, String) {
             json!({"type": "string"}),
             "Comma-separated returned fields, '-' for descending, optional LOCALE-xx".into(),
         ),
-        Param::Offset => (json!({"type": "integer", "minimum": 0, "default": 0}), "Rows to skip".into()),
+        Param::Offset => (
+            json!({"type": "integer", "minimum": 0, "default": 0}),
+            "Rows to skip".into(),
+        ),
         Param::Limit => (
             json!({"type": "integer", "minimum": 0, "default": 100, "maximum": 10000}),
             "Rows to return (capped at 10000)".into(),
@@ -74,14 +89,22 @@ pub fn document() -> Value {
                 json!({"name": p.name(), "in": "query", "required": required, "schema": schema, "description": desc})
             })
             .collect();
-        let filterable: Vec<&str> =
-            d.fields.iter().filter(|f| f.kind.filterable() && d.param(f.name).is_none()).map(|f| f.name).collect();
+        let filterable: Vec<&str> = d
+            .fields
+            .iter()
+            .filter(|f| f.kind.filterable() && d.param(f.name).is_none())
+            .map(|f| f.name)
+            .collect();
         params.push(json!({
             "name": "fieldFilters", "in": "query", "required": false, "style": "form", "explode": true,
             "schema": {"type": "object", "additionalProperties": {"type": "string"}, "propertyNames": {"enum": filterable}},
             "description": "field=pattern filters on text fields: * any run, ? one character, case-insensitive"
         }));
-        let props: Map<String, Value> = d.fields.iter().map(|f| (f.name.to_string(), field_schema(f.kind))).collect();
+        let props: Map<String, Value> = d
+            .fields
+            .iter()
+            .map(|f| (f.name.to_string(), field_schema(f.kind)))
+            .collect();
         let item = json!({"type": "object", "properties": props, "xml": {"name": e.name()}});
         paths.insert(
             format!("/{}", e.name()),
@@ -105,7 +128,11 @@ pub fn document() -> Value {
         );
     }
     for t in Table::ALL {
-        let props: Map<String, Value> = t.columns().iter().map(|c| (c.name.to_string(), col_schema(c.kind))).collect();
+        let props: Map<String, Value> = t
+            .columns()
+            .iter()
+            .map(|c| (c.name.to_string(), col_schema(c.kind)))
+            .collect();
         let required: Vec<&str> = t.columns().iter().filter(|c| c.required).map(|c| c.name).collect();
         let row = json!({"type": "object", "properties": props, "required": required, "additionalProperties": false});
         let mut ops = json!({

@@ -1,0 +1,470 @@
+//! The HTTP adapter over real sockets on 127.0.0.1 (ephemeral ports).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use rai_core::{parse_timestamp, Endpoint, Engine, Format, Table};
+use rai_http::Config;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+const NOW: &str = "2026-10-24T09:45:59.000Z";
+
+fn examples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/spec-examples/data")
+}
+
+fn example_engine() -> Arc<Engine> {
+    let e = Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"));
+    e.load_dir(&examples()).expect("examples load");
+    Arc::new(e)
+}
+
+/// Starts a server on an ephemeral port in its own thread and runtime.
+fn start(engine: Arc<Engine>, config: Config) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("rt");
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(l.local_addr().expect("addr")).expect("send");
+            let _ = rai_http::serve(l, engine, config, std::future::pending()).await;
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(10)).expect("server started")
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn request(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let mut head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).expect("write");
+    s.write_all(body).expect("write body");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn get(addr: SocketAddr, target: &str, accept: Option<&str>) -> Resp {
+    let h: Vec<(&str, &str)> = accept.map(|a| vec![("Accept", a)]).unwrap_or_default();
+    request(addr, "GET", target, &h, b"")
+}
+
+#[test]
+fn every_endpoint_in_json_and_xml_equals_the_engine() {
+    let engine = example_engine();
+    let addr = start(engine.clone(), Config::default());
+    let cases = [
+        (
+            Endpoint::ContactHistory,
+            "startTime=2026-10-24&endTime=2026-10-26&timeCategory=hour&timeZone=Europe%2FHelsinki",
+        ),
+        (
+            Endpoint::AgentHistory,
+            "startTime=2026-06-15&endTime=2026-06-16&showProfile=true",
+        ),
+        (
+            Endpoint::ContactStatistic,
+            "startTime=2026-10-24&showUser=true&sort=userName,LOCALE-fi",
+        ),
+        (Endpoint::AgentStatistic, "startTime=2026-03-08&timeCategory=day"),
+        (
+            Endpoint::AgentStatus,
+            "startTime=2026-01-01&showAgentInfo=true&language=fi",
+        ),
+        (
+            Endpoint::AgentStatusHistory,
+            "startTime=2026-06-15&endTime=2026-06-16&limit=7",
+        ),
+    ];
+    for (ep, q) in cases {
+        let want = engine.query(ep, q).expect("query");
+        let r = get(addr, &format!("/RI/rai/{}?{q}", ep.name()), Some("application/json"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.header("content-type"), Some("application/json; charset=utf-8"));
+        assert_eq!(r.header("x-total-count"), Some(want.total().to_string().as_str()));
+        assert_eq!(r.body, want.to_json());
+        let r = get(addr, &format!("/RI/rai/{}?{q}", ep.name()), Some("application/xml"));
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (200, Some("application/xml; charset=utf-8"))
+        );
+        assert_eq!(r.body, want.to_xml());
+        assert!(r
+            .body
+            .starts_with(&format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{}s>", ep.name())));
+    }
+    // No Accept, */* and application/* are JSON.
+    for accept in [
+        None,
+        Some("*/*"),
+        Some("application/*"),
+        Some("text/html, application/json;q=0.5"),
+    ] {
+        let r = get(addr, "/RI/rai/agentStatus?startTime=2026-01-01&limit=1", accept);
+        assert!(r.body.starts_with("[{"), "{accept:?}: {}", r.body);
+    }
+}
+
+#[test]
+fn status_codes() {
+    let addr = start(example_engine(), Config::default());
+    let r = get(addr, "/RI/rai/contactHistory?startTime=2019-01-01&queueId=XYZ", None);
+    assert_eq!((r.status, r.body.as_str()), (400, "Invalid GUID: 'XYZ'"));
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        get(addr, "/RI/rai/agentHistory?endTime=2019-01-01", None).body,
+        "Missing parameter: 'startTime'"
+    );
+    assert_eq!(get(addr, "/RI/rai/nothing", None).status, 404);
+    assert_eq!(get(addr, "/elsewhere", None).status, 404);
+    assert_eq!(get(addr, "/RI/rai/batches/1/2", None).status, 404);
+    let r = request(addr, "POST", "/RI/rai/agentStatus", &[], b"");
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET")));
+    assert_eq!(get(addr, "/RI/rai/contacts", None).status, 405);
+    assert_eq!(request(addr, "GET", "/RI/rai/batches/1", &[], b"").status, 405);
+    assert_eq!(
+        get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", Some("text/html")).status,
+        406
+    );
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "application/pdf")],
+        b"x",
+    );
+    assert_eq!(r.status, 415);
+    let doc = get(addr, "/RI/rai/openapi.json", None);
+    let v: serde_json::Value = serde_json::from_str(&doc.body).expect("openapi json");
+    assert_eq!(v["openapi"], "3.1.0");
+    for ep in Endpoint::ALL {
+        assert!(
+            v["paths"][format!("/{}", ep.name())]["get"].is_object(),
+            "{}",
+            ep.name()
+        );
+    }
+    let params = &v["paths"]["/contactHistory"]["get"]["parameters"];
+    assert!(params
+        .as_array()
+        .is_some_and(|p| p.iter().any(|p| p["name"] == "showInternalContacts")));
+}
+
+#[test]
+fn limits_at_the_edge() {
+    let config = Config {
+        max_body_bytes: 100,
+        max_uri_bytes: 200,
+        ..Config::default()
+    };
+    let addr = start(Arc::new(Engine::new()), config);
+    let row = b"language,field,value,text\nfi,queueName,a,b\n";
+    let exact = [row.as_slice(), &vec![b'\n'; 100 - row.len()]].concat();
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/translations",
+        &[("Content-Type", "text/csv")],
+        &exact,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let over = [exact.as_slice(), b"\n"].concat();
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/translations",
+        &[("Content-Type", "text/csv")],
+        &over,
+    );
+    assert_eq!(r.status, 413);
+    let base = "/RI/rai/agentStatus?startTime=2026-01-01&limit=1&x=";
+    let fits = format!("{base}{}", "1".repeat(200 - base.len()));
+    assert_eq!(get(addr, &fits, None).status, 400); // reaches the engine: `x` is no field
+    assert_eq!(get(addr, &format!("{fits}1"), None).status, 414);
+}
+
+#[test]
+fn concurrency_is_shed_and_slow_requests_time_out() {
+    let config = Config {
+        max_concurrency: 1,
+        request_timeout: Duration::from_millis(700),
+        ..Config::default()
+    };
+    let addr = start(Arc::new(Engine::new()), config);
+    // A request whose body never finishes holds the only permit.
+    let mut slow = TcpStream::connect(addr).expect("connect");
+    slow.write_all(
+        b"POST /RI/rai/users HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\nContent-Length: 100\r\n\r\nuserId",
+    )
+    .expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    let r = get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", None);
+    assert_eq!((r.status, r.body.as_str()), (503, "Server busy"));
+    let mut rest = String::new();
+    slow.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = slow.read_to_string(&mut rest);
+    assert!(rest.starts_with("HTTP/1.1 503"), "{rest}");
+    assert!(rest.ends_with("Request timed out"), "{rest}");
+    // The permit is back.
+    assert_eq!(get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", None).status, 200);
+}
+
+#[test]
+fn tokens_guard_reads_and_writes() {
+    let config = Config {
+        read_token: Some("r3ad".into()),
+        write_token: Some("wr1te".into()),
+        ..Config::default()
+    };
+    let addr = start(Arc::new(Engine::new()), config);
+    let q = "/RI/rai/agentStatus?startTime=2026-01-01";
+    let r = get(addr, q, None);
+    assert_eq!((r.status, r.header("www-authenticate")), (401, Some("Bearer")));
+    assert_eq!(
+        request(addr, "GET", q, &[("Authorization", "Bearer nope")], b"").status,
+        401
+    );
+    assert_eq!(
+        request(addr, "GET", q, &[("Authorization", "Bearer r3ad")], b"").status,
+        200
+    );
+    assert_eq!(
+        request(addr, "GET", q, &[("Authorization", "Bearer wr1te")], b"").status,
+        200
+    );
+    let csv = b"userId,changeTimestamp\n249CEA29B6494EF1B1D16D23FE70E702,2026-01-01\n";
+    let post = |auth: &str| {
+        request(
+            addr,
+            "POST",
+            "/RI/rai/users",
+            &[("Content-Type", "text/csv"), ("Authorization", auth)],
+            csv,
+        )
+        .status
+    };
+    assert_eq!(post("Bearer r3ad"), 401);
+    assert_eq!(post("Bearer wr1te"), 201);
+}
+
+#[test]
+fn write_read_round_trips_retract_upsert_and_retention() {
+    let engine = Arc::new(Engine::new().with_fixed_now(parse_timestamp("2026-01-02T00:00:00Z").expect("now")));
+    let addr = start(engine, Config::default());
+    let q = "/RI/rai/contactHistory?startTime=2026-01-01&endTime=2026-01-02&showDetails=true";
+    let row = |i: u32, t: &str| {
+        format!(
+            "{{\"contactId\":\"{i:032X}\",\"channel\":\"Chat\",\"type\":\"ChatIn\",\"queueId\":\"249CEA29B6494EF1B1D16D23FE70E702\",\"queueName\":\"Sales\",\"arrivalTime\":\"{t}\",\"changeTimestamp\":\"{t}\"}}"
+        )
+    };
+    let body = format!(
+        "[{},\n{}]",
+        row(1, "2026-01-01T08:00:00Z"),
+        row(2, "2026-01-01T12:00:00Z")
+    );
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body.clone();
+    assert_eq!(
+        r.header("location").map(str::to_string),
+        Some(format!("/RI/rai/batches/{id}"))
+    );
+    assert_eq!(get(addr, q, None).header("x-total-count"), Some("2"));
+    // A rejected batch names the line and changes nothing.
+    let bad = format!("{}\n{{\"contactId\":\"XYZ\"}}", row(3, "2026-01-01T09:00:00Z"));
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "application/x-ndjson")],
+        bad.as_bytes(),
+    );
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (400, "line 2: contactId: invalid GUID 'XYZ'")
+    );
+    assert_eq!(get(addr, q, None).header("x-total-count"), Some("2"));
+    // Retention drops the 08:00 segment.
+    assert_eq!(
+        request(addr, "DELETE", "/RI/rai/contacts?before=2026-01-01T10:00:00Z", &[], b"").status,
+        204
+    );
+    assert_eq!(get(addr, q, None).header("x-total-count"), Some("1"));
+    assert_eq!(
+        request(addr, "DELETE", "/RI/rai/contacts", &[], b"").body,
+        "Missing parameter: 'before'"
+    );
+    // Retract the batch.
+    assert_eq!(
+        request(addr, "DELETE", &format!("/RI/rai/batches/{id}"), &[], b"").status,
+        204
+    );
+    assert_eq!(get(addr, q, None).header("x-total-count"), Some("0"));
+    assert_eq!(
+        request(addr, "DELETE", &format!("/RI/rai/batches/{id}"), &[], b"").status,
+        404
+    );
+    // Upserts through PUT.
+    let user = "AC083B34-470B-4164-A6A5-968DD031B5E5";
+    let put = |path: &str, body: &str| {
+        request(
+            addr,
+            "PUT",
+            path,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
+    let r = put(
+        &format!("/RI/rai/users/{user}"),
+        r#"{"userName":"Fox, John","changeTimestamp":"2026-01-01T00:00:00Z"}"#,
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = put(
+        &format!("/RI/rai/agentStates/{user}"),
+        r#"{"userStatus":"Ready","availability":"Free","userStatusStartTime":"2026-01-01T23:00:00Z","changeTimestamp":"2026-01-01T23:00:00Z"}"#,
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", None);
+    assert_eq!(
+        r.body,
+        r#"[{"userId":"AC083B34470B4164A6A5968DD031B5E5","userName":"Fox, John","userStatus":"Ready","userStatusDuration":3600000,"availability":"Free","changeTimestamp":"2026-01-01T23:00:00.000Z"}]"#
+    );
+    let r = put(
+        "/RI/rai/users/249CEA29B6494EF1B1D16D23FE70E702",
+        &format!(r#"{{"userId":"{user}","changeTimestamp":"2026-01-01"}}"#),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(put("/RI/rai/users/XYZ", "{}").body, "Invalid GUID: 'XYZ'");
+}
+
+#[test]
+fn readers_never_see_part_of_a_large_post() {
+    let engine = Arc::new(Engine::new());
+    let addr = start(engine, Config::default());
+    let mut csv = String::from("contactId,channel,type,arrivalTime,changeTimestamp\n");
+    for i in 0..50_000u32 {
+        csv.push_str(&format!(
+            "{i:032X},Phone,CallIn,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z\n"
+        ));
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let r = get(
+                        addr,
+                        "/RI/rai/contactHistory?startTime=2026-01-01&endTime=2026-01-02&showDetails=true&limit=0",
+                        None,
+                    );
+                    seen.push(r.header("x-total-count").unwrap_or("?").to_string());
+                }
+                seen
+            })
+        })
+        .collect();
+    for _ in 0..3 {
+        let r = request(
+            addr,
+            "POST",
+            "/RI/rai/contacts",
+            &[("Content-Type", "text/csv")],
+            csv.as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        for total in r.join().expect("reader") {
+            assert!(
+                ["0", "50000", "100000", "150000"].contains(&total.as_str()),
+                "saw {total}"
+            );
+        }
+    }
+}
+
+#[test]
+fn serve_answers_what_the_engine_answers_for_every_table_format() {
+    // The same data through POST in each format equals load_dir.
+    let addr = start(
+        Arc::new(Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"))),
+        Config::default(),
+    );
+    for t in Table::ALL {
+        for (ext, ct) in [
+            ("jsonl", "application/x-ndjson"),
+            ("json", "application/json"),
+            ("csv", "text/csv"),
+        ] {
+            let p = examples().join(format!("{}.{ext}", t.name()));
+            if let Ok(bytes) = std::fs::read(&p) {
+                let r = request(
+                    addr,
+                    "POST",
+                    &format!("/RI/rai/{}", t.name()),
+                    &[("Content-Type", ct)],
+                    &bytes,
+                );
+                assert_eq!(r.status, 201, "{}: {}", p.display(), r.body);
+            }
+        }
+    }
+    let want = example_engine();
+    let q = "startTime=2026-01-01&endTime=2027-12-31&timeCategory=month&showUser=true";
+    let r = get(addr, &format!("/RI/rai/contactHistory?{q}"), None);
+    assert_eq!(r.body, want.query(Endpoint::ContactHistory, q).expect("q").to_json());
+    let _ = Format::Csv;
+}
