@@ -143,12 +143,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             };
             let mut engine = Engine::new().with_default_language(default_language.as_deref());
-            if let Some(now) = now {
-                let Some(t) = parse_timestamp(&now) else {
-                    eprintln!("Invalid --now: '{now}'");
-                    return ExitCode::from(2);
-                };
-                engine = engine.with_fixed_now(t);
+            match parse_now(now.as_deref()) {
+                Ok(Some(t)) => engine = engine.with_fixed_now(t),
+                Ok(None) => {}
+                Err(code) => return code,
             }
             if let Err(e) = engine.load_dir(&data) {
                 eprintln!("{e}");
@@ -188,13 +186,9 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let now = match now.map(|n| parse_timestamp(&n).ok_or(n)) {
-                None => None,
-                Some(Ok(t)) => Some(t),
-                Some(Err(n)) => {
-                    eprintln!("Invalid --now: '{n}'");
-                    return ExitCode::from(2);
-                }
+            let now = match parse_now(now.as_deref()) {
+                Ok(t) => t,
+                Err(code) => return code,
             };
             let opts = GenOptions {
                 start,
@@ -218,6 +212,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--now TS`: None when not given; exit code 2 (with a message) when malformed.
+fn parse_now(now: Option<&str>) -> Result<Option<rai_core::Millis>, ExitCode> {
+    match now {
+        None => Ok(None),
+        Some(n) => match parse_timestamp(n) {
+            Some(t) => Ok(Some(t)),
+            None => {
+                eprintln!("Invalid --now: '{n}'");
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
 /// `rai serve`'s options alone, to build its defaults.
 #[derive(Parser)]
 struct ServeOnly {
@@ -238,13 +246,9 @@ fn serve(a: ServeArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let now = match a.now.as_deref().map(|n| parse_timestamp(n).ok_or(n)) {
-        None => None,
-        Some(Ok(t)) => Some(t),
-        Some(Err(n)) => {
-            eprintln!("Invalid --now: '{n}'");
-            return ExitCode::from(2);
-        }
+    let now = match parse_now(a.now.as_deref()) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let mut engine = Engine::new().with_default_language(a.default_language.as_deref());
     if let Some(t) = now {

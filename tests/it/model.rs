@@ -386,7 +386,8 @@ fn glob(p: &[char], v: &[char]) -> bool {
     }
 }
 
-fn matches(p: &str, v: &str) -> bool {
+/// A naive `*`/`?` matcher with per-character lower-casing (the test data's letters fold simply).
+pub(crate) fn matches(p: &str, v: &str) -> bool {
     let low = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
     glob(&low(p), &low(v))
 }

@@ -2,6 +2,7 @@
 //! the engine equals a naive model of SPEC §2.3–§2.5, §2.7, §7 and §8 on
 //! random states, users, events and queries.
 
+use crate::model::matches;
 use proptest::prelude::*;
 use rai_core::{timestamp_string, Collation, Endpoint, Engine, Format, Table};
 use serde_json::{json, Map, Value};
@@ -344,19 +345,6 @@ fn upsert<T>(rows: &[T], key: impl Fn(&T) -> u128, change: impl Fn(&T) -> i64) -
         }
     }
     out
-}
-
-fn matches(p: &str, v: &str) -> bool {
-    fn glob(p: &[char], v: &[char]) -> bool {
-        match p.split_first() {
-            None => v.is_empty(),
-            Some(('*', rest)) => (0..=v.len()).any(|i| glob(rest, &v[i..])),
-            Some(('?', rest)) => !v.is_empty() && glob(rest, &v[1..]),
-            Some((c, rest)) => v.first() == Some(c) && glob(rest, &v[1..]),
-        }
-    }
-    let low = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
-    glob(&low(p), &low(v))
 }
 
 impl Model<'_> {
