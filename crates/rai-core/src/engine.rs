@@ -74,11 +74,6 @@ impl Engine {
         self.default_language.as_deref()
     }
 
-    /// Starts a typed query: `engine.request(Endpoint::ContactHistory).start(t0).end(t1).run()`.
-    pub fn request(&self, endpoint: Endpoint) -> crate::request::Request<'_> {
-        crate::request::Request::new(self, endpoint)
-    }
-
     /// The engine's current time.
     pub fn now(&self) -> Millis {
         (self.clock)()

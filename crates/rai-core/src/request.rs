@@ -10,6 +10,13 @@ use crate::query::Query;
 use crate::time::TimeCategory;
 use crate::value::{guid_string, timestamp_string, Guid, Millis};
 
+impl Engine {
+    /// Starts a typed query: `engine.request(Endpoint::ContactHistory).start(t0).end(t1).run()`.
+    pub fn request(&self, endpoint: Endpoint) -> Request<'_> {
+        Request::new(self, endpoint)
+    }
+}
+
 /// A query under construction; see [`Engine::request`].
 #[derive(Debug, Clone)]
 pub struct Request<'e> {
@@ -20,7 +27,7 @@ pub struct Request<'e> {
 }
 
 impl<'e> Request<'e> {
-    pub(crate) fn new(engine: &'e Engine, endpoint: Endpoint) -> Self {
+    fn new(engine: &'e Engine, endpoint: Endpoint) -> Self {
         Request {
             engine,
             endpoint,
