@@ -27,7 +27,7 @@ pub struct GenOptions {
     /// Output format (JSON Lines or CSV).
     pub format: Format,
     /// The generation's "now": active contacts and agent states sit near it.
-    /// Default: the end of the generated period.
+    /// Default: the current time.
     pub now: Option<Millis>,
 }
 
@@ -541,8 +541,7 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
     let mut tables = Vec::new();
     let fmt = opts.format;
     let w = world(opts);
-    let end = opts.start + opts.days as i64 * DAY_MS;
-    let now = opts.now.unwrap_or(end - 1);
+    let now = opts.now.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
 
     // contacts, in parallel chunks
     const CHUNK: u64 = 100_000;

@@ -112,8 +112,9 @@ enum Command {
         /// jsonl or csv.
         #[arg(long, default_value = "jsonl")]
         format: String,
-        /// The generation's "now" (active contacts and agent states sit near it);
-        /// default: the end of the generated period.
+        /// The generation's "now" (active contacts, agent states and the status
+        /// log sit near it; nothing arrives after it); default: the current time.
+        /// Pass it for byte-identical output.
         #[arg(long)]
         now: Option<String>,
     },

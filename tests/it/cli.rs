@@ -98,6 +98,8 @@ fn gen_is_deterministic_and_loads() {
             "2000",
             "--seed",
             "7",
+            "--now",
+            "2026-01-03T12:00:00Z",
             "--format",
             fmt,
         ]);
@@ -146,4 +148,8 @@ fn gen_is_deterministic_and_loads() {
         "startTime=2026-01-01",
     ]);
     assert_eq!(code, 0, "{err}");
+    // Without tokens a non-loopback bind is refused.
+    let (code, _, err) = rai(&["serve", "--bind", "0.0.0.0", "--port", "0", "--no-demo"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--insecure-open"), "{err}");
 }
