@@ -298,17 +298,21 @@ fn serve(a: ServeArgs) -> ExitCode {
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];
     let res = rai_http::serve_blocking(std::net::SocketAddr::new(a.bind, a.port), engine, config, |addr| {
+        use std::io::Write;
         let base = format!("http://{addr}/RI/rai");
-        eprintln!("rai: serving {base}  (Ctrl-C stops)");
-        eprintln!(
-            "  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"
-        );
-        eprintln!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10");
-        eprintln!("  {base}/openapi.json");
+        let links = [
+            format!("rai: serving {base}  (Ctrl-C stops)"),
+            format!("  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"),
+            format!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10"),
+            format!("  {base}/openapi.json"),
+        ];
+        // The log may go to a closed pipe: that must not stop the server.
+        let _ = writeln!(std::io::stderr(), "{}", links.join("\n"));
     });
     match res {
         Ok(()) => {
-            eprintln!("rai: stopped");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "rai: stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {

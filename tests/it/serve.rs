@@ -28,15 +28,19 @@ fn serve_equals_query() {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn rai serve");
-    let mut addr = String::new();
+    // Read the log on a thread that keeps draining it (a closed pipe would
+    // take the server's log lines with it).
+    let (tx, rx) = std::sync::mpsc::channel();
     if let Some(err) = child.stderr.take() {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                addr = rest.split('/').next().unwrap_or("").to_string();
-                break;
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("serving http://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or("").to_string());
+                }
             }
-        }
+        });
     }
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap_or_default();
     assert!(!addr.is_empty(), "no address logged");
     let cases = [
         (
