@@ -260,28 +260,53 @@ type KeyMap = std::collections::HashMap<GKey, u32, std::hash::BuildHasherDefault
 /// A bit set on every row's flag word at scan time: the condition "all rows".
 const ALWAYS: u32 = 1 << 31;
 
-/// The metrics of a plan compiled into three flat lists, evaluated per row
-/// without branches on the data (a failed condition masks the value to 0).
+/// Which half of a group's accumulator an output metric reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Half {
+    /// Both halves, combined.
+    Both,
+    /// One half (0: not handled, 1: handled).
+    One(usize),
+}
+
+/// The metrics of a plan compiled into flat lists of "slots", evaluated per
+/// row without branches on the data (a failed condition masks the value).
+///
+/// For contacts each group's accumulator has two halves, handled and not
+/// handled rows: `x`, `xForHandled` and `xForNotHandled` then share one slot
+/// (both halves, one half, the other), so a row updates 23 slots instead of
+/// 37 metrics.
 struct Kernel {
-    /// Metrics per group (row-major accumulator stride).
+    /// Slots per half.
+    k: usize,
+    /// 1, or 2 when split by `split`.
+    halves: usize,
+    /// The flag bit that selects the second half.
+    split: u32,
+    /// Accumulator stride per group: `halves * k`.
     width: usize,
-    /// Initial value per metric.
+    /// Initial value and aggregation per slot.
     init: Vec<i64>,
-    /// Aggregation per metric (for merging).
     ops: Vec<Op>,
     counts: Vec<(usize, u32)>,
-    /// Unconditional sums of a plain column: aggregated column by column.
+    /// Unconditional sums of a plain column, aggregated column by column (unsplit only).
     plain: Vec<(usize, usize)>,
     sums: Vec<(usize, usize, u32)>,
     maxes: Vec<(usize, usize, u32)>,
     /// Distinct inputs, in `sums`/`maxes` source order.
     inputs: Vec<Input>,
+    /// Per plan metric: its slot and half.
+    out: Vec<(usize, Half)>,
 }
 
 impl Kernel {
-    fn new(metrics: &[(usize, Agg)]) -> Kernel {
+    fn new(metrics: &[(usize, Agg)], split: u32, not_split: u32) -> Kernel {
+        let halves = if split != 0 { 2 } else { 1 };
         let mut k = Kernel {
-            width: metrics.len(),
+            k: 0,
+            halves,
+            split,
+            width: 0,
             init: Vec::new(),
             ops: Vec::new(),
             counts: Vec::new(),
@@ -289,35 +314,67 @@ impl Kernel {
             sums: Vec::new(),
             maxes: Vec::new(),
             inputs: Vec::new(),
+            out: Vec::new(),
         };
-        for (m, (_, a)) in metrics.iter().enumerate() {
-            let cond = if a.cond == 0 { ALWAYS } else { a.cond };
-            k.init.push(if a.op == Op::Max && a.input == Input::Change {
+        let mut slots: Vec<(Op, Input, u32)> = Vec::new();
+        for (_, a) in metrics {
+            let (mut cond, mut half) = (a.cond, Half::Both);
+            if split != 0 && cond == split {
+                (cond, half) = (0, Half::One(1));
+            } else if split != 0 && cond == not_split {
+                (cond, half) = (0, Half::One(0));
+            }
+            let cond = if cond == 0 { ALWAYS } else { cond };
+            let key = (a.op, a.input, cond);
+            let slot = match slots.iter().position(|s| *s == key) {
+                Some(i) => i,
+                None => {
+                    slots.push(key);
+                    slots.len() - 1
+                }
+            };
+            k.out.push((slot, half));
+        }
+        for (slot, &(op, input, cond)) in slots.iter().enumerate() {
+            k.init.push(if op == Op::Max && input == Input::Change {
                 Millis::MIN
             } else {
                 0
             });
-            k.ops.push(a.op);
-            if a.op == Op::Count {
-                k.counts.push((m, cond));
+            k.ops.push(op);
+            if op == Op::Count {
+                k.counts.push((slot, cond));
                 continue;
             }
-            let s = match k.inputs.iter().position(|i| *i == a.input) {
+            let s = match k.inputs.iter().position(|i| *i == input) {
                 Some(s) => s,
                 None => {
-                    k.inputs.push(a.input);
+                    k.inputs.push(input);
                     k.inputs.len() - 1
                 }
             };
-            if a.op == Op::Sum && cond == ALWAYS && matches!(a.input, Input::Col(_)) {
-                k.plain.push((m, s));
-            } else if a.op == Op::Sum {
-                k.sums.push((m, s, cond));
+            if op == Op::Sum && cond == ALWAYS && halves == 1 && matches!(input, Input::Col(_)) {
+                k.plain.push((slot, s));
+            } else if op == Op::Sum {
+                k.sums.push((slot, s, cond));
             } else {
-                k.maxes.push((m, s, cond));
+                k.maxes.push((slot, s, cond));
             }
         }
+        k.k = slots.len();
+        k.width = k.k * halves;
         k
+    }
+
+    /// The value of plan metric `m` in the group whose accumulator is `acc`.
+    fn value(&self, m: usize, acc: &[i64]) -> i64 {
+        let Some(&(slot, half)) = self.out.get(m) else { return 0 };
+        let at = |h: usize| acc.get(h * self.k + slot).copied().unwrap_or(0);
+        match half {
+            Half::One(h) => at(h),
+            Half::Both if self.halves == 2 => combine(self.ops[slot], at(0), at(1)),
+            Half::Both => at(0),
+        }
     }
 }
 
@@ -357,7 +414,9 @@ impl Partial {
     fn grow_acc(&mut self, kernel: &Kernel) {
         let have = self.acc.len() / kernel.width.max(1);
         for _ in have..self.keys.len() {
-            self.acc.extend_from_slice(&kernel.init);
+            for _ in 0..kernel.halves {
+                self.acc.extend_from_slice(&kernel.init);
+            }
         }
     }
 
@@ -377,7 +436,7 @@ impl Partial {
             self.grow_acc(kernel);
             for m in 0..w {
                 let d = &mut self.acc[to * w + m];
-                *d = combine(kernel.ops[m], *d, other.acc[g * w + m]);
+                *d = combine(kernel.ops[m % kernel.k.max(1)], *d, other.acc[g * w + m]);
             }
         }
         self
@@ -434,11 +493,12 @@ fn aggregate(part: &mut Partial, kernel: &Kernel, sel: &[(u32, u32)], bits: Opti
         .filter(|i| kernel.sums.iter().chain(&kernel.maxes).any(|(_, s, _)| s == i))
         .collect();
     let mut vals = [0i64; 32];
+    let k = kernel.k;
     for &(r, g) in sel {
         let r = r as usize;
         let b = bits.map_or(0, |b| b[r]) | ALWAYS;
-        let base = g as usize * w;
-        let Some(a) = part.acc.get_mut(base..base + w) else {
+        let base = g as usize * w + ((b & kernel.split != 0) as usize) * k;
+        let Some(a) = part.acc.get_mut(base..base + k) else {
             continue;
         };
         for &i in &needed {
@@ -635,9 +695,9 @@ pub(crate) struct Groups<'s> {
     names: NameView<'s>,
     contacts: bool,
     keys: Vec<GKey>,
-    /// Row-major: `width` metrics per group.
+    /// Row-major: `kernel.width` slots per group.
     acc: Vec<i64>,
-    width: usize,
+    kernel: Kernel,
     /// Detail rows: metrics are the row's own values, computed on demand.
     details: bool,
     now: Millis,
@@ -674,7 +734,12 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
             );
         }
     }
-    let kernel = Kernel::new(&plan.metrics);
+    let (split, not_split) = if contacts {
+        (bit::HANDLED, bit::NOT_HANDLED)
+    } else {
+        (0, 0)
+    };
+    let kernel = Kernel::new(&plan.metrics, split, not_split);
     // One partial state per rayon split (about one per thread), merged at the end.
     let part = tasks
         .par_iter()
@@ -698,7 +763,7 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
         contacts,
         keys: part.keys,
         acc: part.acc,
-        width: kernel.width,
+        kernel,
         details: plan.details,
         now,
         metric_of,
@@ -768,7 +833,10 @@ impl Rows for Groups<'_> {
             },
             Src::Metric(a) => match self.metric_of[field] {
                 Some(m) => {
-                    let v = self.acc.get(row * self.width + m).copied().unwrap_or(0);
+                    let base = row * self.kernel.width;
+                    let v = self
+                        .kernel
+                        .value(m, self.acc.get(base..base + self.kernel.width).unwrap_or(&[]));
                     if a.input == Input::Change {
                         Val::Ts(v)
                     } else {
