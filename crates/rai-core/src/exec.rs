@@ -10,7 +10,7 @@ use crate::output::{Rows, Val};
 use crate::pattern::Pattern;
 use crate::query::Query;
 use crate::schema::{CHANNELS, CONTACT_DURATIONS, INTERVAL_NUMBERS, TYPES, TYPE_CHANNEL};
-use crate::store::{bit, Contacts, Intervals, NameKind, Snapshot, BLOCK, NONE};
+use crate::store::{bit, Contacts, Intervals, NameKind, NumCol, Snapshot, BLOCK, NONE};
 use crate::time::Bucketer;
 use crate::value::{guid_hex, Millis};
 use rayon::prelude::*;
@@ -455,18 +455,36 @@ fn combine(op: Op, a: i64, b: i64) -> i64 {
 enum InputCol<'a> {
     One,
     Col(&'a [i64]),
+    Narrow(&'a [u32]),
     Since(&'a [i64], Millis),
-    Serving(&'a [i64], &'a [i64], &'a [i64]),
+    Serving(&'a NumCol, &'a NumCol, &'a NumCol),
 }
 
-impl InputCol<'_> {
+impl<'a> InputCol<'a> {
+    fn num(c: &'a NumCol) -> InputCol<'a> {
+        match c {
+            NumCol::U32(v) => InputCol::Narrow(v),
+            NumCol::I64(v) => InputCol::Col(v),
+        }
+    }
+
     #[inline]
     fn get(&self, r: usize) -> i64 {
         match self {
             InputCol::One => 1,
             InputCol::Col(c) => c[r],
+            InputCol::Narrow(c) => c[r] as i64,
             InputCol::Since(c, now) => now.saturating_sub(c[r]).max(0),
-            InputCol::Serving(a, b, c) => a[r].wrapping_add(b[r]).wrapping_add(c[r]),
+            InputCol::Serving(a, b, c) => a.get(r).wrapping_add(b.get(r)).wrapping_add(c.get(r)),
+        }
+    }
+}
+
+/// Adds column `col` of the selected rows into slot `m` of their groups.
+fn add_column<T: Copy + Into<i64>>(acc: &mut [i64], w: usize, m: usize, sel: &[(u32, u32)], col: &[T]) {
+    for &(r, g) in sel {
+        if let (Some(d), Some(&v)) = (acc.get_mut(g as usize * w + m), col.get(r as usize)) {
+            *d = d.wrapping_add(v.into());
         }
     }
 }
@@ -477,12 +495,10 @@ fn aggregate(part: &mut Partial, kernel: &Kernel, sel: &[(u32, u32)], bits: Opti
     part.grow_acc(kernel);
     let w = kernel.width;
     for &(m, src) in &kernel.plain {
-        if let Some(InputCol::Col(col)) = cols.get(src) {
-            for &(r, g) in sel {
-                if let (Some(d), Some(v)) = (part.acc.get_mut(g as usize * w + m), col.get(r as usize)) {
-                    *d = d.wrapping_add(*v);
-                }
-            }
+        match cols.get(src) {
+            Some(InputCol::Col(col)) => add_column(&mut part.acc, w, m, sel, col),
+            Some(InputCol::Narrow(col)) => add_column(&mut part.acc, w, m, sel, col),
+            _ => {}
         }
     }
     if kernel.counts.is_empty() && kernel.sums.is_empty() && kernel.maxes.is_empty() {
@@ -629,7 +645,7 @@ fn scan_contacts(
             Input::Col(name) => CONTACT_DURATIONS
                 .iter()
                 .position(|n| *n == name)
-                .map_or(InputCol::One, |j| InputCol::Col(&c.durations[j])),
+                .map_or(InputCol::One, |j| InputCol::num(&c.durations[j])),
             Input::SinceNow("queueArrivalTime") => InputCol::Since(&c.queue_arrival, plan.now),
             Input::SinceNow(_) => InputCol::Since(&c.connect, plan.now),
             Input::Change => InputCol::Col(&c.change),
@@ -679,7 +695,7 @@ fn scan_intervals(plan: &Plan<'_>, kernel: &Kernel, part: &mut Partial, c: &Inte
             Input::Col(name) => INTERVAL_NUMBERS
                 .iter()
                 .position(|x| *x == name)
-                .map_or(InputCol::One, |j| InputCol::Col(&n[j])),
+                .map_or(InputCol::One, |j| InputCol::num(&n[j])),
             Input::Serving => InputCol::Serving(&n[0], &n[1], &n[2]),
             Input::Change => InputCol::Col(&c.change),
             _ => InputCol::One,
@@ -819,7 +835,7 @@ impl Rows for Groups<'_> {
                             Input::Col(name) => CONTACT_DURATIONS
                                 .iter()
                                 .position(|n| *n == name)
-                                .map_or(0, |j| c.durations[j][r]),
+                                .map_or(0, |j| c.durations[j].get(r)),
                             Input::SinceNow("queueArrivalTime") => self.now.saturating_sub(c.queue_arrival[r]).max(0),
                             Input::SinceNow(_) => self.now.saturating_sub(c.connect[r]).max(0),
                             Input::Change => return Val::Ts(c.change[r]),
