@@ -508,33 +508,59 @@ fn aggregate(part: &mut Partial, kernel: &Kernel, sel: &[(u32, u32)], bits: Opti
     let needed: Vec<usize> = (0..cols.len().min(32))
         .filter(|i| kernel.sums.iter().chain(&kernel.maxes).any(|(_, s, _)| s == i))
         .collect();
-    let mut vals = [0i64; 32];
     let k = kernel.k;
-    for &(r, g) in sel {
-        let r = r as usize;
-        let b = bits.map_or(0, |b| b[r]) | ALWAYS;
-        let base = g as usize * w + ((b & kernel.split != 0) as usize) * k;
-        let Some(a) = part.acc.get_mut(base..base + k) else {
-            continue;
-        };
+    // Blocks of rows: first each input column is gathered for the block in a
+    // tight, monomorphic loop, then every slot is updated row by row.
+    const B: usize = 128;
+    let mut flags = [0u32; B];
+    let mut gathered: Vec<[i64; B]> = vec![[0i64; B]; cols.len()];
+    for block in sel.chunks(B) {
+        for (f, &(r, _)) in flags.iter_mut().zip(block) {
+            *f = bits.map_or(0, |b| b.get(r as usize).copied().unwrap_or(0)) | ALWAYS;
+        }
         for &i in &needed {
-            vals[i] = cols[i].get(r);
+            let out = &mut gathered[i];
+            match &cols[i] {
+                InputCol::Narrow(c) => {
+                    for (o, &(r, _)) in out.iter_mut().zip(block) {
+                        *o = c.get(r as usize).map_or(0, |&v| v as i64);
+                    }
+                }
+                InputCol::Col(c) => {
+                    for (o, &(r, _)) in out.iter_mut().zip(block) {
+                        *o = c.get(r as usize).copied().unwrap_or(0);
+                    }
+                }
+                other => {
+                    for (o, &(r, _)) in out.iter_mut().zip(block) {
+                        *o = other.get(r as usize);
+                    }
+                }
+            }
         }
-        for &(m, cond) in &kernel.counts {
-            a[m] += (b & cond != 0) as i64;
-        }
-        for &(m, s, cond) in &kernel.sums {
-            let mask = -((b & cond != 0) as i64);
-            a[m] = a[m].wrapping_add(vals[s] & mask);
-        }
-        for &(m, s, cond) in &kernel.maxes {
-            // Values are ≥ 0 (durations) or the condition is "all rows" (changeTimestamp).
-            let v = if cond == ALWAYS {
-                vals[s]
-            } else {
-                vals[s] & -((b & cond != 0) as i64)
+        for (j, &(_, g)) in block.iter().enumerate() {
+            let b = flags[j];
+            let base = g as usize * w + ((b & kernel.split != 0) as usize) * k;
+            let Some(a) = part.acc.get_mut(base..base + k) else {
+                continue;
             };
-            a[m] = a[m].max(v);
+            for &(m, cond) in &kernel.counts {
+                a[m] += (b & cond != 0) as i64;
+            }
+            for &(m, s, cond) in &kernel.sums {
+                let mask = -((b & cond != 0) as i64);
+                a[m] = a[m].wrapping_add(gathered[s][j] & mask);
+            }
+            for &(m, s, cond) in &kernel.maxes {
+                // Values are ≥ 0 (durations) or the condition is "all rows" (changeTimestamp).
+                let v = gathered[s][j];
+                let v = if cond == ALWAYS {
+                    v
+                } else {
+                    v & -((b & cond != 0) as i64)
+                };
+                a[m] = a[m].max(v);
+            }
         }
     }
 }
