@@ -119,6 +119,9 @@ impl Bucketer {
     /// The bucket of instant `t`.
     #[inline]
     pub fn bucket(&self, t: Millis) -> i64 {
+        if matches!(self.cat, TimeCategory::Null | TimeCategory::All) {
+            return 0;
+        }
         if !self.slots.is_empty() {
             let s = t.div_euclid(QUARTER_HOUR_MS) - self.base;
             if let Some(Some(b)) = self.slots.get(s as usize) {
