@@ -556,3 +556,23 @@ fn retention_drops_old_rows_and_their_names() {
     assert_eq!(column(&hist, "changeTimestamp"), [&json!("2019-01-01T12:00:00.000Z")]);
     assert!(e.retain_before(Table::Translations, t).is_err());
 }
+
+#[test]
+fn text_is_escaped_in_json_and_xml() {
+    let name = "A&B <x> \"q\" \\ \u{1}\nÅ";
+    let e = engine(
+        "2019-01-02T00:00:00Z",
+        &[(
+            Table::Contacts,
+            vec![seg(1, Some((Q, name)), "2019-01-01T10:00:00Z", "2019-01-01T10:05:00Z")],
+        )],
+    );
+    let q = format!("{DAY}&showChannel=false&showChannelType=false");
+    // JSON round-trips the exact text.
+    assert_eq!(column(&get(&e, CH, &q), "queueName"), [&json!(name)]);
+    let xml = e.query(CH, &q).expect("query").to_xml();
+    assert!(
+        xml.contains("<queueName>A&amp;B &lt;x&gt; \"q\" \\ \u{FFFD}\nÅ</queueName>"),
+        "{xml}"
+    );
+}
