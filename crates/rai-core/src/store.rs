@@ -289,6 +289,8 @@ pub(crate) struct Contacts {
     pub order: Vec<u32>,
     /// Per row, the batch text code of applicationName, queueName, userName (0 = absent).
     pub name_codes: Vec<[u32; 4]>,
+    /// The distinct id codes of app, queue and user in this batch (sorted).
+    pub distinct: [Vec<u32>; 3],
 }
 
 /// Agent quarter-hour intervals, column by column.
@@ -305,6 +307,8 @@ pub(crate) struct Intervals {
     pub order: Vec<u32>,
     /// Per row, the batch text code of userName, profileName, profileReason, campaignName.
     pub name_codes: Vec<[u32; 4]>,
+    /// The distinct id codes of user, profile and campaign in this batch (sorted).
+    pub distinct: [Vec<u32>; 3],
 }
 
 /// A row kept whole (status events, agent states, users), with its ingestion order.
@@ -470,6 +474,20 @@ fn summarize(
         .collect()
 }
 
+/// The distinct values of a code column, sorted.
+fn distinct(codes: &[u32]) -> Vec<u32> {
+    let max = codes.iter().copied().max().unwrap_or(0) as usize;
+    let mut seen = vec![false; max + 1];
+    for &c in codes {
+        seen[c as usize] = true;
+    }
+    seen.iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(c, _)| c as u32)
+        .collect()
+}
+
 fn keep<T: Copy>(v: &[T], mask: &[bool]) -> Vec<T> {
     v.iter().zip(mask).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
 }
@@ -504,8 +522,10 @@ impl Contacts {
             blocks: Vec::new(),
             order: keep(&self.order, mask),
             name_codes: keep(&self.name_codes, mask),
+            distinct: Default::default(),
         };
         c.blocks = rebuild_blocks(&c.arrival, &c.stat_key);
+        c.distinct = [distinct(&c.app), distinct(&c.queue), distinct(&c.user)];
         c
     }
 }
@@ -534,8 +554,10 @@ impl Intervals {
             blocks: Vec::new(),
             order: keep(&self.order, mask),
             name_codes: keep(&self.name_codes, mask),
+            distinct: Default::default(),
         };
         c.blocks = rebuild_blocks(&c.start, &c.start);
+        c.distinct = [distinct(&c.user), distinct(&c.profile), distinct(&c.campaign)];
         c
     }
 }
@@ -714,6 +736,7 @@ impl Snapshot {
                 rows = read_batch(table, format, input, &mut sink)?;
                 c.sort_by_time();
                 c.durations.iter_mut().for_each(NumCol::narrow);
+                c.distinct = [distinct(&c.app), distinct(&c.queue), distinct(&c.user)];
                 BatchData::Contacts(Box::new(c))
             }
             Table::AgentIntervals => {
@@ -752,6 +775,7 @@ impl Snapshot {
                 rows = read_batch(table, format, input, &mut sink)?;
                 c.sort_by_time();
                 c.numbers.iter_mut().for_each(NumCol::narrow);
+                c.distinct = [distinct(&c.user), distinct(&c.profile), distinct(&c.campaign)];
                 BatchData::Intervals(Box::new(c))
             }
             Table::AgentStatusEvents | Table::Translations => {

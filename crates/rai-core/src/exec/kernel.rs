@@ -1,6 +1,7 @@
 //! The metric kernel: partial aggregation states (mergeable) and the fused,
 //! branch-free per-row update of every metric of a plan.
 
+use super::dense::Dense;
 use super::GKey;
 use crate::fields::{Agg, Input, Op};
 use crate::store::NumCol;
@@ -76,6 +77,8 @@ pub(super) struct Kernel {
     pub(super) maxes: Vec<(usize, usize, u32)>,
     /// Distinct inputs, in `sums`/`maxes` source order.
     pub(super) inputs: Vec<Input>,
+    /// The dense group index of the query, if its key space is small.
+    pub(super) dense: Option<Dense>,
     /// Per plan metric: its slot and half.
     pub(super) out: Vec<(usize, Half)>,
 }
@@ -95,6 +98,7 @@ impl Kernel {
             sums: Vec::new(),
             maxes: Vec::new(),
             inputs: Vec::new(),
+            dense: None,
             out: Vec::new(),
         };
         let mut slots: Vec<(Op, Input, u32)> = Vec::new();
@@ -162,6 +166,8 @@ impl Kernel {
 /// Partial aggregation state (mergeable): groups and a row-major accumulator.
 pub(super) struct Partial {
     pub(super) index: KeyMap,
+    /// Group per dense slot (u32::MAX = none yet), when the query has a dense index.
+    dense: Vec<u32>,
     pub(super) keys: Vec<GKey>,
     pub(super) acc: Vec<i64>,
 }
@@ -170,13 +176,27 @@ impl Partial {
     pub(super) fn new() -> Self {
         Partial {
             index: KeyMap::default(),
+            dense: Vec::new(),
             keys: Vec::new(),
             acc: Vec::new(),
         }
     }
 
+    /// The group of key `k`: by its dense slot when there is one, else hashed.
     #[inline]
-    pub(super) fn group(&mut self, k: GKey) -> u32 {
+    pub(super) fn group(&mut self, k: GKey, dense: Option<&Dense>) -> u32 {
+        if let Some(slot) = dense.and_then(|d| d.slot(&k)) {
+            if self.dense.is_empty() {
+                self.dense = vec![u32::MAX; dense.map_or(0, |d| d.total)];
+            }
+            if let Some(g) = self.dense.get_mut(slot) {
+                if *g == u32::MAX {
+                    *g = self.keys.len() as u32;
+                    self.keys.push(k);
+                }
+                return *g;
+            }
+        }
         let next = self.keys.len() as u32;
         let keys = &mut self.keys;
         *self.index.entry(k).or_insert_with(|| {
@@ -213,7 +233,7 @@ impl Partial {
             return self;
         }
         for (g, k) in other.keys.iter().enumerate() {
-            let to = self.group(*k) as usize;
+            let to = self.group(*k, kernel.dense.as_ref()) as usize;
             self.grow_acc(kernel);
             for m in 0..w {
                 let d = &mut self.acc[to * w + m];

@@ -77,6 +77,7 @@ fn id_param_dim(p: IdParam) -> Option<Dim> {
     }
 }
 
+mod dense;
 mod kernel;
 mod plan;
 
@@ -178,7 +179,7 @@ fn scan_contacts(
         let g = if plan.details {
             part.push_unique(k)
         } else {
-            part.group(k)
+            part.group(k, kernel.dense.as_ref())
         };
         sel.push((r as u32, g));
     }
@@ -228,7 +229,7 @@ fn scan_intervals(plan: &Plan<'_>, kernel: &Kernel, part: &mut Partial, c: &Inte
             ],
             row: 0,
         };
-        let g = part.group(k);
+        let g = part.group(k, kernel.dense.as_ref());
         sel.push((r as u32, g));
     }
     let n = &c.numbers;
@@ -299,7 +300,16 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> Groups<'
     } else {
         (0, 0)
     };
-    let kernel = Kernel::new(&plan.metrics, split, not_split);
+    let mut kernel = Kernel::new(&plan.metrics, split, not_split);
+    kernel.dense = dense::Dense::new(
+        snap,
+        contacts,
+        &plan.bucketer,
+        plan.extent,
+        plan.type_mode,
+        plan.dims_on,
+        plan.details,
+    );
     // One partial state per rayon split (about one per thread), merged at the end.
     let part = tasks
         .par_iter()

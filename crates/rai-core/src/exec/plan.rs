@@ -15,6 +15,8 @@ use crate::value::{guid_hex, Millis};
 pub(super) struct Plan<'q> {
     pub(super) lo: Millis,
     pub(super) hi: Millis,
+    /// The range within the data's extent (where rows can be).
+    pub(super) extent: (Millis, Millis),
     pub(super) types: [bool; 6],
     pub(super) masks: [Option<Vec<bool>>; 3],
     pub(super) must_mask: u32,
@@ -138,10 +140,12 @@ pub(super) fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now:
             dmax = dmax.max(bl[bi + 1]);
         }
     }
-    let bucketer = Bucketer::with_range(q.category, q.zone, lo.max(dmin), hi.min(dmax.saturating_add(1)));
+    let extent = (lo.max(dmin), hi.min(dmax.saturating_add(1)));
+    let bucketer = Bucketer::with_range(q.category, q.zone, extent.0, extent.1);
     Plan {
         lo,
         hi,
+        extent,
         types,
         masks,
         must_mask,
