@@ -1,12 +1,12 @@
-//! Times one query repeatedly on a data directory (a profiling aid):
-//! `cargo run --release --example bench_query -- DIR ENDPOINT QUERY [N]`.
+//! Times queries repeatedly on a data directory (a profiling aid):
+//! `cargo run --release --example bench_query -- DIR N ENDPOINT QUERY [ENDPOINT QUERY …]`.
 use rai_core::{Endpoint, Engine};
 use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() < 4 {
-        eprintln!("usage: bench_query DIR ENDPOINT QUERY [N]");
+    if args.len() < 5 || args.len() % 2 == 0 {
+        eprintln!("usage: bench_query DIR N ENDPOINT QUERY [ENDPOINT QUERY …]");
         std::process::exit(2);
     }
     let engine = Engine::new();
@@ -23,25 +23,27 @@ fn main() {
         .collect::<Vec<_>>()
         .join(", ");
     eprintln!("load: {:?} ({rss})", t.elapsed());
-    let Some(ep) = Endpoint::from_name(&args[2]) else {
-        eprintln!("unknown endpoint");
-        std::process::exit(2);
-    };
-    let n: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(20);
-    let mut times = Vec::new();
-    for _ in 0..n {
-        let t = Instant::now();
-        match engine.query(ep, &args[3]) {
-            Ok(r) => {
-                let _ = r.to_json();
+    let n: usize = args[2].parse().unwrap_or(20);
+    for pair in args[3..].chunks(2) {
+        let Some(ep) = Endpoint::from_name(&pair[0]) else {
+            eprintln!("unknown endpoint {}", pair[0]);
+            std::process::exit(2);
+        };
+        let mut times = Vec::new();
+        for _ in 0..n {
+            let t = Instant::now();
+            match engine.query(ep, &pair[1]) {
+                Ok(r) => {
+                    let _ = r.to_json();
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(2);
+                }
             }
-            Err(e) => {
-                eprintln!("{e}");
-                std::process::exit(2);
-            }
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        times.sort_by(|a, b| a.total_cmp(b));
+        eprintln!("{} median {:.2} ms, min {:.2} ms", pair[0], times[times.len() / 2], times[0]);
     }
-    times.sort_by(|a, b| a.total_cmp(b));
-    eprintln!("median {:.2} ms, min {:.2} ms", times[times.len() / 2], times[0]);
 }
