@@ -44,6 +44,11 @@ fn main() {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(|a, b| a.total_cmp(b));
-        eprintln!("{} median {:.2} ms, min {:.2} ms", pair[0], times[times.len() / 2], times[0]);
+        eprintln!(
+            "{} median {:.2} ms, min {:.2} ms",
+            pair[0],
+            times[times.len() / 2],
+            times[0]
+        );
     }
 }

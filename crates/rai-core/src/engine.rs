@@ -106,6 +106,18 @@ impl Engine {
         Ok(info)
     }
 
+    /// Loads one atomic batch from a stream (CSV and JSON Lines are read
+    /// incrementally, so a large file need not fit in memory twice).
+    pub fn load_reader(&self, table: Table, format: Format, input: impl std::io::Read) -> Result<BatchInfo> {
+        let _w = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let (next, info) = self.snapshot().with_batch(table, format, input)?;
+        self.publish(next);
+        Ok(info)
+    }
+
     /// Loads a data directory (SPEC §11): every `<table>.jsonl`, `.json`
     /// and `.csv` in §2's table order; a missing file is an empty table.
     /// A data error names the file: `contacts.jsonl: line 3: …`.
@@ -115,13 +127,13 @@ impl Engine {
             for format in [Format::JsonLines, Format::Json, Format::Csv] {
                 let file = format!("{}.{}", table.name(), format.extension());
                 let path = dir.join(&file);
-                let bytes = match std::fs::read(&path) {
-                    Ok(b) => b,
+                let reader = match std::fs::File::open(&path) {
+                    Ok(f) => f,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => return Err(Error::data(format!("{file}: {e}"))),
                 };
                 let info = self
-                    .load(table, format, &bytes)
+                    .load_reader(table, format, reader)
                     .map_err(|e| Error::new(e.kind(), format!("{file}: {e}")))?;
                 out.push(info);
             }

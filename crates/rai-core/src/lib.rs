@@ -38,7 +38,7 @@ pub use collate::{parse_locale, Collation};
 pub use engine::{run_on, system_clock, Clock, Engine};
 pub use error::{Error, ErrorKind, Result};
 pub use fields::{Agg, Dim, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Show, Src, TimeKey};
-pub use load::{read_batch, Cell, Format, RowSink};
+pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
 pub use output::{QueryResult, Representation, Value};
 pub use pattern::Pattern;
 pub use query::{Query, MAX_LIMIT};

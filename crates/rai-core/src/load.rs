@@ -7,6 +7,7 @@ use crate::schema::{Col, ColKind, Table, TRANSLATABLE};
 use crate::value::{parse_guid, parse_timestamp, Guid, Millis};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use std::fmt;
+use std::io::{BufRead, Read};
 
 /// The input format of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,16 +212,37 @@ fn check_required(line: usize, cols: &[Col], cells: &[Cell]) -> Result<()> {
 /// Reads a whole batch of `table` in `format`, handing each row to `sink`.
 /// Stops at the first bad row with its `line N: field: …` message.
 pub fn read_batch(table: Table, format: Format, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
+    read_batch_from(table, format, input, sink)
+}
+
+/// Like [`read_batch`], reading from a stream: CSV and JSON Lines are read
+/// incrementally (a large file is never wholly in memory); a JSON array is
+/// read whole.
+pub fn read_batch_from(
+    table: Table,
+    format: Format,
+    input: impl std::io::Read,
+    sink: &mut dyn RowSink,
+) -> Result<usize> {
+    let mut input = std::io::BufReader::with_capacity(1 << 20, input);
     // A UTF-8 byte order mark is not data.
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let io_err = |e: std::io::Error| Error::data(format!("line 1: cannot read the input: {e}"));
+    let head = input.fill_buf().map_err(io_err)?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
     match format {
         Format::Csv => read_csv(table, input, sink),
         Format::JsonLines => read_json_lines(table, input, sink),
-        Format::Json => read_json_array(table, input, sink),
+        Format::Json => {
+            let mut all = Vec::new();
+            input.read_to_end(&mut all).map_err(io_err)?;
+            read_json_array(table, &all, sink)
+        }
     }
 }
 
-fn read_csv(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
+fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn RowSink) -> Result<usize> {
     let cols = table.columns();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -273,16 +295,25 @@ fn read_csv(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize>
     Ok(n)
 }
 
-fn read_json_lines(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
+fn read_json_lines(table: Table, mut input: impl std::io::BufRead, sink: &mut dyn RowSink) -> Result<usize> {
     let cols = table.columns();
     let mut cells = vec![Cell::Absent; cols.len()];
     let mut n = 0;
-    for (i, l) in input.split(|&b| b == b'\n').enumerate() {
-        let line = i + 1;
+    let mut l = Vec::new();
+    let mut line = 0;
+    loop {
+        l.clear();
+        line += 1;
+        let got = input
+            .read_until(b'\n', &mut l)
+            .map_err(|e| Error::data(format!("line {line}: cannot read the input: {e}")))?;
+        if got == 0 {
+            break;
+        }
         if l.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        read_object(cols, l, line, &mut cells)?;
+        read_object(cols, &l, line, &mut cells)?;
         sink.row(line, &cells)?;
         n += 1;
     }

@@ -7,7 +7,7 @@
 //! summaries, so a load or a retraction never rescans the facts.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::load::{read_batch, Cell, Format};
+use crate::load::{read_batch_from, Cell, Format};
 use crate::schema::{Table, CONTACT_DURATIONS, CONTACT_FLAGS, INTERVAL_NUMBERS, TRANSLATABLE, TYPE_CHANNEL};
 use crate::value::{Guid, Millis, QUARTER_HOUR_MS};
 use ahash::AHashMap;
@@ -647,7 +647,12 @@ fn update_blocks(blocks: &mut Vec<[Millis; 4]>, n: usize, a: Millis, b: Millis) 
 impl Snapshot {
     /// Loads one batch and returns the new snapshot; `self` is unchanged.
     /// A rejected batch changes nothing.
-    pub(crate) fn with_batch(&self, table: Table, format: Format, input: &[u8]) -> Result<(Snapshot, BatchInfo)> {
+    pub(crate) fn with_batch(
+        &self,
+        table: Table,
+        format: Format,
+        input: impl std::io::Read,
+    ) -> Result<(Snapshot, BatchInfo)> {
         let mut next = self.clone();
         let id = next.next_batch;
         next.next_batch += 1;
@@ -733,7 +738,7 @@ impl Snapshot {
                     c.change.push(change);
                     Ok(())
                 };
-                rows = read_batch(table, format, input, &mut sink)?;
+                rows = read_batch_from(table, format, input, &mut sink)?;
                 c.sort_by_time();
                 c.durations.iter_mut().for_each(NumCol::narrow);
                 c.distinct = [distinct(&c.app), distinct(&c.queue), distinct(&c.user)];
@@ -772,7 +777,7 @@ impl Snapshot {
                     c.change.push(change);
                     Ok(())
                 };
-                rows = read_batch(table, format, input, &mut sink)?;
+                rows = read_batch_from(table, format, input, &mut sink)?;
                 c.sort_by_time();
                 c.numbers.iter_mut().for_each(NumCol::narrow);
                 c.distinct = [distinct(&c.user), distinct(&c.profile), distinct(&c.campaign)];
@@ -788,7 +793,7 @@ impl Snapshot {
                     });
                     Ok(())
                 };
-                rows = read_batch(table, format, input, &mut sink)?;
+                rows = read_batch_from(table, format, input, &mut sink)?;
                 if table == Table::Translations {
                     BatchData::Translations(v)
                 } else {
@@ -805,7 +810,7 @@ impl Snapshot {
                     });
                     Ok(())
                 };
-                rows = read_batch(table, format, input, &mut sink)?;
+                rows = read_batch_from(table, format, input, &mut sink)?;
                 next.apply_upserts(table, staged);
                 Arc::make_mut(&mut next.upsert_batches).push(id);
                 next.rebuild_derived();
