@@ -5,7 +5,7 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() < 5 || args.len() % 2 == 0 {
+    if args.len() < 5 || args.len().is_multiple_of(2) {
         eprintln!("usage: bench_query DIR N ENDPOINT QUERY [ENDPOINT QUERY …]");
         std::process::exit(2);
     }
