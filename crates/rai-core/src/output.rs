@@ -9,7 +9,7 @@ use ahash::AHashMap;
 use std::cmp::Ordering;
 
 /// One field value of one output row.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Val<'a> {
     /// Not present: the field is omitted from the row.
     Absent,

@@ -165,19 +165,24 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
         user_status_col: col(Table::AgentStates, "userStatus"),
     };
     if !q.filters.is_empty() {
+        // Each distinct value is matched once per filter (rows repeat values).
+        let mut seen: Vec<ahash::AHashMap<Val<'_>, bool>> = vec![ahash::AHashMap::new(); q.filters.len()];
         let keep: Vec<bool> = (0..set.rows.len())
             .map(|i| {
-                q.filters.iter().all(|(f, pats)| {
-                    let buf;
-                    let text: Option<&str> = match set.value(i, *f) {
-                        Val::Text(s) => Some(s),
-                        Val::Guid(g) => {
-                            buf = crate::value::guid_hex(g);
-                            std::str::from_utf8(&buf).ok()
-                        }
-                        _ => None,
-                    };
-                    text.is_some_and(|s| pats.iter().any(|p| p.matches(s)))
+                q.filters.iter().zip(seen.iter_mut()).all(|((f, pats), seen)| {
+                    let v = set.value(i, *f);
+                    *seen.entry(v).or_insert_with(|| {
+                        let buf;
+                        let text: Option<&str> = match v {
+                            Val::Text(s) => Some(s),
+                            Val::Guid(g) => {
+                                buf = crate::value::guid_hex(g);
+                                std::str::from_utf8(&buf).ok()
+                            }
+                            _ => None,
+                        };
+                        text.is_some_and(|s| pats.iter().any(|p| p.matches(s)))
+                    })
                 })
             })
             .collect();
