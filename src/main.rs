@@ -50,16 +50,16 @@ struct ServeArgs {
     #[arg(long)]
     insecure_open: bool,
     /// Largest request body in bytes.
-    #[arg(long, default_value_t = 256 << 20)]
+    #[arg(long, default_value_t = rai_http::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
     /// Longest request target in bytes.
-    #[arg(long, default_value_t = 16 << 10)]
+    #[arg(long, default_value_t = rai_http::DEFAULT_MAX_URI_BYTES)]
     max_uri_bytes: usize,
     /// Request timeout in seconds.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = rai_http::DEFAULT_TIMEOUT_SECS)]
     timeout_secs: u64,
     /// Requests served at once (more get 503).
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONCURRENCY)]
     max_concurrency: usize,
     /// Days of demo data, ending now.
     #[arg(long, default_value_t = 30)]

@@ -49,15 +49,24 @@ pub struct Config {
     pub max_concurrency: usize,
 }
 
+/// Default largest request body (bytes).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 256 << 20;
+/// Default longest request target (bytes).
+pub const DEFAULT_MAX_URI_BYTES: usize = 16 << 10;
+/// Default request timeout (seconds).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Default number of requests served at once.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 256;
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             read_token: None,
             write_token: None,
-            max_body_bytes: 256 << 20,
-            max_uri_bytes: 16 << 10,
-            request_timeout: Duration::from_secs(30),
-            max_concurrency: 256,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_uri_bytes: DEFAULT_MAX_URI_BYTES,
+            request_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
         }
     }
 }
