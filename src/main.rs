@@ -261,7 +261,18 @@ fn serve(a: ServeArgs) -> ExitCode {
             eprintln!("{e}");
             return ExitCode::from(3);
         }
-        eprintln!("rai: loaded {} in {:.1?}", dir.display(), started.elapsed());
+        let counts: Vec<String> = engine
+            .snapshot()
+            .row_counts()
+            .iter()
+            .map(|(t, n)| format!("{} {n}", t.name()))
+            .collect();
+        eprintln!(
+            "rai: loaded {} ({}) in {:.1?}",
+            dir.display(),
+            counts.join(", "),
+            started.elapsed()
+        );
     } else if !a.no_demo {
         let now = engine.now();
         let first_day = (now - a.demo_days as i64 * rai_core::DAY_MS).div_euclid(rai_core::DAY_MS) * rai_core::DAY_MS;

@@ -3,7 +3,7 @@
 
 use crate::collate::parse_locale;
 use crate::error::{Error, Result};
-use crate::fields::{Endpoint, EndpointDecl, Flag, IdParam, Kind, Param, Show};
+use crate::fields::{Endpoint, EndpointDecl, Flag, IdParam, Param, Show};
 use crate::pattern::Pattern;
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use crate::time::{parse_zone, TimeCategory};
@@ -301,11 +301,6 @@ impl Query {
             }
         }
         Ok((keys, locale))
-    }
-
-    /// Whether a field is filterable text for this endpoint.
-    pub fn is_text_field(&self, i: usize) -> bool {
-        matches!(self.decl.fields[i].kind, Kind::Id | Kind::Text | Kind::Enum)
     }
 }
 
