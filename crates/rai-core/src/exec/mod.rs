@@ -141,12 +141,7 @@ fn scan_contacts(
             continue;
         }
         let d = [c.app[r], c.queue[r], c.user[r]];
-        if plan
-            .masks
-            .iter()
-            .zip(&d)
-            .any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize]))
-        {
+        if !plan.ids_pass(&d) {
             continue;
         }
         if !plan.contact_id.is_empty() {
@@ -165,11 +160,7 @@ fn scan_contacts(
                 2 => ty as u32 + 1,
                 _ => ((ch << 4) | ty as u32) + 1,
             },
-            d: [
-                if plan.dims_on[0] { d[0] } else { 0 },
-                if plan.dims_on[1] { d[1] } else { 0 },
-                if plan.dims_on[2] { d[2] } else { 0 },
-            ],
+            d: plan.key_dims(d),
             row: if plan.details {
                 ((bidx as u64) << 32 | r as u64) + 1
             } else {
@@ -211,22 +202,13 @@ fn scan_intervals(plan: &Plan<'_>, kernel: &Kernel, part: &mut Partial, c: &Inte
             continue;
         }
         let d = [c.user[r], c.profile[r], c.campaign[r]];
-        if plan
-            .masks
-            .iter()
-            .zip(&d)
-            .any(|(m, &code)| m.as_ref().is_some_and(|m| !m[code as usize]))
-        {
+        if !plan.ids_pass(&d) {
             continue;
         }
         let k = GKey {
             bucket: plan.bucketer.bucket(t),
             t: 0,
-            d: [
-                if plan.dims_on[0] { d[0] } else { 0 },
-                if plan.dims_on[1] { d[1] } else { 0 },
-                if plan.dims_on[2] { d[2] } else { 0 },
-            ],
+            d: plan.key_dims(d),
             row: 0,
         };
         let g = part.group(k, kernel.dense.as_ref());

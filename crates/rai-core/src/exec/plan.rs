@@ -160,3 +160,20 @@ pub(super) fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now:
         now,
     }
 }
+
+impl Plan<'_> {
+    /// Whether a row's dimension codes pass every id mask.
+    #[inline]
+    pub(super) fn ids_pass(&self, d: &[u32; 3]) -> bool {
+        !self.masks.iter().zip(d).any(|(m, &code)| {
+            m.as_ref()
+                .is_some_and(|m| !m.get(code as usize).copied().unwrap_or(false))
+        })
+    }
+
+    /// The group-key parts of a row's dimension codes (0 for dimensions not shown).
+    #[inline]
+    pub(super) fn key_dims(&self, d: [u32; 3]) -> [u32; 3] {
+        [0, 1, 2].map(|i| if self.dims_on[i] { d[i] } else { 0 })
+    }
+}
