@@ -87,6 +87,13 @@ impl Engine {
         }
     }
 
+    /// Serialises writers; readers never wait for it.
+    fn write_lock(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
+        self.writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))
+    }
+
     fn publish(&self, next: Snapshot) {
         let mut g = match self.current.write() {
             Ok(g) => g,
@@ -97,22 +104,13 @@ impl Engine {
 
     /// Loads one atomic batch into `table`.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
-        let _w = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
-        let (next, info) = self.snapshot().with_batch(table, format, input)?;
-        self.publish(next);
-        Ok(info)
+        self.load_reader(table, format, input)
     }
 
     /// Loads one atomic batch from a stream (CSV and JSON Lines are read
     /// incrementally, so a large file need not fit in memory twice).
     pub fn load_reader(&self, table: Table, format: Format, input: impl std::io::Read) -> Result<BatchInfo> {
-        let _w = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let _w = self.write_lock()?;
         let (next, info) = self.snapshot().with_batch(table, format, input)?;
         self.publish(next);
         Ok(info)
@@ -143,10 +141,7 @@ impl Engine {
 
     /// Retracts an appended batch.
     pub fn retract(&self, batch: u64) -> Result<()> {
-        let _w = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let _w = self.write_lock()?;
         let next = self.snapshot().without_batch(batch)?;
         self.publish(next);
         Ok(())
@@ -154,10 +149,7 @@ impl Engine {
 
     /// Retention: drops the rows of `table` whose time key is before `before`.
     pub fn retain_before(&self, table: Table, before: Millis) -> Result<()> {
-        let _w = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))?;
+        let _w = self.write_lock()?;
         let next = self.snapshot().without_before(table, before)?;
         self.publish(next);
         Ok(())
