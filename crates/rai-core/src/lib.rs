@@ -18,41 +18,33 @@
 //! # Ok::<(), rai_core::Error>(())
 //! ```
 
-mod collate;
 mod engine;
 mod error;
 mod exec;
-mod fields;
 mod load;
-mod output;
-mod pattern;
-mod query;
-mod request;
-mod rows;
+mod model;
+mod plan;
+mod render;
 mod schema;
 mod store;
-mod time;
-mod value;
 
-pub use collate::{parse_locale, Collation};
-pub use engine::{run_on, system_clock, Clock, Engine};
+pub use engine::{run_on, system_clock, Clock, Engine, Request};
 pub use error::{Error, ErrorKind, Result};
-pub use fields::{Agg, Dim, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Show, Src, TimeKey};
+pub use exec::rows::LOGGED_OUT_FIELDS;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
-pub use output::{QueryResult, Representation, Value};
-pub use pattern::Pattern;
-pub use query::{Query, MAX_LIMIT};
-pub use request::Request;
-pub use rows::LOGGED_OUT_FIELDS;
-pub use schema::{Col, ColKind, Table};
-pub use store::{BatchInfo, NameKind, Snapshot};
-pub use time::{parse_zone, Bucketer, TimeCategory};
-pub use value::{
-    guid_hex, guid_string, parse_guid, parse_timestamp, round_up_quarter, timestamp_string, write_timestamp, Guid,
-    Millis, DAY_MS, QUARTER_HOUR_MS,
+pub use model::{
+    guid_hex, guid_string, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter, timestamp_string,
+    write_timestamp, Bucketer, Collation, Guid, Millis, Pattern, TimeCategory, DAY_MS, QUARTER_HOUR_MS,
 };
+pub use plan::{Query, MAX_LIMIT};
+pub use render::{QueryResult, Representation, Value};
+pub use schema::{
+    Agg, Col, ColKind, Dim, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Show, Src, Table,
+    TimeKey,
+};
+pub use store::{BatchInfo, NameKind, Snapshot};
 
 /// SPEC §2 column lists and value sets.
 pub mod tables {
-    pub use crate::schema::*;
+    pub use crate::schema::table::*;
 }

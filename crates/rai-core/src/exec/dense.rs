@@ -3,10 +3,10 @@
 //! by arithmetic instead of hashing.
 
 use super::GKey;
+use crate::model::Millis;
+use crate::model::{Bucketer, TimeCategory};
 use crate::schema::TYPE_CHANNEL;
 use crate::store::{BatchData, Snapshot};
-use crate::time::{Bucketer, TimeCategory};
-use crate::value::Millis;
 
 /// The largest dense key space (slots of a `u32` table per partial state).
 const MAX_SLOTS: usize = 1 << 18;

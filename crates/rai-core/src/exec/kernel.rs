@@ -3,9 +3,9 @@
 
 use super::dense::Dense;
 use super::GKey;
-use crate::fields::{Agg, Input, Op};
+use crate::model::Millis;
+use crate::schema::{Agg, Input, Op};
 use crate::store::NumCol;
-use crate::value::Millis;
 
 /// Hashes a [`GKey`] by folding it into one word (a few multiplies), instead
 /// of feeding 32 bytes through a general-purpose hasher.

@@ -4,13 +4,13 @@
 //! bucketer) → per-chunk scan into packed group keys → per-metric columnar
 //! aggregation → merge of partial states → groups.
 
-use crate::fields::{Dim, IdParam, Input, Src, TimeKey};
-use crate::output::{Rows, Val};
-use crate::query::Query;
+use crate::model::Bucketer;
+use crate::model::{guid_hex, Millis};
+use crate::plan::Query;
+use crate::render::{Rows, Val};
+use crate::schema::{Dim, IdParam, Input, Src, TimeKey};
 use crate::schema::{CHANNELS, CONTACT_DURATIONS, INTERVAL_NUMBERS, TYPES, TYPE_CHANNEL};
 use crate::store::{bit, Contacts, Intervals, NameKind, Snapshot, BLOCK, NONE};
-use crate::time::Bucketer;
-use crate::value::{guid_hex, Millis};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
@@ -79,10 +79,11 @@ fn id_param_dim(p: IdParam) -> Option<Dim> {
 
 mod dense;
 mod kernel;
-mod plan;
+mod physical;
+pub(crate) mod rows;
 
 use kernel::{aggregate, InputCol, Kernel, Partial};
-use plan::{plan, Plan};
+use physical::{plan, Plan};
 
 const CHUNK: usize = 1 << 16;
 

@@ -8,8 +8,8 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::{read_batch_from, Cell, Format};
+use crate::model::{Guid, Millis, QUARTER_HOUR_MS};
 use crate::schema::{Table, CONTACT_DURATIONS, CONTACT_FLAGS, INTERVAL_NUMBERS, TRANSLATABLE, TYPE_CHANNEL};
-use crate::value::{Guid, Millis, QUARTER_HOUR_MS};
 use ahash::AHashMap;
 use std::sync::Arc;
 
@@ -760,7 +760,7 @@ impl Snapshot {
                     if start.rem_euclid(QUARTER_HOUR_MS) != 0 {
                         return Err(Error::data(format!(
                             "line {line}: intervalStart: not on a quarter hour '{}'",
-                            crate::value::timestamp_string(start)
+                            crate::model::timestamp_string(start)
                         )));
                     }
                     let change = opt_ts(&cells[chg]);

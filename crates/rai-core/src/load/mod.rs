@@ -3,8 +3,8 @@
 //! streamed to a sink as typed cells; nothing is stored here.
 
 use crate::error::{Error, Result};
+use crate::model::{parse_guid, parse_timestamp, Guid, Millis};
 use crate::schema::{Col, ColKind, Table, TRANSLATABLE};
-use crate::value::{parse_guid, parse_timestamp, Guid, Millis};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use std::fmt;
 use std::io::{BufRead, Read};

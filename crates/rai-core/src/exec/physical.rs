@@ -3,13 +3,13 @@
 //! not once per row.
 
 use super::{dim_slot, id_param_dim, NameView};
-use crate::fields::{Agg, Field, Flag, Src, TimeKey};
-use crate::pattern::Pattern;
-use crate::query::Query;
+use crate::model::Bucketer;
+use crate::model::Pattern;
+use crate::model::{guid_hex, Millis};
+use crate::plan::Query;
+use crate::schema::{Agg, Field, Flag, Src, TimeKey};
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use crate::store::{bit, Snapshot, NONE};
-use crate::time::Bucketer;
-use crate::value::{guid_hex, Millis};
 
 /// The plan: everything evaluated once per query, not per row.
 pub(super) struct Plan<'q> {
@@ -89,7 +89,7 @@ pub(super) fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now:
             _ => {}
         };
         tri(q.direct, bit::DIRECT);
-        if q.decl.params.contains(&crate::fields::Param::InternalContacts) {
+        if q.decl.params.contains(&crate::schema::Param::InternalContacts) {
             tri(q.internal, bit::INTERNAL);
         }
         if q.flag(Flag::OnlyContactCenter) {

@@ -2,14 +2,17 @@
 //! each query reading one consistent [`Snapshot`].
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::fields::Endpoint;
 use crate::load::Format;
-use crate::output::{materialize, sort_and_page, QueryResult, Rows};
-use crate::query::Query;
+use crate::model::Millis;
+use crate::plan::Query;
+use crate::render::{materialize, sort_and_page, QueryResult, Rows};
+use crate::schema::Endpoint;
 use crate::schema::Table;
 use crate::store::{BatchInfo, Snapshot};
-use crate::value::Millis;
 use std::sync::{Arc, Mutex, RwLock};
+
+mod request;
+pub use request::Request;
 
 /// Where "now" comes from (SPEC §3: injectable).
 pub type Clock = Arc<dyn Fn() -> Millis + Send + Sync>;
@@ -178,7 +181,7 @@ pub fn run_on(snap: &Snapshot, q: &Query, now: Millis) -> QueryResult {
         let groups = crate::exec::run(snap, q, now);
         finish(&groups, q)
     } else {
-        let rows = crate::rows::run(snap, q, now);
+        let rows = crate::exec::rows::run(snap, q, now);
         finish(&rows, q)
     }
 }

@@ -1,13 +1,13 @@
 //! SPEC §4, §5, §8, §11: reading a raw query string into a [`Query`], with
 //! the exact 400 texts, first bad parameter first.
 
-use crate::collate::parse_locale;
 use crate::error::{Error, Result};
-use crate::fields::{Endpoint, EndpointDecl, Flag, IdParam, Param, Show};
-use crate::pattern::Pattern;
+use crate::model::parse_locale;
+use crate::model::Pattern;
+use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
+use crate::model::{parse_zone, TimeCategory};
+use crate::schema::{Endpoint, EndpointDecl, Flag, IdParam, Param, Show};
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
-use crate::time::{parse_zone, TimeCategory};
-use crate::value::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
 use chrono_tz::Tz;
 use icu_locale_core::Locale;
 

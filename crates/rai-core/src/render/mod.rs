@@ -1,10 +1,10 @@
 //! SPEC §8 sorting and paging, and §9 rendering (JSON, XML), over any result
 //! that can say what each of its rows holds in each declared field.
 
-use crate::collate::Collation;
-use crate::fields::Kind;
-use crate::query::Query;
-use crate::value::{guid_hex, write_timestamp, Guid, Millis};
+use crate::model::Collation;
+use crate::model::{guid_hex, write_timestamp, Guid, Millis};
+use crate::plan::Query;
+use crate::schema::Kind;
 use ahash::AHashMap;
 use std::cmp::Ordering;
 

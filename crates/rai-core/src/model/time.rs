@@ -5,7 +5,7 @@
 //! number (day), the day number of its ISO week's Monday (week),
 //! `year * 12 + month - 1` (month), the year (year), 0 (all).
 
-use crate::value::{civil_from_days, days_from_civil, write_local, Millis, DAY_MS, QUARTER_HOUR_MS};
+use crate::model::{civil_from_days, days_from_civil, write_local, Millis, DAY_MS, QUARTER_HOUR_MS};
 use chrono::{Offset, TimeZone};
 use chrono_tz::Tz;
 use std::fmt::Write;
@@ -215,7 +215,7 @@ impl Bucketer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::parse_timestamp;
+    use crate::model::parse_timestamp;
 
     fn label(cat: TimeCategory, zone: &str, t: &str) -> String {
         let tz = parse_zone(zone).unwrap_or(Tz::UTC);

@@ -2,13 +2,13 @@
 //! stored row, fields resolved through the same declaration.
 
 use crate::exec::NameView;
-use crate::fields::{Endpoint, IdParam, Src};
 use crate::load::Cell;
-use crate::output::{Rows, Val};
-use crate::query::Query;
+use crate::model::{Guid, Millis};
+use crate::plan::Query;
+use crate::render::{Rows, Val};
 use crate::schema::{ColKind, Table, ACTIVE_COUNTERS};
+use crate::schema::{Endpoint, IdParam, Src};
 use crate::store::{Row, Snapshot};
-use crate::value::{Guid, Millis};
 use std::cmp::Ordering;
 
 /// The only fields a LoggedOut user's agentStatus row shows (SPEC §7).
@@ -176,7 +176,7 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
                         let text: Option<&str> = match v {
                             Val::Text(s) => Some(s),
                             Val::Guid(g) => {
-                                buf = crate::value::guid_hex(g);
+                                buf = crate::model::guid_hex(g);
                                 std::str::from_utf8(&buf).ok()
                             }
                             _ => None,

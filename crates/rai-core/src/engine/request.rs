@@ -2,13 +2,13 @@
 //! query string would, so validation, defaults and error texts are those of
 //! [`Query::from_pairs`] — one parser for both ways in.
 
-use crate::engine::Engine;
+use super::Engine;
 use crate::error::Result;
-use crate::fields::{Endpoint, Flag, IdParam};
-use crate::output::QueryResult;
-use crate::query::Query;
-use crate::time::TimeCategory;
-use crate::value::{guid_string, timestamp_string, Guid, Millis};
+use crate::model::TimeCategory;
+use crate::model::{guid_string, timestamp_string, Guid, Millis};
+use crate::plan::Query;
+use crate::render::QueryResult;
+use crate::schema::{Endpoint, Flag, IdParam};
 
 impl Engine {
     /// Starts a typed query: `engine.request(Endpoint::ContactHistory).start(t0).end(t1).run()`.
