@@ -5,6 +5,7 @@ use std::fmt;
 
 /// What went wrong, by phase. Adapters map this, never the message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// A query parameter is missing or malformed (HTTP 400).
     InvalidQuery,
@@ -42,6 +43,11 @@ impl Error {
     /// An [`ErrorKind::InvalidData`] error.
     pub fn data(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidData, message)
+    }
+
+    /// An [`ErrorKind::Internal`] error: a bug, reported instead of hidden.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
     }
 
     /// The kind of the error.

@@ -22,6 +22,7 @@ mod engine;
 mod error;
 mod exec;
 mod load;
+pub mod messages;
 mod model;
 mod plan;
 mod render;
@@ -30,19 +31,19 @@ mod store;
 
 pub use engine::{run_on, system_clock, Clock, Engine, Request};
 pub use error::{Error, ErrorKind, Result};
-pub use exec::rows::LOGGED_OUT_FIELDS;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
 pub use model::{
     guid_hex, guid_string, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter, timestamp_string,
     write_timestamp, Bucketer, Collation, Guid, Millis, Pattern, TimeCategory, DAY_MS, QUARTER_HOUR_MS,
 };
-pub use plan::{Query, MAX_LIMIT};
+pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 pub use render::{QueryResult, Representation, Value};
 pub use schema::{
-    Agg, Col, ColKind, Dim, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Show, Src, Table,
-    TimeKey,
+    Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
+    Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, Reduction, StateCol, Table, TranslationCol,
+    UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, MAX_LIMIT,
 };
-pub use store::{BatchInfo, NameKind, Snapshot};
+pub use store::{BatchInfo, Snapshot};
 
 /// SPEC §2 column lists and value sets.
 pub mod tables {

@@ -15,6 +15,7 @@
 // The C ABI needs raw pointers; every unsafe block below states its contract.
 #![allow(unsafe_code)]
 
+use rai_core::messages;
 use rai_core::{Endpoint, Engine, ErrorKind, Format, Representation, Table};
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -85,7 +86,7 @@ fn status_of(kind: ErrorKind) -> RaiStatus {
         ErrorKind::InvalidData => RaiStatus::InvalidData,
         ErrorKind::LimitExceeded => RaiStatus::LimitExceeded,
         ErrorKind::NotFound => RaiStatus::NotFound,
-        ErrorKind::Internal => RaiStatus::Internal,
+        _ => RaiStatus::Internal,
     }
 }
 
@@ -121,7 +122,7 @@ unsafe fn guarded(error_out: *mut RaiBuffer, f: impl FnOnce() -> Result<(), Fail
         }
         Err(_) => {
             // SAFETY: as above.
-            unsafe { put(error_out, "internal error (panic caught at the FFI boundary)".into()) };
+            unsafe { put(error_out, messages::PANIC_AT_FFI.into()) };
             RaiStatus::Internal
         }
     }
@@ -133,12 +134,12 @@ unsafe fn guarded(error_out: *mut RaiBuffer, f: impl FnOnce() -> Result<(), Fail
 /// `p` is null or points to a NUL-terminated string valid for this call.
 unsafe fn arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, Fail> {
     if p.is_null() {
-        return Err(Fail(RaiStatus::InvalidArgument, format!("{name} is null")));
+        return Err(Fail(RaiStatus::InvalidArgument, messages::null_argument(name)));
     }
     // SAFETY: non-null and NUL-terminated per the contract.
     let c = unsafe { CStr::from_ptr(p) };
     c.to_str()
-        .map_err(|_| Fail(RaiStatus::InvalidArgument, format!("{name} is not UTF-8")))
+        .map_err(|_| Fail(RaiStatus::InvalidArgument, messages::not_utf8(name)))
 }
 
 /// The engine behind a handle.
@@ -149,7 +150,7 @@ unsafe fn engine<'a>(e: *const RaiEngine) -> Result<&'a Engine, Fail> {
     // SAFETY: per the contract the pointer is null or a live engine.
     unsafe { e.as_ref() }
         .map(|h| &h.engine)
-        .ok_or_else(|| Fail(RaiStatus::InvalidArgument, "engine is null".into()))
+        .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::null_argument("engine")))
 }
 
 /// Creates an empty engine on the system clock. Free it with [`rai_engine_free`].
@@ -211,14 +212,14 @@ pub unsafe extern "C" fn rai_load(
             let engine = engine(e)?;
             let table = arg(table, "table")?;
             let table = Table::from_name(table)
-                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, format!("Unknown table: '{table}'")))?;
+                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_table(table)))?;
             let format = arg(format, "format")?;
             let format = Format::from_name(format)
-                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, format!("Unknown format: '{format}'")))?;
+                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_format(format)))?;
             let bytes: &[u8] = if len == 0 {
                 &[]
             } else if data.is_null() {
-                return Err(Fail(RaiStatus::InvalidArgument, "data is null".into()));
+                return Err(Fail(RaiStatus::InvalidArgument, messages::null_argument("data")));
             } else {
                 std::slice::from_raw_parts(data, len)
             };
@@ -259,27 +260,13 @@ pub unsafe extern "C" fn rai_upsert(
         guarded(error_out, || {
             let engine = engine(e)?;
             let name = arg(table, "table")?;
-            let table = match Table::from_name(name) {
-                Some(t @ (Table::AgentStates | Table::Users)) => t,
-                _ => {
-                    return Err(Fail(
-                        RaiStatus::InvalidArgument,
-                        format!("Not an upsert table: '{name}'"),
-                    ))
-                }
-            };
+            let table = Table::from_name(name)
+                .filter(|t| t.is_upsert())
+                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::not_upsert_table(name)))?;
             if json.is_null() {
-                return Err(Fail(RaiStatus::InvalidArgument, "json is null".into()));
+                return Err(Fail(RaiStatus::InvalidArgument, messages::null_argument("json")));
             }
-            let bytes = std::slice::from_raw_parts(json, len);
-            if bytes.contains(&b'\n') {
-                // One object on one line, as JSON Lines wants.
-                let v: serde_json::Value = serde_json::from_slice(bytes)
-                    .map_err(|e| Fail(RaiStatus::InvalidData, format!("line 1: invalid JSON: {e}")))?;
-                engine.load(table, Format::JsonLines, v.to_string().as_bytes())?;
-            } else {
-                engine.load(table, Format::JsonLines, bytes)?;
-            }
+            engine.upsert(table, None, std::slice::from_raw_parts(json, len))?;
             Ok(())
         })
     }
@@ -317,12 +304,12 @@ pub unsafe extern "C" fn rai_query(
             let engine = engine(e)?;
             let name = arg(endpoint, "endpoint")?;
             let ep = Endpoint::from_name(name)
-                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, format!("Unknown endpoint: '{name}'")))?;
+                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_endpoint(name)))?;
             let q = arg(query, "query")?;
             let rep = match arg(format, "format")? {
                 "json" => Representation::Json,
                 "xml" => Representation::Xml,
-                other => return Err(Fail(RaiStatus::InvalidArgument, format!("Unknown format: '{other}'"))),
+                other => return Err(Fail(RaiStatus::InvalidArgument, messages::unknown_format(other))),
             };
             let now = if now_ms.is_null() { engine.now() } else { now_ms.read() };
             let res = engine.query_at(ep, q, now)?;

@@ -26,7 +26,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use rai_core::{parse_guid, parse_timestamp, Endpoint, Engine, ErrorKind, Format, Representation, Table};
+use rai_core::messages;
+use rai_core::{Endpoint, Engine, ErrorKind, Format, Representation, Table};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,11 +86,11 @@ fn text(status: StatusCode, body: impl Into<String>) -> Response {
 }
 
 fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, "Not found")
+    text(StatusCode::NOT_FOUND, messages::NOT_FOUND)
 }
 
 fn method_not_allowed(allow: &'static str) -> Response {
-    let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed");
+    let mut r = text(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED);
     r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     r
 }
@@ -100,7 +101,7 @@ fn error(e: rai_core::Error) -> Response {
         ErrorKind::InvalidQuery | ErrorKind::InvalidData => StatusCode::BAD_REQUEST,
         ErrorKind::LimitExceeded => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     text(status, e.message())
 }
@@ -125,7 +126,7 @@ pub fn router(engine: Arc<Engine>, config: Config) -> Router {
 async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if uri_len > st.config.max_uri_bytes {
-        return text(StatusCode::URI_TOO_LONG, "URI too long");
+        return text(StatusCode::URI_TOO_LONG, messages::URI_TOO_LONG);
     }
     let write = !matches!(*req.method(), Method::GET | Method::HEAD);
     let given = req
@@ -141,17 +142,17 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         st.config.read_token.is_none() || matches(&st.config.read_token) || matches(&st.config.write_token)
     };
     if !allowed {
-        let mut r = text(StatusCode::UNAUTHORIZED, "Unauthorized");
+        let mut r = text(StatusCode::UNAUTHORIZED, messages::UNAUTHORIZED);
         r.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return r;
     }
     let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
-        return text(StatusCode::SERVICE_UNAVAILABLE, "Server busy");
+        return text(StatusCode::SERVICE_UNAVAILABLE, messages::SERVER_BUSY);
     };
     match tokio::time::timeout(st.config.request_timeout, next.run(req)).await {
         Ok(r) => r,
-        Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, "Request timed out"),
+        Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, messages::TIMED_OUT),
     }
 }
 
@@ -236,16 +237,13 @@ async fn sub_resource(
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> rai_core::Result<T> + Send + 'static) -> rai_core::Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .unwrap_or_else(|_| Err(rai_core::Error::new(ErrorKind::Internal, "Internal error")))
+        .unwrap_or_else(|_| Err(rai_core::Error::internal(messages::INTERNAL)))
 }
 
 async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(rep) = negotiate::choose(accept) else {
-        return text(
-            StatusCode::NOT_ACCEPTABLE,
-            "Not acceptable: use application/json or application/xml",
-        );
+        return text(StatusCode::NOT_ACCEPTABLE, messages::NOT_ACCEPTABLE);
     };
     let raw = raw.to_string();
     let res = blocking(move || st.engine.query(ep, &raw).map(|r| (r.total(), r.render(rep)))).await;
@@ -269,7 +267,7 @@ async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
     axum::body::to_bytes(body, st.config.max_body_bytes).await.map_err(|_| {
         text(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("Body larger than {} bytes", st.config.max_body_bytes),
+            messages::body_too_large(st.config.max_body_bytes),
         )
     })
 }
@@ -284,12 +282,7 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Re
         "application/json" => Format::Json,
         "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Format::JsonLines,
         "text/csv" => Format::Csv,
-        _ => {
-            return text(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported Content-Type: use application/json, application/x-ndjson or text/csv",
-            )
-        }
+        _ => return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_MEDIA_TYPE),
     };
     let bytes = match body_bytes(&st, body).await {
         Ok(b) => b,
@@ -308,53 +301,21 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Re
 }
 
 async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
-    let Some(user) = parse_guid(id) else {
-        return text(StatusCode::BAD_REQUEST, format!("Invalid GUID: '{id}'"));
-    };
     let bytes = match body_bytes(&st, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let mut obj = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(m)) => m,
-        Ok(_) => return text(StatusCode::BAD_REQUEST, "line 1: expected a JSON object"),
-        Err(e) => {
-            return text(
-                StatusCode::BAD_REQUEST,
-                format!("line {}: invalid JSON: {e}", e.line().max(1)),
-            )
-        }
-    };
-    match obj.get("userId") {
-        None | Some(serde_json::Value::Null) => {
-            obj.insert("userId".into(), serde_json::Value::String(rai_core::guid_string(user)));
-        }
-        Some(serde_json::Value::String(s)) if parse_guid(s) == Some(user) => {}
-        Some(other) => {
-            let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
-            return text(
-                StatusCode::BAD_REQUEST,
-                format!("line 1: userId: '{shown}' differs from the path's '{id}'"),
-            );
-        }
-    }
-    let line = serde_json::Value::Object(obj).to_string();
-    match blocking(move || st.engine.load(table, Format::JsonLines, line.as_bytes())).await {
+    let id = id.to_string();
+    match blocking(move || st.engine.upsert(table, Some(&id), &bytes)).await {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => error(e),
     }
 }
 
 async fn retain(st: AppState, table: Table, raw: &str) -> Response {
-    let before = form_urlencoded::parse(raw.as_bytes())
-        .find(|(k, _)| k == "before")
-        .map(|(_, v)| v.into_owned());
-    let before = match before.as_deref().filter(|v| !v.is_empty()) {
-        None => return text(StatusCode::BAD_REQUEST, "Missing parameter: 'before'"),
-        Some(v) => match parse_timestamp(v) {
-            Some(t) => t,
-            None => return text(StatusCode::BAD_REQUEST, format!("Invalid before: '{v}'")),
-        },
+    let before = match rai_core::retention_before(raw) {
+        Ok(t) => t,
+        Err(e) => return error(e),
     };
     match blocking(move || st.engine.retain_before(table, before)).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

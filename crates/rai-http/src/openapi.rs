@@ -2,7 +2,7 @@
 //! declarations (nothing here is written twice).
 
 use rai_core::tables::{ColKind, Table};
-use rai_core::{Endpoint, Kind, Param};
+use rai_core::{Endpoint, Kind, Param, TimeCategory, DEFAULT_LIMIT, MAX_LIMIT};
 use serde_json::{json, Map, Value};
 
 fn param_schema(p: Param) -> (Value, String) {
@@ -12,7 +12,7 @@ fn param_schema(p: Param) -> (Value, String) {
             "RFC 3339 instant (a bare date is its midnight UTC)".into(),
         ),
         Param::TimeCategory => (
-            json!({"type": "string", "enum": ["null", "quarterHour", "hour", "day", "week", "month", "year", "all"]}),
+            json!({"type": "string", "enum": TimeCategory::ALL.map(TimeCategory::name)}),
             "Aggregation level (case-insensitive)".into(),
         ),
         Param::TimeZone => (
@@ -23,7 +23,7 @@ fn param_schema(p: Param) -> (Value, String) {
             json!({"type": "string", "pattern": "^[A-Za-z]{2}$"}),
             "Translation language".into(),
         ),
-        Param::Ids(_) => (
+        Param::Ids(..) => (
             json!({"type": "string"}),
             "Comma-separated GUIDs; a row matches any".into(),
         ),
@@ -31,9 +31,11 @@ fn param_schema(p: Param) -> (Value, String) {
             json!({"type": "string"}),
             "Comma-separated channels and/or types".into(),
         ),
-        Param::Flag(_, d) => (json!({"type": "boolean", "default": d}), "true/false, any case".into()),
-        Param::DirectContacts | Param::InternalContacts => (
-            json!({"type": "integer", "enum": [0, 1, 2], "default": 1}),
+        Param::Flag(_, d) | Param::Require(_, _, d) => {
+            (json!({"type": "boolean", "default": d}), "true/false, any case".into())
+        }
+        Param::Include(..) => (
+            json!({"type": "integer", "enum": [0, 1, 2], "default": rai_core::DEFAULT_INCLUDE}),
             "0 drop, 1 keep, 2 only".into(),
         ),
         Param::Sort => (
@@ -45,9 +47,10 @@ fn param_schema(p: Param) -> (Value, String) {
             "Rows to skip".into(),
         ),
         Param::Limit => (
-            json!({"type": "integer", "minimum": 0, "default": 100, "maximum": 10000}),
-            "Rows to return (capped at 10000)".into(),
+            json!({"type": "integer", "minimum": 0, "default": DEFAULT_LIMIT, "maximum": MAX_LIMIT}),
+            format!("Rows to return (capped at {MAX_LIMIT})"),
         ),
+        _ => (json!({"type": "string"}), String::new()),
     }
 }
 
@@ -56,7 +59,8 @@ fn field_schema(k: Kind) -> Value {
         Kind::Int => json!({"type": "integer"}),
         Kind::Id => json!({"type": "string", "pattern": "^[0-9A-F]{32}$"}),
         Kind::Timestamp => json!({"type": "string", "format": "date-time"}),
-        Kind::Text | Kind::Enum | Kind::Label => json!({"type": "string"}),
+        Kind::Number => json!({"type": "number"}),
+        _ => json!({"type": "string"}),
     }
 }
 
@@ -67,7 +71,7 @@ fn col_schema(k: ColKind) -> Value {
         ColKind::Duration | ColKind::Count => json!({"type": "integer", "minimum": 0}),
         ColKind::Bool => json!({"type": "boolean"}),
         ColKind::Enum(v) => json!({"type": "string", "enum": v}),
-        ColKind::Text | ColKind::Language | ColKind::TransField => json!({"type": "string"}),
+        _ => json!({"type": "string"}),
     }
 }
 

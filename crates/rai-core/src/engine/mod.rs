@@ -3,11 +3,11 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::Format;
-use crate::model::Millis;
-use crate::plan::Query;
-use crate::render::{materialize, sort_and_page, QueryResult, Rows};
-use crate::schema::Endpoint;
-use crate::schema::Table;
+use crate::messages;
+use crate::model::{guid_string, parse_guid, Millis};
+use crate::plan::{lower, LogicalPlan, Query};
+use crate::render::QueryResult;
+use crate::schema::{Endpoint, Table};
 use crate::store::{BatchInfo, Snapshot};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -131,11 +131,11 @@ impl Engine {
                 let reader = match std::fs::File::open(&path) {
                     Ok(f) => f,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                    Err(e) => return Err(Error::data(format!("{file}: {e}"))),
+                    Err(e) => return Err(Error::data(messages::in_file(&file, e))),
                 };
                 let info = self
                     .load_reader(table, format, reader)
-                    .map_err(|e| Error::new(e.kind(), format!("{file}: {e}")))?;
+                    .map_err(|e| Error::new(e.kind(), messages::in_file(&file, e)))?;
                 out.push(info);
             }
         }
@@ -158,6 +158,46 @@ impl Engine {
         Ok(())
     }
 
+    /// Upserts one row of agentStates or users, given as a JSON object. When
+    /// `user_id` is given (the row is addressed to a user, as in
+    /// `PUT …/users/<userId>`), the object's userId may be omitted; if
+    /// present it must be the same id.
+    pub fn upsert(&self, table: Table, user_id: Option<&str>, json: &[u8]) -> Result<BatchInfo> {
+        if !table.is_upsert() {
+            return Err(Error::query(messages::not_upsert_table(table.name())));
+        }
+        let path_user = match user_id {
+            Some(id) => Some(parse_guid(id).ok_or_else(|| Error::query(messages::invalid_guid(id)))?),
+            None => None,
+        };
+        let mut obj = match serde_json::from_slice::<serde_json::Value>(json) {
+            Ok(serde_json::Value::Object(m)) => m,
+            Ok(_) => return Err(Error::data(messages::expected_object(1))),
+            Err(e) => return Err(Error::data(messages::invalid_json(e.line().max(1), e))),
+        };
+        if let (Some(user), Some(path)) = (path_user, user_id) {
+            match obj.get("userId") {
+                None | Some(serde_json::Value::Null) => {
+                    obj.insert("userId".into(), serde_json::Value::String(guid_string(user)));
+                }
+                Some(serde_json::Value::String(s)) if parse_guid(s) == Some(user) => {}
+                Some(other) => {
+                    let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
+                    return Err(Error::data(messages::user_id_differs(&shown, path)));
+                }
+            }
+        }
+        // One object on one line, as JSON Lines wants.
+        let line = serde_json::Value::Object(obj).to_string();
+        self.load(table, Format::JsonLines, line.as_bytes())
+    }
+
+    /// The logical plan of a raw query string for `endpoint` (what `rai explain` prints).
+    pub fn plan(&self, endpoint: Endpoint, raw_query: &str) -> Result<LogicalPlan> {
+        let q = Query::parse(endpoint, raw_query, self.default_language.as_deref())?;
+        Ok(lower(&q))
+    }
+
     /// Answers `endpoint` for a raw query string, at the engine's clock.
     pub fn query(&self, endpoint: Endpoint, raw_query: &str) -> Result<QueryResult> {
         self.query_at(endpoint, raw_query, self.now())
@@ -165,28 +205,17 @@ impl Engine {
 
     /// Answers `endpoint` for a raw query string at instant `now`.
     pub fn query_at(&self, endpoint: Endpoint, raw_query: &str, now: Millis) -> Result<QueryResult> {
-        let q = Query::parse(endpoint, raw_query, self.default_language.as_deref())?;
-        Ok(self.run(&q, now))
+        let plan = self.plan(endpoint, raw_query)?;
+        self.execute(&plan, now)
     }
 
-    /// Runs a parsed query on the current snapshot.
-    pub fn run(&self, q: &Query, now: Millis) -> QueryResult {
-        run_on(&self.snapshot(), q, now)
-    }
-}
-
-/// Runs a parsed query on one snapshot.
-pub fn run_on(snap: &Snapshot, q: &Query, now: Millis) -> QueryResult {
-    if q.decl.aggregated {
-        let groups = crate::exec::run(snap, q, now);
-        finish(&groups, q)
-    } else {
-        let rows = crate::exec::rows::run(snap, q, now);
-        finish(&rows, q)
+    /// Runs a logical plan on the current snapshot at instant `now`.
+    pub fn execute(&self, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
+        run_on(&self.snapshot(), plan, now)
     }
 }
 
-fn finish(rows: &dyn Rows, q: &Query) -> QueryResult {
-    let page = sort_and_page(rows, q);
-    materialize(rows, &page, q)
+/// Runs a logical plan on one snapshot.
+pub fn run_on(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
+    crate::exec::execute(snap, plan, now)
 }

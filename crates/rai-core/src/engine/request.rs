@@ -6,7 +6,7 @@ use super::Engine;
 use crate::error::Result;
 use crate::model::TimeCategory;
 use crate::model::{guid_string, timestamp_string, Guid, Millis};
-use crate::plan::Query;
+use crate::plan::{lower, LogicalPlan, Query};
 use crate::render::QueryResult;
 use crate::schema::{Endpoint, Flag, IdParam};
 
@@ -54,17 +54,7 @@ impl<'e> Request<'e> {
 
     /// timeCategory.
     pub fn time_category(self, c: TimeCategory) -> Self {
-        let v = match c {
-            TimeCategory::Null => "null",
-            TimeCategory::QuarterHour => "quarterHour",
-            TimeCategory::Hour => "hour",
-            TimeCategory::Day => "day",
-            TimeCategory::Week => "week",
-            TimeCategory::Month => "month",
-            TimeCategory::Year => "year",
-            TimeCategory::All => "all",
-        };
-        self.param("timeCategory", v)
+        self.param("timeCategory", c.name())
     }
 
     /// timeZone (an IANA name).
@@ -114,19 +104,21 @@ impl<'e> Request<'e> {
         self
     }
 
-    /// Validates into a [`Query`].
-    pub fn build(&self) -> Result<Query> {
-        Query::from_pairs(
+    /// Validates and plans.
+    pub fn plan(&self) -> Result<LogicalPlan> {
+        let q = Query::from_pairs(
             self.endpoint,
             self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             self.engine.default_language(),
-        )
+        )?;
+        Ok(lower(&q))
     }
 
     /// Validates and runs.
     pub fn run(&self) -> Result<QueryResult> {
-        let q = self.build()?;
-        Ok(self.engine.run(&q, self.now.unwrap_or_else(|| self.engine.now())))
+        let plan = self.plan()?;
+        self.engine
+            .execute(&plan, self.now.unwrap_or_else(|| self.engine.now()))
     }
 }
 

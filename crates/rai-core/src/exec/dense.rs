@@ -2,11 +2,11 @@
 //! buckets × types × distinct ids in range), a key maps to an array slot
 //! by arithmetic instead of hashing.
 
+use super::physical::Physical;
 use super::GKey;
-use crate::model::Millis;
-use crate::model::{Bucketer, TimeCategory};
+use crate::model::TimeCategory;
 use crate::schema::TYPE_CHANNEL;
-use crate::store::{BatchData, Snapshot};
+use crate::store::{Fact, Snapshot};
 
 /// The largest dense key space (slots of a `u32` table per partial state).
 const MAX_SLOTS: usize = 1 << 18;
@@ -27,16 +27,9 @@ pub(super) struct Dense {
 
 impl Dense {
     /// A dense index for this query, when its key space is small enough.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(
-        snap: &Snapshot,
-        contacts: bool,
-        bucketer: &Bucketer,
-        range: (Millis, Millis),
-        type_mode: u8,
-        dims_on: [bool; 3],
-        details: bool,
-    ) -> Option<Dense> {
+    pub(super) fn new<F: Fact>(snap: &Snapshot, plan: &Physical<'_>) -> Option<Dense> {
+        let (bucketer, range, type_mode, dims_on, details) =
+            (&plan.bucketer, plan.extent, plan.type_mode, plan.dims_on, plan.details);
         if details || range.0 >= range.1 {
             return None;
         }
@@ -84,13 +77,8 @@ impl Dense {
             }
             let mut map = vec![NO; codes];
             let mut next = 0u32;
-            for b in &snap.batches {
-                let distinct = match &b.data {
-                    BatchData::Contacts(c) if contacts => &c.distinct[s],
-                    BatchData::Intervals(c) if !contacts => &c.distinct[s],
-                    _ => continue,
-                };
-                for &c in distinct {
+            for (_, f) in snap.facts::<F>() {
+                for &c in f.distinct(s) {
                     if let Some(m) = map.get_mut(c as usize) {
                         if *m == NO {
                             *m = next;

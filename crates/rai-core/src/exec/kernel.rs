@@ -2,9 +2,10 @@
 //! branch-free per-row update of every metric of a plan.
 
 use super::dense::Dense;
+use super::metric::{self, Metric};
 use super::GKey;
 use crate::model::Millis;
-use crate::schema::{Agg, Input, Op};
+use crate::schema::{Input, Op};
 use crate::store::NumCol;
 
 /// Hashes a [`GKey`] by folding it into one word (a few multiplies), instead
@@ -84,7 +85,7 @@ pub(super) struct Kernel {
 }
 
 impl Kernel {
-    pub(super) fn new(metrics: &[(usize, Agg)], split: u32, not_split: u32) -> Kernel {
+    pub(super) fn new(metrics: &[Metric], split: u32, not_split: u32) -> Kernel {
         let halves = if split != 0 { 2 } else { 1 };
         let mut k = Kernel {
             k: 0,
@@ -101,8 +102,8 @@ impl Kernel {
             dense: None,
             out: Vec::new(),
         };
-        let mut slots: Vec<(Op, Input, u32)> = Vec::new();
-        for (_, a) in metrics {
+        let mut slots: Vec<(Op, Input, u32, bool)> = Vec::new();
+        for a in metrics {
             let (mut cond, mut half) = (a.cond, Half::Both);
             if split != 0 && cond == split {
                 (cond, half) = (0, Half::One(1));
@@ -110,7 +111,7 @@ impl Kernel {
                 (cond, half) = (0, Half::One(0));
             }
             let cond = if cond == 0 { ALWAYS } else { cond };
-            let key = (a.op, a.input, cond);
+            let key = (a.op, a.input, cond, a.time);
             let slot = match slots.iter().position(|s| *s == key) {
                 Some(i) => i,
                 None => {
@@ -120,12 +121,8 @@ impl Kernel {
             };
             k.out.push((slot, half));
         }
-        for (slot, &(op, input, cond)) in slots.iter().enumerate() {
-            k.init.push(if op == Op::Max && input == Input::Change {
-                Millis::MIN
-            } else {
-                0
-            });
+        for (slot, &(op, input, cond, time)) in slots.iter().enumerate() {
+            k.init.push(metric::init(op, time));
             k.ops.push(op);
             if op == Op::Count {
                 k.counts.push((slot, cond));
@@ -138,7 +135,7 @@ impl Kernel {
                     k.inputs.len() - 1
                 }
             };
-            if op == Op::Sum && cond == ALWAYS && halves == 1 && matches!(input, Input::Col(_)) {
+            if op == Op::Sum && cond == ALWAYS && halves == 1 && matches!(input, Input::Column(_)) {
                 k.plain.push((slot, s));
             } else if op == Op::Sum {
                 k.sums.push((slot, s, cond));
@@ -157,7 +154,7 @@ impl Kernel {
         let at = |h: usize| acc.get(h * self.k + slot).copied().unwrap_or(0);
         match half {
             Half::One(h) => at(h),
-            Half::Both if self.halves == 2 => combine(self.ops[slot], at(0), at(1)),
+            Half::Both if self.halves == 2 => metric::merge(self.ops[slot], at(0), at(1)),
             Half::Both => at(0),
         }
     }
@@ -237,28 +234,20 @@ impl Partial {
             self.grow_acc(kernel);
             for m in 0..w {
                 let d = &mut self.acc[to * w + m];
-                *d = combine(kernel.ops[m % kernel.k.max(1)], *d, other.acc[g * w + m]);
+                *d = metric::merge(kernel.ops[m % kernel.k.max(1)], *d, other.acc[g * w + m]);
             }
         }
         self
     }
 }
 
-#[inline]
-pub(super) fn combine(op: Op, a: i64, b: i64) -> i64 {
-    match op {
-        Op::Count | Op::Sum => a.wrapping_add(b),
-        Op::Max => a.max(b),
-    }
-}
-
 /// Where a metric's input comes from in one batch.
 pub(super) enum InputCol<'a> {
+    /// Counts: every row contributes 1.
     One,
     Col(&'a [i64]),
     Narrow(&'a [u32]),
     Since(&'a [i64], Millis),
-    Serving(&'a NumCol, &'a NumCol, &'a NumCol),
 }
 
 impl<'a> InputCol<'a> {
@@ -276,7 +265,6 @@ impl<'a> InputCol<'a> {
             InputCol::Col(c) => c[r],
             InputCol::Narrow(c) => c[r] as i64,
             InputCol::Since(c, now) => now.saturating_sub(c[r]).max(0),
-            InputCol::Serving(a, b, c) => a.get(r).wrapping_add(b.get(r)).wrapping_add(c.get(r)),
         }
     }
 }

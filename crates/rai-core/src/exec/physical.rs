@@ -1,40 +1,65 @@
-//! The plan of an aggregating query: everything evaluated once per query
-//! (masks per dictionary code, the type mask, the flag-word test, the bucketer),
-//! not once per row.
+//! A logical plan made concrete for one fact table of one snapshot:
+//! everything evaluated once per query, not once per row — a mask per
+//! dictionary code for each id predicate and name pattern (each pattern
+//! runs once per dictionary entry), the contact-type mask, the flag-word
+//! test, the packed group-key layout, the bucketer and the metrics.
+//! A plan term this table cannot run is an internal error, never ignored.
 
-use super::{dim_slot, id_param_dim, NameView};
-use crate::model::Bucketer;
-use crate::model::Pattern;
-use crate::model::{guid_hex, Millis};
-use crate::plan::Query;
-use crate::schema::{Agg, Field, Flag, Src, TimeKey};
-use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
-use crate::store::{bit, Snapshot, NONE};
+use super::metric::Metric;
+use super::names::NameView;
+use crate::error::{Error, Result};
+use crate::model::{guid_hex, Bucketer, Millis, Pattern, TimeCategory};
+use crate::plan::{Expr, GroupKey, LogicalPlan, Predicate};
+use crate::schema::{ColumnId, Definition, Input, Term, CHANNELS, TYPES, TYPE_CHANNEL};
+use crate::store::{Fact, Snapshot, NONE};
+use chrono_tz::Tz;
 
-/// The plan: everything evaluated once per query, not per row.
-pub(super) struct Plan<'q> {
+/// The per-query state of an aggregating plan over fact table `F`.
+pub(super) struct Physical<'p> {
     pub(super) lo: Millis,
     pub(super) hi: Millis,
+    /// The time key and which pair of the per-block ranges covers it (0 or 2).
+    pub(super) time_key: ColumnId,
+    pub(super) block_pair: usize,
     /// The range within the data's extent (where rows can be).
     pub(super) extent: (Millis, Millis),
     pub(super) types: [bool; 6],
     pub(super) masks: [Option<Vec<bool>>; 3],
     pub(super) must_mask: u32,
     pub(super) must_val: u32,
-    pub(super) contact_id: Vec<&'q [Pattern]>,
-    /// Which group-key parts are on.
-    pub(super) type_mode: u8, // 0 none, 1 channel, 2 type, 3 both
+    /// Patterns on the row id (contactId), each list OR, lists AND.
+    pub(super) row_patterns: Vec<&'p [Pattern]>,
+    /// Which type parts of the key are on: bit 0 channel, bit 1 type.
+    pub(super) type_mode: u8,
     pub(super) dims_on: [bool; 3],
     pub(super) details: bool,
     pub(super) bucketer: Bucketer,
-    pub(super) time_key: TimeKey,
-    /// (field index, agg) of every shown metric.
-    pub(super) metrics: Vec<(usize, Agg)>,
-    pub(super) now: Millis,
+    /// One per plan aggregate.
+    pub(super) metrics: Vec<Metric>,
+    /// The flag bits of a (condition, its negation) pair the kernel splits on.
+    pub(super) split: (u32, u32),
 }
 
-pub(super) fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now: Millis, contacts: bool) -> Plan<'q> {
-    let fields: &[Field] = &q.decl.fields;
+fn unsupported(what: impl std::fmt::Debug) -> Error {
+    Error::internal(format!("the columnar executor cannot run {what:?}"))
+}
+
+fn slot_of<F: Fact>(col: ColumnId) -> Option<usize> {
+    F::CODE_COLUMNS.iter().position(|&c| c == col)
+}
+
+fn bit_of<F: Fact>(col: ColumnId) -> Result<u32> {
+    F::flag_bit(col).ok_or_else(|| unsupported(col))
+}
+
+/// Prepares `plan` for fact table `F` of `snap`.
+pub(super) fn prepare<'p, F: Fact + Default>(
+    snap: &Snapshot,
+    plan: &'p LogicalPlan,
+    names: &NameView<'_>,
+    keys: &[GroupKey],
+) -> Result<Physical<'p>> {
+    let empty = F::default();
     let n_codes = snap.ids.len();
     let mut masks: [Option<Vec<bool>>; 3] = [None, None, None];
     let mut and_mask = |slot: usize, f: &dyn Fn(u32) -> bool| {
@@ -49,119 +74,150 @@ pub(super) fn plan<'q>(snap: &Snapshot, q: &'q Query, names: &NameView<'_>, now:
             }
         }
     };
-    for (p, list) in &q.ids {
-        if let Some(dim) = id_param_dim(*p) {
-            let codes: Vec<u32> = list.iter().filter_map(|g| snap.ids.get(*g)).collect();
-            and_mask(dim_slot(contacts, dim), &|c| codes.contains(&c));
-        }
-    }
-    let mut types = q.types.unwrap_or([true; 6]);
-    let mut contact_id = Vec::new();
-    for (fi, pats) in &q.filters {
-        let any = |s: &str| pats.iter().any(|p| p.matches(s));
-        match fields[*fi].src {
-            Src::Id(dim) => and_mask(dim_slot(contacts, dim), &|c| {
-                c != NONE && any(std::str::from_utf8(&guid_hex(snap.ids.guid(c))).unwrap_or(""))
-            }),
-            Src::Name(dim, kind) => and_mask(dim_slot(contacts, dim), &|c| names.get(kind, c).is_some_and(any)),
-            Src::Channel => {
-                for (t, ok) in types.iter_mut().enumerate() {
-                    *ok &= any(CHANNELS[TYPE_CHANNEL[t] as usize]);
-                }
-            }
-            Src::Type => {
-                for (t, ok) in types.iter_mut().enumerate() {
-                    *ok &= any(TYPES[t]);
-                }
-            }
-            Src::ContactId => contact_id.push(pats.as_slice()),
-            _ => {}
-        }
-    }
+    let mut types = [true; 6];
     let (mut must_mask, mut must_val) = (0u32, 0u32);
-    if contacts {
-        let mut tri = |v: u8, b: u32| match v {
-            0 => must_mask |= b,
-            2 => {
+    let mut row_patterns = Vec::new();
+    let (channel_col, type_col) = F::TYPE_COLUMNS.unzip();
+    for p in &plan.predicates {
+        match p {
+            Predicate::IdIn { column, ids } => {
+                let slot = slot_of::<F>(*column).ok_or_else(|| unsupported(p))?;
+                let codes: Vec<u32> = ids.iter().filter_map(|g| snap.ids.get(*g)).collect();
+                and_mask(slot, &|c| codes.contains(&c));
+            }
+            Predicate::TypeIn { types: allowed } if F::TYPE_COLUMNS.is_some() => {
+                for (t, ok) in types.iter_mut().enumerate() {
+                    *ok &= allowed.contains(&TYPES[t]);
+                }
+            }
+            Predicate::Is { column, value } => {
+                let b = bit_of::<F>(*column)?;
                 must_mask |= b;
-                must_val |= b;
+                if *value {
+                    must_val |= b;
+                }
             }
-            _ => {}
-        };
-        tri(q.direct, bit::DIRECT);
-        if q.decl.params.contains(&crate::schema::Param::InternalContacts) {
-            tri(q.internal, bit::INTERNAL);
-        }
-        if q.flag(Flag::OnlyContactCenter) {
-            must_mask |= bit::CONTACT_CENTER;
-            must_val |= bit::CONTACT_CENTER;
+            Predicate::Matches { expr, patterns } => {
+                let any = |s: &str| patterns.iter().any(|p| p.matches(s));
+                match *expr {
+                    Expr::Column(col) if Some(col) == channel_col => {
+                        for (t, ok) in types.iter_mut().enumerate() {
+                            *ok &= any(CHANNELS[TYPE_CHANNEL[t] as usize]);
+                        }
+                    }
+                    Expr::Column(col) if Some(col) == type_col => {
+                        for (t, ok) in types.iter_mut().enumerate() {
+                            *ok &= any(TYPES[t]);
+                        }
+                    }
+                    Expr::Column(col) if Some(col) == F::ROW_ID => row_patterns.push(patterns.as_slice()),
+                    Expr::Column(col) if slot_of::<F>(col).is_some() => {
+                        let slot = slot_of::<F>(col).unwrap_or_default();
+                        and_mask(slot, &|c| {
+                            snap.ids
+                                .guid(c)
+                                .is_some_and(|g| any(std::str::from_utf8(&guid_hex(g)).unwrap_or("")))
+                        });
+                    }
+                    Expr::Name {
+                        id,
+                        kind,
+                        fallback: None,
+                    } if slot_of::<F>(id).is_some() => {
+                        let slot = slot_of::<F>(id).unwrap_or_default();
+                        and_mask(slot, &|c| names.get(kind, c).is_some_and(any));
+                    }
+                    _ => return Err(unsupported(p)),
+                }
+            }
+            other => return Err(unsupported(other)),
         }
     }
-    let shown = |src: Src| fields.iter().enumerate().any(|(i, f)| f.src == src && q.shows(i));
-    let type_mode = match (shown(Src::Channel), shown(Src::Type)) {
-        (false, false) => 0,
-        (true, false) => 1,
-        (false, true) => 2,
-        (true, true) => 3,
-    };
-    let mut dims_on = [false; 3];
-    for (i, f) in fields.iter().enumerate() {
-        if let Src::Id(dim) = f.src {
-            if q.shows(i) {
-                dims_on[dim_slot(contacts, dim)] = true;
-            }
-        }
-    }
-    let metrics = fields
+    let time_key = plan.time.key;
+    let block_pair = F::BLOCK_KEYS
         .iter()
-        .enumerate()
-        .filter_map(|(i, f)| match f.src {
-            Src::Metric(a) if q.shows(i) => Some((i, a)),
-            _ => None,
-        })
-        .collect();
-    let lo = q.start;
-    let hi = q.end.unwrap_or(Millis::MAX);
+        .position(|&k| k == time_key)
+        .ok_or_else(|| unsupported(time_key))?
+        * 2;
+    let (mut type_mode, mut dims_on, mut details) = (0u8, [false; 3], false);
+    let (mut category, mut zone) = (TimeCategory::Null, Tz::UTC);
+    for k in keys {
+        match *k {
+            GroupKey::Bucket {
+                key,
+                category: c,
+                zone: z,
+            } if key == time_key => (category, zone) = (c, z),
+            GroupKey::Column(col) if Some(col) == channel_col => type_mode |= 1,
+            GroupKey::Column(col) if Some(col) == type_col => type_mode |= 2,
+            GroupKey::Column(col) if slot_of::<F>(col).is_some() => {
+                dims_on[slot_of::<F>(col).unwrap_or_default()] = true;
+            }
+            GroupKey::Row => details = true,
+            other => return Err(unsupported(other)),
+        }
+    }
+    let mut metrics = Vec::with_capacity(plan.aggregates.len());
+    for a in &plan.aggregates {
+        let time = match a.input {
+            Input::Rows => false,
+            Input::Column(col) if empty.time(col).is_some() => true,
+            Input::Column(col) if F::has_number(col) => false,
+            Input::SinceNow(col) if empty.time(col).is_some() => false,
+            _ => return Err(unsupported(a)),
+        };
+        let cond = a.when.map(bit_of::<F>).transpose()?.unwrap_or(0);
+        metrics.push(Metric {
+            op: a.op,
+            input: a.input,
+            cond,
+            time,
+        });
+    }
+    // Rows split in two halves when a condition and its negation are both
+    // used (handled / not handled): x, xForHandled and xForNotHandled share a slot.
+    let mut split = (0, 0);
+    for a in &plan.aggregates {
+        if let (Some(not_x), Some(Definition::All(&[Term::IsNot(x)]))) = (a.when, a.when.and_then(ColumnId::definition))
+        {
+            if plan.aggregates.iter().any(|b| b.when == Some(x)) {
+                split = (bit_of::<F>(x)?, bit_of::<F>(not_x)?);
+            }
+        }
+    }
+    let lo = plan.time.start;
+    let hi = plan.time.end.unwrap_or(Millis::MAX);
     // Bucket cache over the data's actual extent within the range.
     let (mut dmin, mut dmax) = (Millis::MAX, Millis::MIN);
-    let bi = if q.decl.time_key == TimeKey::DisconnectOrArrival {
-        2
-    } else {
-        0
-    };
-    for b in &snap.batches {
-        let blocks = match &b.data {
-            crate::store::BatchData::Contacts(c) if contacts => &c.blocks,
-            crate::store::BatchData::Intervals(c) if !contacts => &c.blocks,
-            _ => continue,
-        };
-        for bl in blocks {
-            dmin = dmin.min(bl[bi]);
-            dmax = dmax.max(bl[bi + 1]);
+    for (_, f) in snap.facts::<F>() {
+        for bl in f.blocks() {
+            dmin = dmin.min(bl[block_pair]);
+            dmax = dmax.max(bl[block_pair + 1]);
         }
     }
     let extent = (lo.max(dmin), hi.min(dmax.saturating_add(1)));
-    let bucketer = Bucketer::with_range(q.category, q.zone, extent.0, extent.1);
-    Plan {
+    let bucketer = Bucketer::with_range(category, zone, extent.0, extent.1);
+    Ok(Physical {
         lo,
         hi,
+        time_key,
+        block_pair,
         extent,
         types,
         masks,
         must_mask,
         must_val,
-        contact_id,
+        row_patterns,
         type_mode,
         dims_on,
-        details: q.flag(Flag::Details),
+        details,
         bucketer,
-        time_key: q.decl.time_key,
         metrics,
-        now,
-    }
+        split,
+    })
 }
 
-impl Plan<'_> {
+impl Physical<'_> {
     /// Whether a row's dimension codes pass every id mask.
     #[inline]
     pub(super) fn ids_pass(&self, d: &[u32; 3]) -> bool {

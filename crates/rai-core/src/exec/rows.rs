@@ -1,182 +1,174 @@
-//! The row endpoints (agentStatus, agentStatusHistory): one output row per
-//! stored row, fields resolved through the same declaration.
+//! Plans without group keys (agentStatus, agentStatusHistory): one result
+//! row per stored row of a kept-rows table, each output field an
+//! expression over the row and its user's `users` row.
 
-use crate::exec::NameView;
+use super::names::NameView;
+use super::output::{Rows, Val};
+use crate::error::{Error, Result};
 use crate::load::Cell;
-use crate::model::{Guid, Millis};
-use crate::plan::Query;
-use crate::render::{Rows, Val};
-use crate::schema::{ColKind, Table, ACTIVE_COUNTERS};
-use crate::schema::{Endpoint, IdParam, Src};
-use crate::store::{Row, Snapshot};
+use crate::model::{guid_hex, Guid, Millis};
+use crate::plan::{Expr, LogicalPlan, Predicate};
+use crate::schema::{ColKind, ColumnId, StateCol, Table, UserCol};
+use crate::store::{cell, Row, Snapshot};
 use std::cmp::Ordering;
 
-/// The only fields a LoggedOut user's agentStatus row shows (SPEC §7).
-pub const LOGGED_OUT_FIELDS: &[&str] = &[
-    "userId",
-    "userName",
-    "reportingGroupid",
-    "reportingGroupName",
-    "userStatus",
-    "availability",
-    "changeTimestamp",
-];
-
-/// Rows of agentStatus or agentStatusHistory.
+/// The rows of a row plan.
 pub(crate) struct RowSet<'s> {
     snap: &'s Snapshot,
-    q: &'s Query,
+    plan: &'s LogicalPlan,
     names: NameView<'s>,
     now: Millis,
     rows: Vec<(&'s Row, Option<&'s Row>)>,
-    /// Per field: visible for LoggedOut rows; the counter column of an active-contact field.
-    logged_out_ok: Vec<bool>,
-    positive_of: Vec<Option<usize>>,
-    logged_out_value: Option<u8>,
-    user_status_col: usize,
+    /// (column, enum index) of the plan's reduction rule.
+    reduced_when: Option<(ColumnId, u8)>,
 }
 
-fn col(table: Table, name: &str) -> usize {
-    table.col(name).unwrap_or(0)
-}
-
-fn cell_val(table: Table, ci: usize, cell: &Cell) -> Val<'_> {
-    match cell {
+fn cell_val(col: ColumnId, c: &Cell) -> Val<'_> {
+    match c {
         Cell::Absent => Val::Absent,
         Cell::Guid(g) => Val::Guid(*g),
         Cell::Text(t) => Val::Text(t),
         Cell::Ts(t) => Val::Ts(*t),
         Cell::Int(i) => Val::Int(*i),
         Cell::Bool(b) => Val::Text(if *b { "true" } else { "false" }),
-        Cell::Enum(e) => match table.columns()[ci].kind {
-            ColKind::Enum(values) => values.get(*e as usize).map_or(Val::Absent, |v| Val::Text(v)),
+        Cell::Enum(e) => match col.input_kind() {
+            Some(ColKind::Enum(values)) => values.get(*e as usize).map_or(Val::Absent, |v| Val::Text(v)),
             _ => Val::Absent,
         },
     }
 }
 
+/// Whether an expression can be evaluated on a stored row.
+fn row_expr(e: &Expr) -> bool {
+    match e {
+        Expr::Bucket | Expr::Aggregate(_) => false,
+        Expr::WhenPositive { expr, .. } | Expr::UnlessReduced(expr) => row_expr(expr),
+        _ => true,
+    }
+}
+
 impl<'s> RowSet<'s> {
-    fn table(&self) -> Table {
-        self.q.decl.table
+    /// The cell of `col` in row `i`: a users column reads the row's user.
+    fn cell(&self, i: usize, col: ColumnId) -> &'s Cell {
+        let (row, user) = self.rows[i];
+        if col.table() == Table::Users && self.plan.table != Table::Users {
+            user.map_or(&Cell::Absent, |u| cell(u, col))
+        } else {
+            cell(row, col)
+        }
     }
 
-    /// The value before the agentStatus presence rules.
-    fn raw(&self, i: usize, field: usize) -> Val<'s> {
-        let (row, user) = self.rows[i];
-        let t = self.table();
+    fn reduced(&self, i: usize) -> bool {
+        self.reduced_when
+            .is_some_and(|(col, v)| self.cell(i, col).enum_index() == Some(v))
+    }
+
+    fn eval(&self, i: usize, e: &'s Expr) -> Val<'s> {
         let names = &self.names;
-        let id_code = |cells: &[Cell], c: &str, table: Table| -> Option<u32> {
-            cells[col(table, c)].guid().and_then(|g| self.snap.ids.get(g))
-        };
-        match self.q.decl.fields[field].src {
-            Src::Cell(c) => {
-                let ci = col(t, c);
-                cell_val(t, ci, &row.cells[ci])
-            }
-            Src::UserCell(c) => user.map_or(Val::Absent, |u| {
-                let ci = col(Table::Users, c);
-                cell_val(Table::Users, ci, &u.cells[ci])
-            }),
-            Src::CellName(c, kind, fallback) => id_code(&row.cells, c, t)
-                .and_then(|code| names.get(kind, code))
+        match e {
+            Expr::Column(col) => cell_val(*col, self.cell(i, *col)),
+            Expr::Name { id, kind, fallback } => self
+                .cell(i, *id)
+                .guid()
+                .and_then(|g| self.snap.ids.get(g))
+                .and_then(|code| names.get(*kind, code))
                 .or_else(|| {
-                    let text = row.cells[col(t, fallback?)].text()?;
-                    Some(names.translate(kind, text))
+                    let text = self.cell(i, (*fallback)?).text()?;
+                    Some(names.translate(*kind, text))
                 })
                 .map_or(Val::Absent, Val::Text),
-            Src::UserCellName(c, kind) => user
-                .and_then(|u| id_code(&u.cells, c, Table::Users))
-                .and_then(|code| names.get(kind, code))
-                .map_or(Val::Absent, Val::Text),
-            Src::CellTranslated(c, kind) => row.cells[col(t, c)]
+            Expr::Translated { column, kind } => self
+                .cell(i, *column)
                 .text()
-                .map_or(Val::Absent, |s| Val::Text(names.translate(kind, s))),
-            Src::CellSince(c) => row.cells[col(t, c)]
+                .map_or(Val::Absent, |s| Val::Text(names.translate(*kind, s))),
+            Expr::Since(col) => self
+                .cell(i, *col)
                 .ts()
                 .map_or(Val::Absent, |ts| Val::Int(self.now.saturating_sub(ts).max(0))),
-            _ => Val::Absent,
+            Expr::WhenPositive { counter, expr } => {
+                if self.cell(i, *counter).int() <= 0 {
+                    Val::Absent
+                } else {
+                    self.eval(i, expr)
+                }
+            }
+            Expr::UnlessReduced(expr) => {
+                if self.reduced(i) {
+                    Val::Absent
+                } else {
+                    self.eval(i, expr)
+                }
+            }
+            Expr::Bucket | Expr::Aggregate(_) => Val::Absent,
         }
     }
 }
 
-/// Runs a row-endpoint query.
-pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'s> {
-    let table = q.decl.table;
-    let chg = col(table, "changeTimestamp");
-    let hi = q.end.unwrap_or(Millis::MAX);
-    let in_range = |r: &Row| r.cells[chg].ts().is_some_and(|t| t >= q.start && t < hi);
+/// Runs a row plan.
+pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, now: Millis) -> Result<RowSet<'s>> {
+    let unsupported = |what: &dyn std::fmt::Debug| Error::internal(format!("cannot run {what:?} on stored rows"));
+    if let Some(f) = plan.output.iter().find(|f| !row_expr(&f.expr)) {
+        return Err(unsupported(f));
+    }
+    let table = plan.table;
+    let key = plan.time.key;
+    let hi = plan.time.end.unwrap_or(Millis::MAX);
+    let in_range = |r: &Row| cell(r, key).ts().is_some_and(|t| t >= plan.time.start && t < hi);
+    let user_col = match table {
+        Table::AgentStates => ColumnId::AgentStates(StateCol::UserId),
+        _ => ColumnId::AgentStatusEvents(crate::schema::EventCol::UserId),
+    };
     let user_row = |r: &Row| -> Option<&'s Row> {
-        let g = r.cells[col(table, "userId")].guid()?;
+        let g = cell(r, user_col).guid()?;
         snap.users.get(&g).map(|a| &**a)
     };
-    let mut rows: Vec<(&'s Row, Option<&'s Row>)> = match q.decl.endpoint {
-        Endpoint::AgentStatus => snap
-            .states
-            .values()
-            .map(|r| &**r)
-            .filter(|r| in_range(r))
-            .map(|r| (r, user_row(r)))
-            .collect(),
-        _ => snap
-            .events()
-            .filter(|r| in_range(r))
-            .map(|r| (r, user_row(r)))
-            .collect(),
+    let stored: Box<dyn Iterator<Item = &'s Row>> = match table {
+        Table::AgentStates => Box::new(snap.states.values().map(|r| &**r)),
+        _ => Box::new(snap.events()),
     };
-    // Id lists.
-    for (p, list) in &q.ids {
-        let (tbl, c) = match p {
-            IdParam::ReportingGroup => (Table::Users, "reportingGroupId"),
-            other => (table, other.name()),
-        };
-        let ci = col(tbl, c);
-        let has = |g: Option<Guid>| g.is_some_and(|g| list.contains(&g));
-        rows.retain(|(r, u)| {
-            if tbl == Table::Users {
-                has(u.and_then(|u| u.cells[ci].guid()))
-            } else {
-                has(r.cells[ci].guid())
-            }
-        });
-    }
-    let fields = &q.decl.fields;
-    let logged_out_ok = fields.iter().map(|f| LOGGED_OUT_FIELDS.contains(&f.name)).collect();
-    let positive_of = fields
-        .iter()
-        .map(|f| {
-            ACTIVE_COUNTERS
-                .iter()
-                .find(|(c, _, d)| *c == f.name || *d == f.name)
-                .map(|(c, _, _)| col(Table::AgentStates, c))
-        })
-        .collect();
+    let rows = stored.filter(|r| in_range(r)).map(|r| (r, user_row(r))).collect();
+    let reduced_when = match plan.reduction {
+        Some(r) => match r.column.input_kind() {
+            Some(ColKind::Enum(values)) => values.iter().position(|v| *v == r.value).map(|i| (r.column, i as u8)),
+            _ => return Err(unsupported(&r)),
+        },
+        None => None,
+    };
     let mut set = RowSet {
         snap,
-        q,
-        names: NameView::new(snap, q),
+        plan,
+        names: NameView::new(snap, plan.language.as_deref()),
         now,
         rows,
-        logged_out_ok,
-        positive_of,
-        logged_out_value: crate::schema::USER_STATUSES
-            .iter()
-            .position(|s| *s == "LoggedOut")
-            .map(|i| i as u8),
-        user_status_col: col(Table::AgentStates, "userStatus"),
+        reduced_when,
     };
-    if !q.filters.is_empty() {
+    // Id lists first (cheap), then patterns over field values.
+    let mut matches: Vec<(&'s Expr, &'s [crate::model::Pattern])> = Vec::new();
+    for p in &plan.predicates {
+        match p {
+            Predicate::IdIn { column, ids } => {
+                let has = |g: Option<Guid>| g.is_some_and(|g| ids.contains(&g));
+                let keep: Vec<bool> = (0..set.rows.len()).map(|i| has(set.cell(i, *column).guid())).collect();
+                let mut it = keep.into_iter();
+                set.rows.retain(|_| it.next().unwrap_or(false));
+            }
+            Predicate::Matches { expr, patterns } if row_expr(expr) => matches.push((expr, patterns)),
+            other => return Err(unsupported(other)),
+        }
+    }
+    if !matches.is_empty() {
         // Each distinct value is matched once per filter (rows repeat values).
-        let mut seen: Vec<ahash::AHashMap<Val<'_>, bool>> = vec![ahash::AHashMap::new(); q.filters.len()];
+        let mut seen: Vec<ahash::AHashMap<Val<'_>, bool>> = vec![ahash::AHashMap::new(); matches.len()];
         let keep: Vec<bool> = (0..set.rows.len())
             .map(|i| {
-                q.filters.iter().zip(seen.iter_mut()).all(|((f, pats), seen)| {
-                    let v = set.value(i, *f);
+                matches.iter().zip(seen.iter_mut()).all(|((expr, pats), seen)| {
+                    let v = set.eval(i, expr);
                     *seen.entry(v).or_insert_with(|| {
                         let buf;
                         let text: Option<&str> = match v {
                             Val::Text(s) => Some(s),
                             Val::Guid(g) => {
-                                buf = crate::model::guid_hex(g);
+                                buf = guid_hex(g);
                                 std::str::from_utf8(&buf).ok()
                             }
                             _ => None,
@@ -186,10 +178,10 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, q: &'s Query, now: Millis) -> RowSet<'
                 })
             })
             .collect();
-        let mut it = keep.iter();
-        set.rows.retain(|_| it.next().copied().unwrap_or(false));
+        let mut it = keep.into_iter();
+        set.rows.retain(|_| it.next().unwrap_or(false));
     }
-    set
+    Ok(set)
 }
 
 impl Rows for RowSet<'_> {
@@ -198,26 +190,21 @@ impl Rows for RowSet<'_> {
     }
 
     fn value(&self, i: usize, field: usize) -> Val<'_> {
-        if self.q.decl.endpoint == Endpoint::AgentStatus {
-            let row = self.rows[i].0;
-            let logged_out = row.cells[self.user_status_col].enum_index() == self.logged_out_value;
-            if logged_out && !self.logged_out_ok[field] {
-                return Val::Absent;
-            }
-            if let Some(c) = self.positive_of[field] {
-                if row.cells[c].int() <= 0 {
-                    return Val::Absent;
-                }
-            }
+        match self.plan.output.get(field) {
+            Some(f) => self.eval(i, &f.expr),
+            None => Val::Absent,
         }
-        self.raw(i, field)
     }
 
+    /// Rows kept by userId tie by userId; appended rows by ingestion order.
     fn tie(&self, a: usize, b: usize) -> Ordering {
         let (ra, rb) = (self.rows[a].0, self.rows[b].0);
-        if self.q.decl.endpoint == Endpoint::AgentStatus {
-            let u = col(Table::AgentStates, "userId");
-            ra.cells[u].guid().cmp(&rb.cells[u].guid())
+        if self.plan.table.is_upsert() {
+            let u = match self.plan.table {
+                Table::Users => ColumnId::Users(UserCol::UserId),
+                _ => ColumnId::AgentStates(StateCol::UserId),
+            };
+            cell(ra, u).guid().cmp(&cell(rb, u).guid())
         } else {
             ra.seq.cmp(&rb.seq)
         }

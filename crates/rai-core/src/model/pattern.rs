@@ -16,6 +16,13 @@ enum Tok {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     toks: Vec<Tok>,
+    source: Box<str>,
+}
+
+impl serde::Serialize for Pattern {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.source)
+    }
 }
 
 fn fold(c: char) -> char {
@@ -41,7 +48,12 @@ impl Pattern {
                 toks.push(t);
             }
         }
-        Pattern { toks }
+        Pattern { toks, source: p.into() }
+    }
+
+    /// The pattern as given.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// Whether the whole of `value` matches.

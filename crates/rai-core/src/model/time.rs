@@ -11,7 +11,8 @@ use chrono_tz::Tz;
 use std::fmt::Write;
 
 /// The timeCategory parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimeCategory {
     /// No time dimension.
     Null,
@@ -32,19 +33,36 @@ pub enum TimeCategory {
 }
 
 impl TimeCategory {
+    /// Every category, in the source document's order.
+    pub const ALL: [TimeCategory; 8] = [
+        TimeCategory::Null,
+        TimeCategory::QuarterHour,
+        TimeCategory::Hour,
+        TimeCategory::Day,
+        TimeCategory::Week,
+        TimeCategory::Month,
+        TimeCategory::Year,
+        TimeCategory::All,
+    ];
+
+    /// The parameter value (`quarterHour`): the one spelling that parsing,
+    /// the typed builder, the plan and OpenAPI all use.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeCategory::Null => "null",
+            TimeCategory::QuarterHour => "quarterHour",
+            TimeCategory::Hour => "hour",
+            TimeCategory::Day => "day",
+            TimeCategory::Week => "week",
+            TimeCategory::Month => "month",
+            TimeCategory::Year => "year",
+            TimeCategory::All => "all",
+        }
+    }
+
     /// Parses a timeCategory value, case-insensitively.
     pub fn parse(s: &str) -> Option<TimeCategory> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "null" => TimeCategory::Null,
-            "quarterhour" => TimeCategory::QuarterHour,
-            "hour" => TimeCategory::Hour,
-            "day" => TimeCategory::Day,
-            "week" => TimeCategory::Week,
-            "month" => TimeCategory::Month,
-            "year" => TimeCategory::Year,
-            "all" => TimeCategory::All,
-            _ => return None,
-        })
+        TimeCategory::ALL.into_iter().find(|c| c.name().eq_ignore_ascii_case(s))
     }
 }
 

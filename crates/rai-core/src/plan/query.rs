@@ -2,53 +2,46 @@
 //! the exact 400 texts, first bad parameter first.
 
 use crate::error::{Error, Result};
+use crate::messages;
 use crate::model::parse_locale;
 use crate::model::Pattern;
 use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
 use crate::model::{parse_zone, TimeCategory};
-use crate::schema::{Endpoint, EndpointDecl, Flag, IdParam, Param, Show};
+use crate::schema::{ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use chrono_tz::Tz;
 use icu_locale_core::Locale;
 
-/// The largest page (SPEC §4: larger limits are capped).
-pub const MAX_LIMIT: u64 = 10_000;
-
-/// A parsed, validated query for one endpoint.
+/// A parsed, validated query for one endpoint: the parameters' values,
+/// before planning. Built only by parsing, so it is always valid.
 #[derive(Debug, Clone)]
 pub struct Query {
-    /// The endpoint's declaration.
-    pub decl: &'static EndpointDecl,
+    pub(crate) decl: &'static EndpointDecl,
     /// Range start (rounded where the endpoint rounds).
-    pub start: Millis,
+    pub(crate) start: Millis,
     /// Range end, exclusive (None = unbounded).
-    pub end: Option<Millis>,
-    /// timeCategory.
-    pub category: TimeCategory,
-    /// timeZone.
-    pub zone: Tz,
+    pub(crate) end: Option<Millis>,
+    pub(crate) category: TimeCategory,
+    pub(crate) zone: Tz,
     /// language (lower case), if any.
-    pub language: Option<String>,
-    /// Id lists (unions of repeats).
-    pub ids: Vec<(IdParam, Vec<Guid>)>,
+    pub(crate) language: Option<String>,
+    /// Id lists per column (unions of repeats).
+    pub(crate) ids: Vec<(ColumnId, Vec<Guid>)>,
     /// Allowed contact types from channelType (None = all).
-    pub types: Option<[bool; 6]>,
+    pub(crate) types: Option<[bool; 6]>,
     /// Show-flags, resolved with defaults.
-    pub flags: [bool; Flag::COUNT],
-    /// showDirectContacts.
-    pub direct: u8,
-    /// showInternalContacts.
-    pub internal: u8,
+    pub(crate) flags: [bool; Flag::COUNT],
+    /// The 0/1/2 inclusion parameters given, per boolean column.
+    pub(crate) includes: Vec<(ColumnId, u8)>,
     /// Field filters: field index → patterns (OR); fields AND.
-    pub filters: Vec<(usize, Vec<Pattern>)>,
+    pub(crate) filters: Vec<(usize, Vec<Pattern>)>,
     /// Sort keys: field index, descending.
-    pub sort: Vec<(usize, bool)>,
+    pub(crate) sort: Vec<(usize, bool)>,
     /// Collation locale (None = root).
-    pub locale: Option<Locale>,
-    /// Rows to skip.
-    pub offset: u64,
-    /// Rows to return (≤ 10000).
-    pub limit: u64,
+    pub(crate) locale: Option<Locale>,
+    pub(crate) offset: u64,
+    /// Rows to return (≤ [`MAX_LIMIT`]).
+    pub(crate) limit: u64,
 }
 
 impl Query {
@@ -65,11 +58,6 @@ impl Query {
             Show::Unless(f) => !self.flag(f),
             Show::TimeCategory => self.category != TimeCategory::Null,
         }
-    }
-
-    /// The id list given for `p`, if any.
-    pub fn id_list(&self, p: IdParam) -> Option<&[Guid]> {
-        self.ids.iter().find(|(q, _)| *q == p).map(|(_, v)| v.as_slice())
     }
 
     /// Parses a raw query string (HTML form encoding) for `endpoint`.
@@ -102,13 +90,12 @@ impl Query {
             ids: Vec::new(),
             types: None,
             flags: [false; Flag::COUNT],
-            direct: 1,
-            internal: 1,
+            includes: Vec::new(),
             filters: Vec::new(),
             sort: Vec::new(),
             locale: None,
             offset: 0,
-            limit: 100,
+            limit: DEFAULT_LIMIT,
         };
         let mut seen: Vec<&'static str> = Vec::new();
         let mut flags_given = [None::<bool>; Flag::COUNT];
@@ -117,7 +104,7 @@ impl Query {
         let mut language = None;
         for (name, value) in pairs {
             if name.is_empty() && !value.is_empty() {
-                return Err(Error::query("Invalid field: ''"));
+                return Err(Error::query(messages::invalid_field("")));
             }
             if value.is_empty() {
                 continue;
@@ -126,7 +113,7 @@ impl Query {
                 let field = decl
                     .field(name)
                     .filter(|&i| decl.fields[i].kind.filterable())
-                    .ok_or_else(|| Error::query(format!("Invalid field: '{name}'")))?;
+                    .ok_or_else(|| Error::query(messages::invalid_field(name)))?;
                 let pattern = Pattern::new(value);
                 match q.filters.iter_mut().find(|(f, _)| *f == field) {
                     Some((_, ps)) => ps.push(pattern),
@@ -138,7 +125,7 @@ impl Query {
             if first {
                 seen.push(param.name());
             }
-            let invalid = || Error::query(format!("Invalid {}: '{value}'", param.name()));
+            let invalid = || Error::query(messages::invalid_value(param.name(), value));
             match param {
                 Param::StartTime | Param::EndTime => {
                     let t = parse_timestamp(value).ok_or_else(invalid)?;
@@ -172,14 +159,14 @@ impl Query {
                         language = Some(value.to_ascii_lowercase());
                     }
                 }
-                Param::Ids(p) => {
+                Param::Ids(_, col) => {
                     let mut list = Vec::new();
                     for tok in value.split(',') {
-                        list.push(parse_guid(tok).ok_or_else(|| Error::query(format!("Invalid GUID: '{tok}'")))?);
+                        list.push(parse_guid(tok).ok_or_else(|| Error::query(messages::invalid_guid(tok)))?);
                     }
-                    match q.ids.iter_mut().find(|(x, _)| *x == p) {
+                    match q.ids.iter_mut().find(|(x, _)| *x == col) {
                         Some((_, v)) => v.extend(list),
-                        None => q.ids.push((p, list)),
+                        None => q.ids.push((col, list)),
                     }
                 }
                 Param::ChannelType => {
@@ -197,31 +184,27 @@ impl Query {
                             }
                             (None, Some(t)) => mask[t] = true,
                             (None, None) => {
-                                return Err(Error::query(format!("Invalid channelType: '{tok}'")));
+                                return Err(Error::query(messages::invalid_channel_type(tok)));
                             }
                         }
                     }
                     q.types = Some(mask);
                 }
-                Param::Flag(flag, _) => {
+                Param::Flag(flag, _) | Param::Require(flag, _, _) => {
                     let b = parse_query_bool(value).ok_or_else(invalid)?;
                     if first {
                         flags_given[flag as usize] = Some(b);
                     }
                 }
-                Param::DirectContacts | Param::InternalContacts => {
+                Param::Include(_, col) => {
                     let v = match value {
                         "0" => 0,
                         "1" => 1,
                         "2" => 2,
                         _ => return Err(invalid()),
                     };
-                    if first {
-                        if param == Param::DirectContacts {
-                            q.direct = v;
-                        } else {
-                            q.internal = v;
-                        }
+                    if first && v != DEFAULT_INCLUDE {
+                        q.includes.push((col, v));
                     }
                 }
                 Param::Offset | Param::Limit => {
@@ -242,20 +225,18 @@ impl Query {
                 Param::Sort => sorts.push(value.to_string()),
             }
         }
-        q.start = start.ok_or_else(|| Error::query("Missing parameter: 'startTime'"))?;
+        q.start = start.ok_or_else(|| Error::query(messages::missing_parameter("startTime")))?;
         if decl.end_required && end.is_none() {
-            return Err(Error::query("Missing parameter: 'endTime'"));
+            return Err(Error::query(messages::missing_parameter("endTime")));
         }
         if let Some(e) = end {
             if e < q.start {
-                return Err(Error::query("endTime is before startTime"));
+                return Err(Error::query(messages::END_BEFORE_START));
             }
         }
         q.end = end;
-        for p in &decl.params {
-            if let Param::Flag(f, d) = p {
-                q.flags[*f as usize] = flags_given[*f as usize].unwrap_or(*d);
-            }
+        for (f, d) in decl.params.iter().filter_map(|p| p.flag()) {
+            q.flags[f as usize] = flags_given[f as usize].unwrap_or(d);
         }
         q.language = language.or_else(|| default_language.map(|l| l.to_ascii_lowercase()));
         let mut chosen = None;
@@ -284,7 +265,7 @@ impl Query {
         for tok in s.split(',') {
             if tok.len() >= 7 && tok.is_char_boundary(7) && tok[..7].eq_ignore_ascii_case("LOCALE-") {
                 let tag = &tok[7..];
-                locale = Some(parse_locale(tag).ok_or_else(|| Error::query(format!("Invalid locale: '{tag}'")))?);
+                locale = Some(parse_locale(tag).ok_or_else(|| Error::query(messages::invalid_locale(tag)))?);
                 continue;
             }
             let (name, desc) = match tok.strip_prefix('-') {
@@ -295,12 +276,23 @@ impl Query {
                 .decl
                 .field(name)
                 .filter(|&i| self.shows(i))
-                .ok_or_else(|| Error::query(format!("Invalid sort field: '{name}'")))?;
+                .ok_or_else(|| Error::query(messages::invalid_sort_field(name)))?;
             if !keys.iter().any(|(k, _)| *k == i) {
                 keys.push((i, desc));
             }
         }
         Ok((keys, locale))
+    }
+}
+
+/// The instant of a retention request's query string (`before=…`, SPEC §10).
+pub fn retention_before(raw: &str) -> Result<Millis> {
+    let before = form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "before")
+        .map(|(_, v)| v.into_owned());
+    match before.as_deref().filter(|v| !v.is_empty()) {
+        None => Err(Error::query(messages::missing_parameter("before"))),
+        Some(v) => parse_timestamp(v).ok_or_else(|| Error::query(messages::invalid_value("before", v))),
     }
 }
 

@@ -1,150 +1,9 @@
-//! SPEC §8 sorting and paging, and §9 rendering (JSON, XML), over any result
-//! that can say what each of its rows holds in each declared field.
+//! SPEC §9 rendering: the owned page of a query ([`QueryResult`]) and its
+//! JSON and XML. It knows nothing of tables or plans: the executor fills a
+//! [`ResultBuilder`] with the page's values.
 
-use crate::model::Collation;
-use crate::model::{guid_hex, write_timestamp, Guid, Millis};
-use crate::plan::Query;
-use crate::schema::Kind;
-use ahash::AHashMap;
-use std::cmp::Ordering;
-
-/// One field value of one output row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Val<'a> {
-    /// Not present: the field is omitted from the row.
-    Absent,
-    /// Text.
-    Text(&'a str),
-    /// A GUID (rendered as 32 upper-case hex digits).
-    Guid(Guid),
-    /// An integer.
-    Int(i64),
-    /// A timestamp.
-    Ts(Millis),
-    /// A timeCategory bucket (rendered by its label).
-    Bucket(i64),
-}
-
-/// A result whose rows can be sorted and rendered through the declaration.
-pub(crate) trait Rows: Sync {
-    /// Number of rows.
-    fn len(&self) -> usize;
-    /// The value of `field` in row `row`.
-    fn value(&self, row: usize, field: usize) -> Val<'_>;
-    /// The final tie-break between two rows (group key, contactId, ingestion order).
-    fn tie(&self, a: usize, b: usize) -> Ordering;
-    /// Writes the label of a bucket.
-    fn label(&self, bucket: i64, out: &mut String);
-}
-
-/// A sort column: one comparable value per row.
-enum SortCol {
-    Num(Vec<i128>),
-}
-
-const ABSENT: i128 = i128::MIN;
-
-fn text_of(v: Val<'_>) -> Option<TextKey<'_>> {
-    match v {
-        Val::Text(s) => Some(TextKey::Str(s)),
-        Val::Guid(g) => Some(TextKey::Guid(g)),
-        _ => None,
-    }
-}
-
-#[derive(Hash, PartialEq, Eq, Clone, Copy)]
-enum TextKey<'a> {
-    Str(&'a str),
-    Guid(Guid),
-}
-
-fn sort_column(rows: &dyn Rows, field: usize, kind: Kind, coll: &Collation) -> SortCol {
-    let n = rows.len();
-    match kind {
-        Kind::Int | Kind::Timestamp | Kind::Label => SortCol::Num(
-            (0..n)
-                .map(|r| match rows.value(r, field) {
-                    Val::Int(v) | Val::Ts(v) | Val::Bucket(v) => v as i128,
-                    _ => ABSENT,
-                })
-                .collect(),
-        ),
-        Kind::Id | Kind::Text | Kind::Enum => {
-            // Collation keys once per distinct value, then ranks.
-            let mut distinct: AHashMap<TextKey<'_>, u32> = AHashMap::new();
-            let mut per_row: Vec<Option<u32>> = Vec::with_capacity(n);
-            for r in 0..n {
-                let v = rows.value(r, field);
-                per_row.push(text_of(v).map(|k| {
-                    let next = distinct.len() as u32;
-                    *distinct.entry(k).or_insert(next)
-                }));
-            }
-            let mut keyed: Vec<(Vec<u8>, u32)> = distinct
-                .iter()
-                .map(|(k, &i)| {
-                    let mut key = Vec::new();
-                    match k {
-                        TextKey::Str(s) => coll.key(s, &mut key),
-                        TextKey::Guid(g) => {
-                            let hex = guid_hex(*g);
-                            coll.key(std::str::from_utf8(&hex).unwrap_or(""), &mut key)
-                        }
-                    }
-                    (key, i)
-                })
-                .collect();
-            keyed.sort_unstable();
-            let mut rank = vec![0i128; keyed.len()];
-            let mut r = 0i128;
-            for (j, (key, i)) in keyed.iter().enumerate() {
-                if j > 0 && keyed[j - 1].0 != *key {
-                    r += 1;
-                }
-                rank[*i as usize] = r;
-            }
-            SortCol::Num(
-                per_row
-                    .into_iter()
-                    .map(|o| o.map_or(ABSENT, |i| rank[i as usize]))
-                    .collect(),
-            )
-        }
-    }
-}
-
-/// Sorts per the query and returns the row indices of the requested page.
-pub(crate) fn sort_and_page(rows: &dyn Rows, q: &Query) -> Vec<usize> {
-    let n = rows.len();
-    let coll = Collation::new(q.locale.as_ref());
-    let cols: Vec<(SortCol, bool)> = q
-        .sort
-        .iter()
-        .map(|&(f, desc)| (sort_column(rows, f, q.decl.fields[f].kind, &coll), desc))
-        .collect();
-    let cmp = |a: &usize, b: &usize| -> Ordering {
-        for (col, desc) in &cols {
-            let SortCol::Num(v) = col;
-            let o = v[*a].cmp(&v[*b]);
-            let o = if *desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        rows.tie(*a, *b)
-    };
-    let start = usize::try_from(q.offset).unwrap_or(usize::MAX).min(n);
-    let end = start.saturating_add(q.limit as usize).min(n);
-    let mut idx: Vec<usize> = (0..n).collect();
-    if end < n && end > 0 {
-        idx.select_nth_unstable_by(end - 1, cmp);
-        idx.truncate(end);
-    }
-    idx.sort_unstable_by(cmp);
-    idx.truncate(end);
-    idx.drain(..start);
-    idx
-}
+mod json;
+mod xml;
 
 /// Output representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,52 +14,23 @@ pub enum Representation {
     Xml,
 }
 
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                use std::fmt::Write;
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn xml_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            // Characters XML 1.0 cannot carry are replaced.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-}
-
 /// One value of a returned row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Value<'a> {
     /// A JSON integer.
     Int(i64),
+    /// A JSON number that need not be an integer (always finite).
+    Float(f64),
     /// A JSON string (ids, names, enums, timestamps, labels).
     Str(&'a str),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Slot {
     Absent,
     Int(i64),
+    Float(f64),
     Str(u32, u32),
 }
 
@@ -250,6 +80,7 @@ impl QueryResult {
         match s {
             Slot::Absent => None,
             Slot::Int(i) => Some(Value::Int(i)),
+            Slot::Float(f) => Some(Value::Float(f)),
             Slot::Str(a, b) => Some(Value::Str(&self.text[a as usize..b as usize])),
         }
     }
@@ -287,7 +118,10 @@ impl QueryResult {
                     Value::Int(i) => {
                         let _ = write!(out, "{i}");
                     }
-                    Value::Str(t) => json_str(&mut out, t),
+                    Value::Float(f) => {
+                        let _ = write!(out, "{f}");
+                    }
+                    Value::Str(t) => json::json_str(&mut out, t),
                 }
             }
             out.push('}');
@@ -312,7 +146,10 @@ impl QueryResult {
                     Value::Int(i) => {
                         let _ = write!(out, "{i}");
                     }
-                    Value::Str(t) => xml_text(&mut out, t),
+                    Value::Float(f) => {
+                        let _ = write!(out, "{f}");
+                    }
+                    Value::Str(t) => xml::xml_text(&mut out, t),
                 }
                 let _ = write!(out, "</{name}>");
             }
@@ -323,41 +160,78 @@ impl QueryResult {
     }
 }
 
-/// Materialises the page: only shown fields, values resolved to text or integers.
-pub(crate) fn materialize(rows: &dyn Rows, page: &[usize], q: &Query) -> QueryResult {
-    let shown: Vec<usize> = (0..q.decl.fields.len()).filter(|&i| q.shows(i)).collect();
-    let mut res = QueryResult {
-        item: q.decl.endpoint.name(),
-        names: shown.iter().map(|&i| q.decl.fields[i].name).collect(),
-        slots: Vec::with_capacity(page.len() * shown.len()),
-        text: String::new(),
-        total: rows.len(),
-    };
-    for &r in page {
-        for &f in &shown {
-            let a = res.text.len() as u32;
-            let slot = match rows.value(r, f) {
-                Val::Absent => Slot::Absent,
-                Val::Int(i) => Slot::Int(i),
-                Val::Text(s) => {
-                    res.text.push_str(s);
-                    Slot::Str(a, res.text.len() as u32)
-                }
-                Val::Guid(g) => {
-                    res.text.push_str(std::str::from_utf8(&guid_hex(g)).unwrap_or(""));
-                    Slot::Str(a, res.text.len() as u32)
-                }
-                Val::Ts(t) => {
-                    write_timestamp(&mut res.text, t);
-                    Slot::Str(a, res.text.len() as u32)
-                }
-                Val::Bucket(b) => {
-                    rows.label(b, &mut res.text);
-                    Slot::Str(a, res.text.len() as u32)
-                }
-            };
-            res.slots.push(slot);
+/// Fills a [`QueryResult`] row by row, field by field, in output order.
+#[derive(Debug)]
+pub struct ResultBuilder {
+    res: QueryResult,
+}
+
+impl ResultBuilder {
+    /// A result of rows named `item` with the fields `names`; `total` rows before paging.
+    pub fn new(item: &'static str, names: Vec<&'static str>, total: usize, rows: usize) -> Self {
+        let slots = Vec::with_capacity(rows * names.len());
+        ResultBuilder {
+            res: QueryResult {
+                item,
+                names,
+                slots,
+                text: String::new(),
+                total,
+            },
         }
     }
-    res
+
+    /// The next value is absent (omitted from its row).
+    pub fn absent(&mut self) {
+        self.res.slots.push(Slot::Absent);
+    }
+
+    /// The next value is an integer.
+    pub fn int(&mut self, v: i64) {
+        self.res.slots.push(Slot::Int(v));
+    }
+
+    /// The next value is a number; a non-finite one is absent.
+    pub fn float(&mut self, v: f64) {
+        self.res
+            .slots
+            .push(if v.is_finite() { Slot::Float(v) } else { Slot::Absent });
+    }
+
+    /// The next value is the text `write` appends.
+    pub fn text_with(&mut self, write: impl FnOnce(&mut String)) {
+        let a = self.res.text.len() as u32;
+        write(&mut self.res.text);
+        self.res.slots.push(Slot::Str(a, self.res.text.len() as u32));
+    }
+
+    /// The next value is `s`.
+    pub fn text(&mut self, s: &str) {
+        self.text_with(|out| out.push_str(s));
+    }
+
+    /// The result.
+    pub fn finish(self) -> QueryResult {
+        self.res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_render_in_json_and_xml() {
+        let mut b = ResultBuilder::new("r", vec!["a", "b", "c"], 1, 1);
+        b.float(0.25);
+        b.float(f64::NAN);
+        b.int(-3);
+        let r = b.finish();
+        assert_eq!(r.to_json(), r#"[{"a":0.25,"c":-3}]"#);
+        assert!(r.to_xml().contains("<r><a>0.25</a><c>-3</c></r>"));
+        assert_eq!(
+            r.rows().next(),
+            Some(vec![("a", Value::Float(0.25)), ("c", Value::Int(-3))])
+        );
+    }
 }

@@ -1,14 +1,16 @@
-//! THE declaration of every endpoint: its parameters and its output fields
-//! (name, kind, order, which flag shows it, where its value comes from and
-//! how it aggregates). Parsing, filtering, grouping, sorting and both
-//! renderings read this and nothing else.
+//! The vocabulary of the endpoint declaration: endpoints, parameters,
+//! output fields, their sources and aggregations. The declarations
+//! themselves are in [`super::fields`]; parsing, planning, execution, both
+//! renderings and OpenAPI read them and nothing else.
 
-use crate::schema::{Table, CONTACT_FLAGS};
-use crate::store::{bit, NameKind};
-use std::sync::LazyLock;
+use super::names::NameKind;
+use super::table::{ColumnId, Table};
+use serde::Serialize;
 
 /// The six endpoints of the source document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Endpoint {
     /// Contacts' history statistics.
     ContactHistory,
@@ -54,12 +56,14 @@ impl Endpoint {
 
     /// The endpoint's declaration.
     pub fn decl(self) -> &'static EndpointDecl {
-        &DECLS[self as usize]
+        super::fields::decl(self)
     }
 }
 
 /// The kind of an output field: drives filtering, sorting and rendering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Kind {
     /// A GUID (text; filterable).
     Id,
@@ -73,6 +77,8 @@ pub enum Kind {
     Int,
     /// A timestamp (UTC, milliseconds).
     Timestamp,
+    /// A non-integer number (JSON number), such as a ratio.
+    Number,
 }
 
 impl Kind {
@@ -84,6 +90,7 @@ impl Kind {
 
 /// The show-flags (boolean parameters that turn dimensions on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Flag {
     /// showChannel.
     Channel,
@@ -127,7 +134,7 @@ impl Flag {
 
 /// When a field is part of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Show {
+pub(crate) enum Show {
     /// Always.
     Always,
     /// When the flag is true.
@@ -138,90 +145,78 @@ pub enum Show {
     TimeCategory,
 }
 
-/// A grouping dimension whose key is an id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dim {
-    /// applicationId.
-    Application,
-    /// queueId.
-    Queue,
-    /// userId.
-    User,
-    /// profileId.
-    Profile,
-    /// campaignId.
-    Campaign,
-}
-
-/// How a metric aggregates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a metric aggregates: each kind's state, merge and finalize live in
+/// the executor's metric module, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Op {
     /// Number of rows (that meet the condition).
     Count,
-    /// Sum of the input.
+    /// Sum of the input (wrapping at 64 bits).
     Sum,
-    /// Maximum of the input (0 over no rows).
+    /// Maximum of the input (0 over no rows for durations).
     Max,
 }
 
 /// What a metric aggregates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Input {
-    /// A numeric column of the table, by name.
-    Col(&'static str),
-    /// `now − timestamp column` (clamped at 0).
-    SinceNow(&'static str),
-    /// readyDuration + notReadyDuration + pauseDuration.
-    Serving,
-    /// changeTimestamp.
-    Change,
-    /// Nothing (for counts).
-    None,
+    /// Nothing (counts).
+    Rows,
+    /// A number or timestamp column of the table.
+    Column(ColumnId),
+    /// `now − timestamp column`, clamped at 0.
+    SinceNow(ColumnId),
 }
 
-/// A metric: `op` of `input` over the rows whose flag word has any bit of
-/// `cond` (0 = all rows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A metric: `op` of `input` over the rows where the boolean column `when`
+/// is true (every row when None).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Agg {
     /// Aggregation.
     pub op: Op,
     /// Input value.
     pub input: Input,
-    /// Row condition as a bit mask of the contact flag word (0 = every row).
-    pub cond: u32,
+    /// Row condition: a boolean column of the table.
+    pub when: Option<ColumnId>,
 }
 
 /// Where a field's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Src {
+pub(crate) enum Src {
     /// The timeCategory label of the row's bucket.
     Bucket,
-    /// The segment's contactId (detail rows).
-    ContactId,
-    /// The contact's channel.
-    Channel,
-    /// The contact's type.
-    Type,
-    /// A dimension's id.
-    Id(Dim),
-    /// A dimension's current (translated) name.
-    Name(Dim, NameKind),
+    /// A column that is also a group key (channel, type, ids).
+    Key(ColumnId),
+    /// A column of the stored row: showing it makes every stored row its
+    /// own group (contactId of detail rows).
+    RowKey(ColumnId),
+    /// The current (translated) name of the id in a key column.
+    KeyName(ColumnId, NameKind),
     /// An aggregate.
     Metric(Agg),
-    /// A column of the row (agentStatus, agentStatusHistory).
-    Cell(&'static str),
-    /// A column of the user's `users` row (agentStatus).
-    UserCell(&'static str),
-    /// A name kind of the id in a column of the row (e.g. userName of
-    /// userId); when the id has no name, the row's own text in the optional
-    /// second column (translated as that kind).
-    CellName(&'static str, NameKind, Option<&'static str>),
-    /// A name kind of the id in a column of the user's `users` row.
-    UserCellName(&'static str, NameKind),
+    /// A column of the row (a users column: of the row's user).
+    Cell(ColumnId),
+    /// The current (translated) name of the id in a column of the row; when
+    /// the id has no name, the row's own text in the optional second column.
+    CellName(ColumnId, NameKind, Option<ColumnId>),
     /// A text column translated as the given name kind.
-    CellTranslated(&'static str, NameKind),
-    /// `now − timestamp column` (agentStatus).
-    CellSince(&'static str),
+    CellTranslated(ColumnId, NameKind),
+    /// `now − timestamp column`.
+    CellSince(ColumnId),
+}
+
+/// When a field's value is present beyond its source having one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    /// Whenever its source has a value.
+    Always,
+    /// Only while a counter column is > 0 (agentStatus's active-contact pairs).
+    WhenPositive(ColumnId),
 }
 
 /// One output field.
@@ -231,14 +226,16 @@ pub struct Field {
     pub name: &'static str,
     /// Kind.
     pub kind: Kind,
-    /// When it is shown.
-    pub show: Show,
-    /// Where the value comes from.
-    pub src: Src,
+    pub(crate) show: Show,
+    pub(crate) src: Src,
+    pub(crate) presence: Presence,
+    /// Kept in a reduced row (see [`EndpointDecl::reduction`]).
+    pub(crate) kept_when_reduced: bool,
 }
 
-/// Id-list parameters.
+/// Id-list parameters (for the typed builder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IdParam {
     /// queueId.
     Queue,
@@ -268,8 +265,16 @@ impl IdParam {
     }
 }
 
+/// The page size when no `limit` is given (SPEC §4).
+pub const DEFAULT_LIMIT: u64 = 100;
+/// The largest page (SPEC §4: larger limits are capped).
+pub const MAX_LIMIT: u64 = 10_000;
+/// The default of the 0/1/2 inclusion parameters (1: keep).
+pub const DEFAULT_INCLUDE: u8 = 1;
+
 /// A parameter an endpoint accepts (anything else is a field filter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Param {
     /// startTime.
     StartTime,
@@ -281,16 +286,18 @@ pub enum Param {
     TimeZone,
     /// language.
     Language,
-    /// An id list.
-    Ids(IdParam),
+    /// An id list over a column (a users column: of the row's user).
+    Ids(IdParam, ColumnId),
     /// channelType.
     ChannelType,
     /// A boolean show-flag with its default.
     Flag(Flag, bool),
-    /// showDirectContacts (0, 1, 2; default 1).
-    DirectContacts,
-    /// showInternalContacts (0, 1, 2; default 1).
-    InternalContacts,
+    /// A boolean flag with its default that, when true, keeps only the rows
+    /// where the boolean column is true (showOnlyContactCenter).
+    Require(Flag, ColumnId, bool),
+    /// A 0/1/2 parameter over a boolean column: 0 drops rows where it is
+    /// true, 1 keeps all, 2 keeps only those (showDirectContacts).
+    Include(&'static str, ColumnId),
     /// sort.
     Sort,
     /// offset.
@@ -308,33 +315,38 @@ impl Param {
             Param::TimeCategory => "timeCategory",
             Param::TimeZone => "timeZone",
             Param::Language => "language",
-            Param::Ids(p) => p.name(),
+            Param::Ids(p, _) => p.name(),
             Param::ChannelType => "channelType",
-            Param::Flag(f, _) => f.name(),
-            Param::DirectContacts => "showDirectContacts",
-            Param::InternalContacts => "showInternalContacts",
+            Param::Flag(f, _) | Param::Require(f, _, _) => f.name(),
+            Param::Include(name, _) => name,
             Param::Sort => "sort",
             Param::Offset => "offset",
             Param::Limit => "limit",
         }
     }
+
+    /// The show-flag this parameter sets, with its default.
+    pub fn flag(self) -> Option<(Flag, bool)> {
+        match self {
+            Param::Flag(f, d) | Param::Require(f, _, d) => Some((f, d)),
+            _ => None,
+        }
+    }
 }
 
-/// Which instant of a row is its time key (SPEC §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeKey {
-    /// arrivalTime.
-    Arrival,
-    /// disconnectTime when completed, else arrivalTime.
-    DisconnectOrArrival,
-    /// intervalStart.
-    IntervalStart,
-    /// changeTimestamp.
-    Change,
+/// A row rule of the row endpoints: a row whose `column` holds `value`
+/// shows only the fields marked as kept (SPEC §7: a LoggedOut user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Reduction {
+    /// The enum column tested.
+    pub column: ColumnId,
+    /// The value that reduces the row.
+    pub value: &'static str,
 }
 
 /// One endpoint, declared.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct EndpointDecl {
     /// Which endpoint.
     pub endpoint: Endpoint,
@@ -348,12 +360,14 @@ pub struct EndpointDecl {
     pub rounded: bool,
     /// endTime is required.
     pub end_required: bool,
-    /// The time key.
-    pub time_key: TimeKey,
+    /// The time key: the column startTime/endTime and buckets apply to.
+    pub time_key: ColumnId,
     /// Rows are aggregated into groups (else one output row per stored row).
     pub aggregated: bool,
     /// Default sort key.
     pub default_sort: &'static str,
+    /// The row rule of SPEC §7, if any.
+    pub reduction: Option<Reduction>,
 }
 
 impl EndpointDecl {
@@ -367,525 +381,13 @@ impl EndpointDecl {
         self.params.iter().copied().find(|p| p.name() == name)
     }
 
-    /// The default of a flag (false if the endpoint does not take it).
-    pub fn flag_default(&self, flag: Flag) -> bool {
-        self.params
-            .iter()
-            .find_map(|p| match p {
-                Param::Flag(f, d) if *f == flag => Some(*d),
-                _ => None,
-            })
-            .unwrap_or(false)
-    }
-
     /// The XML root element (`contactHistorys`).
     pub fn xml_root(&self) -> String {
         format!("{}s", self.endpoint.name())
     }
-}
 
-const fn f(name: &'static str, kind: Kind, show: Show, src: Src) -> Field {
-    Field { name, kind, show, src }
-}
-const fn count(cond: u32) -> Src {
-    Src::Metric(Agg {
-        op: Op::Count,
-        input: Input::None,
-        cond,
-    })
-}
-const fn agg(op: Op, input: Input, cond: u32) -> Src {
-    Src::Metric(Agg { op, input, cond })
-}
-const MAX_CHANGE: Field = f(
-    "maxChangeTimestamp",
-    Kind::Timestamp,
-    Show::Always,
-    agg(Op::Max, Input::Change, 0),
-);
-const LABEL: Field = f("timeCategory", Kind::Label, Show::TimeCategory, Src::Bucket);
-
-/// The six sums/maxima of one contact duration column.
-fn duration_family(out: &mut Vec<Field>, col: &'static str, names: [&'static str; 6]) {
-    let (all, h, nh) = (0, bit::HANDLED, bit::NOT_HANDLED);
-    let srcs = [
-        agg(Op::Sum, Input::Col(col), all),
-        agg(Op::Max, Input::Col(col), all),
-        agg(Op::Sum, Input::Col(col), h),
-        agg(Op::Max, Input::Col(col), h),
-        agg(Op::Sum, Input::Col(col), nh),
-        agg(Op::Max, Input::Col(col), nh),
-    ];
-    for (name, src) in names.into_iter().zip(srcs) {
-        out.push(f(name, Kind::Int, Show::Always, src));
-    }
-}
-
-fn contact_fields(statistic: bool) -> Vec<Field> {
-    use Show::*;
-    let mut v = vec![
-        f("contactId", Kind::Id, If(Flag::Details), Src::ContactId),
-        LABEL,
-        f("channel", Kind::Enum, If(Flag::Channel), Src::Channel),
-        f("type", Kind::Enum, If(Flag::ChannelType), Src::Type),
-        f("applicationId", Kind::Id, If(Flag::Queue), Src::Id(Dim::Application)),
-        f(
-            "applicationName",
-            Kind::Text,
-            If(Flag::Queue),
-            Src::Name(Dim::Application, NameKind::ApplicationName),
-        ),
-        f("queueId", Kind::Id, If(Flag::Queue), Src::Id(Dim::Queue)),
-        f(
-            "queueName",
-            Kind::Text,
-            If(Flag::Queue),
-            Src::Name(Dim::Queue, NameKind::QueueName),
-        ),
-        f("userId", Kind::Id, If(Flag::User), Src::Id(Dim::User)),
-        f(
-            "userName",
-            Kind::Text,
-            If(Flag::User),
-            Src::Name(Dim::User, NameKind::UserName),
-        ),
-        f("countOfArrivedContacts", Kind::Int, Unless(Flag::User), count(0)),
-    ];
-    if statistic {
-        let since = |col| Input::SinceNow(col);
-        v.extend([
-            f(
-                "countOfQueuingContacts",
-                Kind::Int,
-                Unless(Flag::User),
-                count(bit::QUEUING),
-            ),
-            f(
-                "countOfInProcessContacts",
-                Kind::Int,
-                Unless(Flag::User),
-                count(bit::IN_PROCESS),
-            ),
-            f(
-                "activeQueuingDuration",
-                Kind::Int,
-                Unless(Flag::User),
-                agg(Op::Sum, since("queueArrivalTime"), bit::QUEUING),
-            ),
-            f(
-                "activeMaxQueuingDuration",
-                Kind::Int,
-                Unless(Flag::User),
-                agg(Op::Max, since("queueArrivalTime"), bit::QUEUING),
-            ),
-            f(
-                "activeHandlingDuration",
-                Kind::Int,
-                Unless(Flag::User),
-                agg(Op::Sum, since("connectTime"), bit::IN_PROCESS),
-            ),
-            f(
-                "activeMaxHandlingDuration",
-                Kind::Int,
-                Unless(Flag::User),
-                agg(Op::Max, since("connectTime"), bit::IN_PROCESS),
-            ),
-        ]);
-    }
-    v.push(f("countOfCompletedContacts", Kind::Int, Always, count(bit::COMPLETED)));
-    v.push(f("countOfHandledContacts", Kind::Int, Always, count(bit::HANDLED)));
-    const COUNT_NAMES: [&str; 8] = [
-        "countOfFalseAttemptContacts",
-        "countOfAbandonedContacts",
-        "countOfServiceClosedContacts",
-        "countOfAnsweredOnTimeContacts",
-        "countOfOverflowedContacts",
-        "countOfDivertedContacts",
-        "countOfAgentTransferredContacts",
-        "countOfTransferredInContacts",
-    ];
-    for (i, name) in COUNT_NAMES.into_iter().enumerate() {
-        debug_assert!(name
-            .to_ascii_lowercase()
-            .contains(&CONTACT_FLAGS[i].to_ascii_lowercase()));
-        v.push(f(name, Kind::Int, Always, count(1 << i)));
-    }
-    let families: &[(&str, [&str; 6])] = &[
-        (
-            "waitingDuration",
-            [
-                "waitingDuration",
-                "maxWaitingDuration",
-                "waitingDurationForHandled",
-                "maxWaitingDurationForHandled",
-                "waitingDurationForNotHandled",
-                "maxWaitingDurationForNotHandled",
-            ],
-        ),
-        (
-            "queuingDuration",
-            [
-                "queuingDuration",
-                "maxQueuingDuration",
-                "queuingDurationForHandled",
-                "maxQueuingDurationForHandled",
-                "queuingDurationForNotHandled",
-                "maxQueuingDurationForNotHandled",
-            ],
-        ),
-    ];
-    for (col, names) in families {
-        duration_family(&mut v, col, *names);
-    }
-    let mut pairs = vec![
-        ("handlingDuration", "maxHandlingDuration"),
-        ("handlingDurationUser", "maxHandlingDurationUser"),
-        ("afterworkDuration", "maxAfterworkDuration"),
-    ];
-    if !statistic {
-        pairs.push(("holdDuration", "maxHoldDuration"));
-    }
-    for (col, max) in pairs {
-        v.push(f(col, Kind::Int, Always, agg(Op::Sum, Input::Col(col), 0)));
-        v.push(f(max, Kind::Int, Always, agg(Op::Max, Input::Col(col), 0)));
-    }
-    v.push(MAX_CHANGE);
-    v
-}
-
-/// agentHistory's numeric fields in output order; agentStatistic's smaller list is a subset.
-const AGENT_HISTORY_NUMBERS: &[&str] = &[
-    "readyDuration",
-    "notReadyDuration",
-    "pauseDuration",
-    "freeDuration",
-    "waitingDuration",
-    "contactHandlingDuration",
-    "afterworkDuration",
-    "restingDuration",
-    "previewDuration",
-    "countOfHandledCallIn",
-    "callInDuration",
-    "afterworkCallInDuration",
-    "countOfHandledCallInDirect",
-    "callInDirectDuration",
-    "countOfHandledCallOut",
-    "callOutDuration",
-    "afterworkCallOutDuration",
-    "countOfHandledCallOutDirect",
-    "callOutDirectDuration",
-    "countOfHandledEmailIn",
-    "emailInDuration",
-    "countOfHandledEmailOut",
-    "emailOutDuration",
-    "afterworkEmailInDuration",
-    "countOfHandledChatIn",
-    "countOfHandledChatOut",
-    "chatDuration",
-    "afterworkChatInDuration",
-];
-
-/// Fields agentStatistic leaves out of agentHistory's list (the source's smaller list).
-const NOT_IN_AGENT_STATISTIC: &[&str] = &[
-    "afterworkCallInDuration",
-    "afterworkCallOutDuration",
-    "afterworkEmailInDuration",
-    "afterworkChatInDuration",
-];
-
-fn agent_fields(history: bool) -> Vec<Field> {
-    use Show::*;
-    let mut v = vec![
-        LABEL,
-        f("userId", Kind::Id, If(Flag::User), Src::Id(Dim::User)),
-        f(
-            "userName",
-            Kind::Text,
-            If(Flag::User),
-            Src::Name(Dim::User, NameKind::UserName),
-        ),
-    ];
-    if history {
-        v.extend([
-            f("profileId", Kind::Id, If(Flag::Profile), Src::Id(Dim::Profile)),
-            f(
-                "profileName",
-                Kind::Text,
-                If(Flag::Profile),
-                Src::Name(Dim::Profile, NameKind::ProfileName),
-            ),
-            f(
-                "profileReason",
-                Kind::Text,
-                If(Flag::Profile),
-                Src::Name(Dim::Profile, NameKind::ProfileReason),
-            ),
-            f("campaignId", Kind::Id, If(Flag::Campaign), Src::Id(Dim::Campaign)),
-            f(
-                "campaignName",
-                Kind::Text,
-                If(Flag::Campaign),
-                Src::Name(Dim::Campaign, NameKind::CampaignName),
-            ),
-        ]);
-    }
-    v.push(f("servingDuration", Kind::Int, Always, agg(Op::Sum, Input::Serving, 0)));
-    for &name in AGENT_HISTORY_NUMBERS {
-        if history || !NOT_IN_AGENT_STATISTIC.contains(&name) {
-            v.push(f(name, Kind::Int, Always, agg(Op::Sum, Input::Col(name), 0)));
-        }
-    }
-    v.push(MAX_CHANGE);
-    v
-}
-
-fn agent_status_fields() -> Vec<Field> {
-    use Show::*;
-    let mut v = vec![
-        f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f(
-            "userName",
-            Kind::Text,
-            Always,
-            Src::CellName("userId", NameKind::UserName, None),
-        ),
-        f("reportingGroupid", Kind::Id, Always, Src::UserCell("reportingGroupId")),
-        f(
-            "reportingGroupName",
-            Kind::Text,
-            Always,
-            Src::UserCellName("reportingGroupId", NameKind::ReportingGroupName),
-        ),
-        f(
-            "profile",
-            Kind::Text,
-            Always,
-            Src::CellName("profileId", NameKind::ProfileName, Some("profile")),
-        ),
-        f(
-            "profileReason",
-            Kind::Text,
-            Always,
-            Src::CellTranslated("profileReason", NameKind::ProfileReason),
-        ),
-        f("profileType", Kind::Enum, Always, Src::Cell("profileType")),
-        f("profileDuration", Kind::Int, Always, Src::CellSince("profileStartTime")),
-        f("userStatus", Kind::Enum, Always, Src::Cell("userStatus")),
-        f(
-            "userStatusDuration",
-            Kind::Int,
-            Always,
-            Src::CellSince("userStatusStartTime"),
-        ),
-        f("availability", Kind::Enum, Always, Src::Cell("availability")),
-        f(
-            "contactHandlingStatus",
-            Kind::Enum,
-            Always,
-            Src::Cell("contactHandlingStatus"),
-        ),
-        f(
-            "contactHandlingStatusDuration",
-            Kind::Int,
-            Always,
-            Src::CellSince("contactHandlingStatusStartTime"),
-        ),
-    ];
-    for (counter, start, duration) in crate::schema::ACTIVE_COUNTERS {
-        v.push(f(counter, Kind::Int, Always, Src::Cell(counter)));
-        v.push(f(duration, Kind::Int, Always, Src::CellSince(start)));
-    }
-    for name in ["number", "mobileNumber", "externalNumber", "email", "chatName", "chat"] {
-        v.push(f(name, Kind::Text, If(Flag::AgentInfo), Src::UserCell(name)));
-    }
-    v.push(f(
-        "chatCapacity",
-        Kind::Int,
-        If(Flag::AgentInfo),
-        Src::UserCell("chatCapacity"),
-    ));
-    v.push(f(
-        "location",
-        Kind::Text,
-        If(Flag::AgentInfo),
-        Src::UserCell("location"),
-    ));
-    v.push(f(
-        "changeTimestamp",
-        Kind::Timestamp,
-        Always,
-        Src::Cell("changeTimestamp"),
-    ));
-    v
-}
-
-fn agent_status_history_fields() -> Vec<Field> {
-    use Show::*;
-    vec![
-        f("sessionId", Kind::Id, Always, Src::Cell("sessionId")),
-        f("userId", Kind::Id, Always, Src::Cell("userId")),
-        f(
-            "userName",
-            Kind::Text,
-            Always,
-            Src::CellName("userId", NameKind::UserName, None),
-        ),
-        f("signOn", Kind::Timestamp, Always, Src::Cell("signOn")),
-        f(
-            "profile",
-            Kind::Text,
-            Always,
-            Src::CellTranslated("profile", NameKind::ProfileName),
-        ),
-        f(
-            "profileReason",
-            Kind::Text,
-            Always,
-            Src::CellTranslated("profileReason", NameKind::ProfileReason),
-        ),
-        f("profileType", Kind::Enum, Always, Src::Cell("profileType")),
-        f("userStatus", Kind::Enum, Always, Src::Cell("userStatus")),
-        f(
-            "userStatusTimestamp",
-            Kind::Timestamp,
-            Always,
-            Src::Cell("userStatusTimestamp"),
-        ),
-        f("status", Kind::Enum, Always, Src::Cell("status")),
-        f("statusTimestamp", Kind::Timestamp, Always, Src::Cell("statusTimestamp")),
-        f("outboundServing", Kind::Id, Always, Src::Cell("outboundServing")),
-        f("changeTimestamp", Kind::Timestamp, Always, Src::Cell("changeTimestamp")),
-    ]
-}
-
-fn common_tail(v: &mut Vec<Param>) {
-    v.extend([Param::Language, Param::Sort, Param::Offset, Param::Limit]);
-}
-
-static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
-    use Param::*;
-    Endpoint::ALL
-        .iter()
-        .map(|&e| {
-            let mut params = vec![StartTime, EndTime];
-            let (table, fields, rounded, end_required, time_key, aggregated, default_sort);
-            match e {
-                Endpoint::ContactHistory | Endpoint::ContactStatistic => {
-                    let stat = e == Endpoint::ContactStatistic;
-                    params.extend([
-                        TimeCategory,
-                        TimeZone,
-                        Ids(IdParam::Queue),
-                        Ids(IdParam::User),
-                        ChannelType,
-                        Flag(self::Flag::Channel, true),
-                        Flag(self::Flag::ChannelType, true),
-                        Flag(self::Flag::Queue, true),
-                        Flag(self::Flag::User, false),
-                        Flag(self::Flag::OnlyContactCenter, true),
-                        DirectContacts,
-                        Flag(self::Flag::Details, false),
-                    ]);
-                    if !stat {
-                        params.push(InternalContacts);
-                    }
-                    table = Table::Contacts;
-                    fields = contact_fields(stat);
-                    rounded = !stat;
-                    end_required = !stat;
-                    time_key = if stat {
-                        TimeKey::DisconnectOrArrival
-                    } else {
-                        TimeKey::Arrival
-                    };
-                    aggregated = true;
-                    default_sort = "maxChangeTimestamp";
-                }
-                Endpoint::AgentHistory | Endpoint::AgentStatistic => {
-                    let hist = e == Endpoint::AgentHistory;
-                    params.extend([TimeCategory, TimeZone, Ids(IdParam::User)]);
-                    params.push(Flag(self::Flag::User, true));
-                    if hist {
-                        params.extend([
-                            Ids(IdParam::Campaign),
-                            Ids(IdParam::Profile),
-                            Flag(self::Flag::Profile, false),
-                            Flag(self::Flag::Campaign, false),
-                        ]);
-                    }
-                    table = Table::AgentIntervals;
-                    fields = agent_fields(hist);
-                    rounded = true;
-                    end_required = hist;
-                    time_key = TimeKey::IntervalStart;
-                    aggregated = true;
-                    default_sort = "maxChangeTimestamp";
-                }
-                Endpoint::AgentStatus => {
-                    params.extend([
-                        Flag(self::Flag::AgentInfo, false),
-                        Ids(IdParam::User),
-                        Ids(IdParam::ReportingGroup),
-                        Ids(IdParam::Profile),
-                    ]);
-                    table = Table::AgentStates;
-                    fields = agent_status_fields();
-                    rounded = false;
-                    end_required = false;
-                    time_key = TimeKey::Change;
-                    aggregated = false;
-                    default_sort = "changeTimestamp";
-                }
-                Endpoint::AgentStatusHistory => {
-                    params.extend([Ids(IdParam::User), Ids(IdParam::Session)]);
-                    table = Table::AgentStatusEvents;
-                    fields = agent_status_history_fields();
-                    rounded = false;
-                    end_required = false;
-                    time_key = TimeKey::Change;
-                    aggregated = false;
-                    default_sort = "changeTimestamp";
-                }
-            }
-            common_tail(&mut params);
-            EndpointDecl {
-                endpoint: e,
-                table,
-                params,
-                fields,
-                rounded,
-                end_required,
-                time_key,
-                aggregated,
-                default_sort,
-            }
-        })
-        .collect()
-});
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn field_lists_follow_the_source() {
-        let ch = Endpoint::ContactHistory.decl();
-        // 10 dimension fields, 3 counts, 8 flag counts, 20 durations, maxChangeTimestamp.
-        assert_eq!(ch.fields.len(), 10 + 3 + 8 + 20 + 1);
-        assert_eq!(ch.fields[0].name, "contactId");
-        assert_eq!(ch.fields.last().map(|f| f.name), Some("maxChangeTimestamp"));
-        let cs = Endpoint::ContactStatistic.decl();
-        assert!(cs.field("holdDuration").is_none());
-        assert_eq!(cs.field("countOfQueuingContacts"), Some(11));
-        let ah = Endpoint::AgentHistory.decl();
-        assert_eq!(ah.field("servingDuration"), Some(8));
-        let st = Endpoint::AgentStatistic.decl();
-        assert!(st.field("afterworkChatInDuration").is_none());
-        assert!(st.field("profileId").is_none());
-        for e in Endpoint::ALL {
-            let d = e.decl();
-            assert!(d.field(d.default_sort).is_some(), "{e:?}");
-            assert_eq!(d.endpoint, e);
-        }
+    /// The names of the fields a reduced row keeps (SPEC §7).
+    pub fn kept_when_reduced(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields.iter().filter(|f| f.kept_when_reduced).map(|f| f.name)
     }
 }

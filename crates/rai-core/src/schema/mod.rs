@@ -2,8 +2,13 @@
 //! columns, and the one declaration of every endpoint's parameters and
 //! output fields. Every other layer reads these; nothing here reads them.
 
+pub mod derived;
 pub mod endpoint;
+mod fields;
+pub mod names;
 pub mod table;
 
+pub use derived::*;
 pub use endpoint::*;
+pub use names::*;
 pub use table::*;

@@ -1,8 +1,16 @@
 //! SPEC §2: the six tables the engine ingests, declared once as data.
-//! Loading (every format), validation messages and the generator read these.
+//!
+//! Each table's columns are declared by one [`columns!`] invocation, which
+//! makes both the column list (names, kinds, required flags: what loading,
+//! validation messages, OpenAPI and the generator read) and a typed id enum
+//! (`ContactCol::QueueId`: what the endpoint declaration, the plan and the
+//! store refer to). No layer names a column by string.
+
+use serde::{Serialize, Serializer};
 
 /// The kind of one column (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ColKind {
     /// A GUID (32 hex digits or dashed).
     Guid,
@@ -24,8 +32,16 @@ pub enum ColKind {
     TransField,
 }
 
+impl ColKind {
+    /// Durations and counts: the columns metrics sum.
+    pub const fn is_number(self) -> bool {
+        matches!(self, ColKind::Duration | ColKind::Count)
+    }
+}
+
 /// One column: its name, kind and whether it is required.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Col {
     /// Column name (case-sensitive).
     pub name: &'static str,
@@ -36,7 +52,9 @@ pub struct Col {
 }
 
 /// The tables, in SPEC §2's (and a data directory's loading) order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum Table {
     /// §2.1 contact segments.
     Contacts,
@@ -80,7 +98,7 @@ impl Table {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// The table's columns.
+    /// The table's columns, in input order.
     pub fn columns(self) -> &'static [Col] {
         match self {
             Table::Contacts => CONTACTS,
@@ -92,9 +110,210 @@ impl Table {
         }
     }
 
-    /// Index of column `name`.
+    /// Index of column `name` (for readers of external input: CSV headers, JSON keys).
     pub fn col(self, name: &str) -> Option<usize> {
         self.columns().iter().position(|c| c.name == name)
+    }
+
+    /// Whether rows are upserted by userId (agentStates, users) rather than appended.
+    pub fn is_upsert(self) -> bool {
+        matches!(self, Table::AgentStates | Table::Users)
+    }
+}
+
+/// Declares a table's columns once: the typed id enum and the column list
+/// in the same order, so `Enum::X as usize` indexes the list (and a row's cells).
+macro_rules! columns {
+    ($(#[$doc:meta])* $enum:ident, $table:ident, $list:ident {
+        $($var:ident = $name:literal, $kind:expr, $required:literal;)*
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(missing_docs)]
+        pub enum $enum { $($var),* }
+
+        impl $enum {
+            /// Every column, in input order.
+            pub const ALL: &'static [$enum] = &[$($enum::$var),*];
+            /// The column's position in the table's list and in a row's cells.
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+            /// The column's name.
+            pub const fn name(self) -> &'static str {
+                $list[self as usize].name
+            }
+            /// The column's kind.
+            pub const fn kind(self) -> ColKind {
+                $list[self as usize].kind
+            }
+        }
+
+        impl From<$enum> for ColumnId {
+            fn from(c: $enum) -> ColumnId {
+                ColumnId::$table(c)
+            }
+        }
+
+        const $list: &[Col] = &[$(Col { name: $name, kind: $kind, required: $required }),*];
+    };
+}
+
+use ColKind::*;
+
+columns! {
+    /// SPEC §2.1: a column of contacts.
+    ContactCol, Contacts, CONTACTS {
+        ContactId = "contactId", Guid, true;
+        Channel = "channel", Enum(CHANNELS), true;
+        Type = "type", Enum(TYPES), true;
+        ApplicationId = "applicationId", Guid, false;
+        ApplicationName = "applicationName", Text, false;
+        QueueId = "queueId", Guid, false;
+        QueueName = "queueName", Text, false;
+        UserId = "userId", Guid, false;
+        UserName = "userName", Text, false;
+        Internal = "internal", Bool, false;
+        ContactCenter = "contactCenter", Bool, false;
+        ArrivalTime = "arrivalTime", Timestamp, true;
+        QueueArrivalTime = "queueArrivalTime", Timestamp, false;
+        ConnectTime = "connectTime", Timestamp, false;
+        DisconnectTime = "disconnectTime", Timestamp, false;
+        FalseAttempt = "falseAttempt", Bool, false;
+        Abandoned = "abandoned", Bool, false;
+        ServiceClosed = "serviceClosed", Bool, false;
+        AnsweredOnTime = "answeredOnTime", Bool, false;
+        Overflowed = "overflowed", Bool, false;
+        Diverted = "diverted", Bool, false;
+        AgentTransferred = "agentTransferred", Bool, false;
+        TransferredIn = "transferredIn", Bool, false;
+        WaitingDuration = "waitingDuration", Duration, false;
+        QueuingDuration = "queuingDuration", Duration, false;
+        HandlingDuration = "handlingDuration", Duration, false;
+        HandlingDurationUser = "handlingDurationUser", Duration, false;
+        AfterworkDuration = "afterworkDuration", Duration, false;
+        HoldDuration = "holdDuration", Duration, false;
+        ChangeTimestamp = "changeTimestamp", Timestamp, true;
+    }
+}
+
+columns! {
+    /// SPEC §2.2: a column of agentIntervals.
+    IntervalCol, AgentIntervals, AGENT_INTERVALS {
+        IntervalStart = "intervalStart", Timestamp, true;
+        UserId = "userId", Guid, true;
+        UserName = "userName", Text, false;
+        ProfileId = "profileId", Guid, false;
+        ProfileName = "profileName", Text, false;
+        ProfileReason = "profileReason", Text, false;
+        CampaignId = "campaignId", Guid, false;
+        CampaignName = "campaignName", Text, false;
+        ReadyDuration = "readyDuration", Duration, false;
+        NotReadyDuration = "notReadyDuration", Duration, false;
+        PauseDuration = "pauseDuration", Duration, false;
+        FreeDuration = "freeDuration", Duration, false;
+        WaitingDuration = "waitingDuration", Duration, false;
+        ContactHandlingDuration = "contactHandlingDuration", Duration, false;
+        AfterworkDuration = "afterworkDuration", Duration, false;
+        RestingDuration = "restingDuration", Duration, false;
+        PreviewDuration = "previewDuration", Duration, false;
+        CountOfHandledCallIn = "countOfHandledCallIn", Count, false;
+        CountOfHandledCallInDirect = "countOfHandledCallInDirect", Count, false;
+        CountOfHandledCallOut = "countOfHandledCallOut", Count, false;
+        CountOfHandledCallOutDirect = "countOfHandledCallOutDirect", Count, false;
+        CountOfHandledEmailIn = "countOfHandledEmailIn", Count, false;
+        CountOfHandledEmailOut = "countOfHandledEmailOut", Count, false;
+        CountOfHandledChatIn = "countOfHandledChatIn", Count, false;
+        CountOfHandledChatOut = "countOfHandledChatOut", Count, false;
+        CallInDuration = "callInDuration", Duration, false;
+        AfterworkCallInDuration = "afterworkCallInDuration", Duration, false;
+        CallInDirectDuration = "callInDirectDuration", Duration, false;
+        CallOutDuration = "callOutDuration", Duration, false;
+        AfterworkCallOutDuration = "afterworkCallOutDuration", Duration, false;
+        CallOutDirectDuration = "callOutDirectDuration", Duration, false;
+        EmailInDuration = "emailInDuration", Duration, false;
+        EmailOutDuration = "emailOutDuration", Duration, false;
+        AfterworkEmailInDuration = "afterworkEmailInDuration", Duration, false;
+        ChatDuration = "chatDuration", Duration, false;
+        AfterworkChatInDuration = "afterworkChatInDuration", Duration, false;
+        ChangeTimestamp = "changeTimestamp", Timestamp, true;
+    }
+}
+
+columns! {
+    /// SPEC §2.3: a column of agentStates.
+    StateCol, AgentStates, AGENT_STATES {
+        UserId = "userId", Guid, true;
+        ProfileId = "profileId", Guid, false;
+        Profile = "profile", Text, false;
+        ProfileReason = "profileReason", Text, false;
+        ProfileType = "profileType", Enum(PROFILE_TYPES), false;
+        ProfileStartTime = "profileStartTime", Timestamp, false;
+        UserStatus = "userStatus", Enum(USER_STATUSES), true;
+        UserStatusStartTime = "userStatusStartTime", Timestamp, false;
+        Availability = "availability", Enum(AVAILABILITIES), true;
+        ContactHandlingStatus = "contactHandlingStatus", Enum(CONTACT_HANDLING_STATUSES), false;
+        ContactHandlingStatusStartTime = "contactHandlingStatusStartTime", Timestamp, false;
+        PhoneActiveInboundContacts = "phoneActiveInboundContacts", Count, false;
+        PhoneActiveOutboundContacts = "phoneActiveOutboundContacts", Count, false;
+        ChatActiveInboundContacts = "chatActiveInboundContacts", Count, false;
+        ChatActiveOutboundContacts = "chatActiveOutboundContacts", Count, false;
+        EmailActiveInboundContacts = "emailActiveInboundContacts", Count, false;
+        EmailActiveOutboundContacts = "emailActiveOutboundContacts", Count, false;
+        PhoneActiveInboundStartTime = "phoneActiveInboundStartTime", Timestamp, false;
+        PhoneActiveOutboundStartTime = "phoneActiveOutboundStartTime", Timestamp, false;
+        ChatActiveInboundStartTime = "chatActiveInboundStartTime", Timestamp, false;
+        ChatActiveOutboundStartTime = "chatActiveOutboundStartTime", Timestamp, false;
+        EmailActiveInboundStartTime = "emailActiveInboundStartTime", Timestamp, false;
+        EmailActiveOutboundStartTime = "emailActiveOutboundStartTime", Timestamp, false;
+        ChangeTimestamp = "changeTimestamp", Timestamp, true;
+    }
+}
+
+columns! {
+    /// SPEC §2.4: a column of agentStatusEvents.
+    EventCol, AgentStatusEvents, AGENT_STATUS_EVENTS {
+        SessionId = "sessionId", Guid, true;
+        UserId = "userId", Guid, true;
+        SignOn = "signOn", Timestamp, false;
+        Profile = "profile", Text, false;
+        ProfileReason = "profileReason", Text, false;
+        ProfileType = "profileType", Enum(PROFILE_TYPES), false;
+        UserStatus = "userStatus", Enum(USER_STATUSES), false;
+        UserStatusTimestamp = "userStatusTimestamp", Timestamp, false;
+        Status = "status", Enum(EVENT_STATUSES), false;
+        StatusTimestamp = "statusTimestamp", Timestamp, false;
+        OutboundServing = "outboundServing", Guid, false;
+        ChangeTimestamp = "changeTimestamp", Timestamp, true;
+    }
+}
+
+columns! {
+    /// SPEC §2.5: a column of users.
+    UserCol, Users, USERS {
+        UserId = "userId", Guid, true;
+        UserName = "userName", Text, false;
+        ReportingGroupId = "reportingGroupId", Guid, false;
+        ReportingGroupName = "reportingGroupName", Text, false;
+        Number = "number", Text, false;
+        MobileNumber = "mobileNumber", Text, false;
+        ExternalNumber = "externalNumber", Text, false;
+        Email = "email", Text, false;
+        ChatName = "chatName", Text, false;
+        Chat = "chat", Text, false;
+        ChatCapacity = "chatCapacity", Count, false;
+        Location = "location", Text, false;
+        ChangeTimestamp = "changeTimestamp", Timestamp, true;
+    }
+}
+
+columns! {
+    /// SPEC §2.6: a column of translations.
+    TranslationCol, Translations, TRANSLATIONS {
+        Language = "language", Language, true;
+        Field = "field", TransField, true;
+        Value = "value", Text, true;
+        Text = "text", Text, true;
     }
 }
 
@@ -155,245 +374,149 @@ pub const TRANSLATABLE: &[&str] = &[
     "reportingGroupName",
 ];
 
-const fn req(name: &'static str, kind: ColKind) -> Col {
-    Col {
-        name,
-        kind,
-        required: true,
+/// A column by typed id: an input column of a table, or a derived one
+/// ([`super::ContactDerived`], [`super::IntervalDerived`]). Plans print it as
+/// `table.column`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ColumnId {
+    /// An input column of contacts.
+    Contacts(ContactCol),
+    /// An input column of agentIntervals.
+    AgentIntervals(IntervalCol),
+    /// An input column of agentStates.
+    AgentStates(StateCol),
+    /// An input column of agentStatusEvents.
+    AgentStatusEvents(EventCol),
+    /// An input column of users.
+    Users(UserCol),
+    /// An input column of translations.
+    Translations(TranslationCol),
+    /// A derived column of contacts.
+    ContactsDerived(super::ContactDerived),
+    /// A derived column of agentIntervals.
+    AgentIntervalsDerived(super::IntervalDerived),
+}
+
+impl ColumnId {
+    /// The table the column belongs to.
+    pub fn table(self) -> Table {
+        match self {
+            ColumnId::Contacts(_) => Table::Contacts,
+            ColumnId::AgentIntervals(_) => Table::AgentIntervals,
+            ColumnId::AgentStates(_) => Table::AgentStates,
+            ColumnId::AgentStatusEvents(_) => Table::AgentStatusEvents,
+            ColumnId::Users(_) => Table::Users,
+            ColumnId::Translations(_) => Table::Translations,
+            other => other.derived_table().unwrap_or(Table::Contacts),
+        }
+    }
+
+    /// The position of an input column in its table's list and a row's cells.
+    pub fn input_index(self) -> Option<usize> {
+        Some(match self {
+            ColumnId::Contacts(c) => c.index(),
+            ColumnId::AgentIntervals(c) => c.index(),
+            ColumnId::AgentStates(c) => c.index(),
+            ColumnId::AgentStatusEvents(c) => c.index(),
+            ColumnId::Users(c) => c.index(),
+            ColumnId::Translations(c) => c.index(),
+            ColumnId::ContactsDerived(_) | ColumnId::AgentIntervalsDerived(_) => return None,
+        })
+    }
+
+    /// The kind of an input column.
+    pub fn input_kind(self) -> Option<ColKind> {
+        Some(self.table().columns()[self.input_index()?].kind)
+    }
+
+    /// The column's name (input columns: as in SPEC §2).
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnId::ContactsDerived(d) => d.name(),
+            ColumnId::AgentIntervalsDerived(d) => d.name(),
+            other => other.input_index().map_or("", |i| other.table().columns()[i].name),
+        }
     }
 }
-const fn opt(name: &'static str, kind: ColKind) -> Col {
-    Col {
-        name,
-        kind,
-        required: false,
+
+impl Serialize for ColumnId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}.{}", self.table().name(), self.name()))
     }
 }
 
-use ColKind::*;
+/// The 8 outcome flags of a contact segment (its boolean input columns but
+/// `internal` and `contactCenter`), in table and output order.
+pub const CONTACT_FLAGS: [&str; 8] = {
+    let mut out = [""; 8];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = ContactCol::OUTCOME_FLAGS[i].name();
+        i += 1;
+    }
+    out
+};
 
-/// The 8 outcome flags of a contact segment, in output order.
-pub const CONTACT_FLAGS: [&str; 8] = [
-    "falseAttempt",
-    "abandoned",
-    "serviceClosed",
-    "answeredOnTime",
-    "overflowed",
-    "diverted",
-    "agentTransferred",
-    "transferredIn",
-];
-
-/// The 6 duration columns of a contact segment.
-pub const CONTACT_DURATIONS: [&str; 6] = [
-    "waitingDuration",
-    "queuingDuration",
-    "handlingDuration",
-    "handlingDurationUser",
-    "afterworkDuration",
-    "holdDuration",
-];
-
-static CONTACTS: &[Col] = &[
-    req("contactId", Guid),
-    req("channel", Enum(CHANNELS)),
-    req("type", Enum(TYPES)),
-    opt("applicationId", Guid),
-    opt("applicationName", Text),
-    opt("queueId", Guid),
-    opt("queueName", Text),
-    opt("userId", Guid),
-    opt("userName", Text),
-    opt("internal", Bool),
-    opt("contactCenter", Bool),
-    req("arrivalTime", Timestamp),
-    opt("queueArrivalTime", Timestamp),
-    opt("connectTime", Timestamp),
-    opt("disconnectTime", Timestamp),
-    opt("falseAttempt", Bool),
-    opt("abandoned", Bool),
-    opt("serviceClosed", Bool),
-    opt("answeredOnTime", Bool),
-    opt("overflowed", Bool),
-    opt("diverted", Bool),
-    opt("agentTransferred", Bool),
-    opt("transferredIn", Bool),
-    opt("waitingDuration", Duration),
-    opt("queuingDuration", Duration),
-    opt("handlingDuration", Duration),
-    opt("handlingDurationUser", Duration),
-    opt("afterworkDuration", Duration),
-    opt("holdDuration", Duration),
-    req("changeTimestamp", Timestamp),
-];
+const fn interval_numbers<const N: usize>() -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut i, mut n) = (0, 0);
+    while i < AGENT_INTERVALS.len() {
+        if AGENT_INTERVALS[i].kind.is_number() {
+            if n < N {
+                out[n] = AGENT_INTERVALS[i].name;
+            }
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "INTERVAL_NUMBERS has the wrong length");
+    out
+}
 
 /// The numeric columns of agentIntervals (durations and counts), in table order.
-pub const INTERVAL_NUMBERS: [&str; 28] = [
-    "readyDuration",
-    "notReadyDuration",
-    "pauseDuration",
-    "freeDuration",
-    "waitingDuration",
-    "contactHandlingDuration",
-    "afterworkDuration",
-    "restingDuration",
-    "previewDuration",
-    "countOfHandledCallIn",
-    "countOfHandledCallInDirect",
-    "countOfHandledCallOut",
-    "countOfHandledCallOutDirect",
-    "countOfHandledEmailIn",
-    "countOfHandledEmailOut",
-    "countOfHandledChatIn",
-    "countOfHandledChatOut",
-    "callInDuration",
-    "afterworkCallInDuration",
-    "callInDirectDuration",
-    "callOutDuration",
-    "afterworkCallOutDuration",
-    "callOutDirectDuration",
-    "emailInDuration",
-    "emailOutDuration",
-    "afterworkEmailInDuration",
-    "chatDuration",
-    "afterworkChatInDuration",
-];
+pub const INTERVAL_NUMBERS: [&str; 28] = interval_numbers();
 
-static AGENT_INTERVALS: &[Col] = &[
-    req("intervalStart", Timestamp),
-    req("userId", Guid),
-    opt("userName", Text),
-    opt("profileId", Guid),
-    opt("profileName", Text),
-    opt("profileReason", Text),
-    opt("campaignId", Guid),
-    opt("campaignName", Text),
-    opt("readyDuration", Duration),
-    opt("notReadyDuration", Duration),
-    opt("pauseDuration", Duration),
-    opt("freeDuration", Duration),
-    opt("waitingDuration", Duration),
-    opt("contactHandlingDuration", Duration),
-    opt("afterworkDuration", Duration),
-    opt("restingDuration", Duration),
-    opt("previewDuration", Duration),
-    opt("countOfHandledCallIn", Count),
-    opt("countOfHandledCallInDirect", Count),
-    opt("countOfHandledCallOut", Count),
-    opt("countOfHandledCallOutDirect", Count),
-    opt("countOfHandledEmailIn", Count),
-    opt("countOfHandledEmailOut", Count),
-    opt("countOfHandledChatIn", Count),
-    opt("countOfHandledChatOut", Count),
-    opt("callInDuration", Duration),
-    opt("afterworkCallInDuration", Duration),
-    opt("callInDirectDuration", Duration),
-    opt("callOutDuration", Duration),
-    opt("afterworkCallOutDuration", Duration),
-    opt("callOutDirectDuration", Duration),
-    opt("emailInDuration", Duration),
-    opt("emailOutDuration", Duration),
-    opt("afterworkEmailInDuration", Duration),
-    opt("chatDuration", Duration),
-    opt("afterworkChatInDuration", Duration),
-    req("changeTimestamp", Timestamp),
-];
+impl ContactCol {
+    /// The outcome flags, in table order (the count fields of §6 follow it).
+    pub const OUTCOME_FLAGS: [ContactCol; 8] = [
+        ContactCol::FalseAttempt,
+        ContactCol::Abandoned,
+        ContactCol::ServiceClosed,
+        ContactCol::AnsweredOnTime,
+        ContactCol::Overflowed,
+        ContactCol::Diverted,
+        ContactCol::AgentTransferred,
+        ContactCol::TransferredIn,
+    ];
+}
 
-/// The active-contact counters of agentStates, each followed by its start time column.
-pub const ACTIVE_COUNTERS: [(&str, &str, &str); 6] = [
-    (
-        "phoneActiveInboundContacts",
-        "phoneActiveInboundStartTime",
-        "phoneActiveInboundDuration",
-    ),
-    (
-        "phoneActiveOutboundContacts",
-        "phoneActiveOutboundStartTime",
-        "phoneActiveOutboundDuration",
-    ),
-    (
-        "chatActiveInboundContacts",
-        "chatActiveInboundStartTime",
-        "chatActiveInboundDuration",
-    ),
-    (
-        "chatActiveOutboundContacts",
-        "chatActiveOutboundStartTime",
-        "chatActiveOutboundDuration",
-    ),
-    (
-        "emailActiveInboundContacts",
-        "emailActiveInboundStartTime",
-        "emailActiveInboundDuration",
-    ),
-    (
-        "emailActiveOutboundContacts",
-        "emailActiveOutboundStartTime",
-        "emailActiveOutboundDuration",
-    ),
-];
-
-static AGENT_STATES: &[Col] = &[
-    req("userId", Guid),
-    opt("profileId", Guid),
-    opt("profile", Text),
-    opt("profileReason", Text),
-    opt("profileType", Enum(PROFILE_TYPES)),
-    opt("profileStartTime", Timestamp),
-    req("userStatus", Enum(USER_STATUSES)),
-    opt("userStatusStartTime", Timestamp),
-    req("availability", Enum(AVAILABILITIES)),
-    opt("contactHandlingStatus", Enum(CONTACT_HANDLING_STATUSES)),
-    opt("contactHandlingStatusStartTime", Timestamp),
-    opt("phoneActiveInboundContacts", Count),
-    opt("phoneActiveOutboundContacts", Count),
-    opt("chatActiveInboundContacts", Count),
-    opt("chatActiveOutboundContacts", Count),
-    opt("emailActiveInboundContacts", Count),
-    opt("emailActiveOutboundContacts", Count),
-    opt("phoneActiveInboundStartTime", Timestamp),
-    opt("phoneActiveOutboundStartTime", Timestamp),
-    opt("chatActiveInboundStartTime", Timestamp),
-    opt("chatActiveOutboundStartTime", Timestamp),
-    opt("emailActiveInboundStartTime", Timestamp),
-    opt("emailActiveOutboundStartTime", Timestamp),
-    req("changeTimestamp", Timestamp),
-];
-
-static AGENT_STATUS_EVENTS: &[Col] = &[
-    req("sessionId", Guid),
-    req("userId", Guid),
-    opt("signOn", Timestamp),
-    opt("profile", Text),
-    opt("profileReason", Text),
-    opt("profileType", Enum(PROFILE_TYPES)),
-    opt("userStatus", Enum(USER_STATUSES)),
-    opt("userStatusTimestamp", Timestamp),
-    opt("status", Enum(EVENT_STATUSES)),
-    opt("statusTimestamp", Timestamp),
-    opt("outboundServing", Guid),
-    req("changeTimestamp", Timestamp),
-];
-
-static USERS: &[Col] = &[
-    req("userId", Guid),
-    opt("userName", Text),
-    opt("reportingGroupId", Guid),
-    opt("reportingGroupName", Text),
-    opt("number", Text),
-    opt("mobileNumber", Text),
-    opt("externalNumber", Text),
-    opt("email", Text),
-    opt("chatName", Text),
-    opt("chat", Text),
-    opt("chatCapacity", Count),
-    opt("location", Text),
-    req("changeTimestamp", Timestamp),
-];
-
-static TRANSLATIONS: &[Col] = &[
-    req("language", Language),
-    req("field", TransField),
-    req("value", Text),
-    req("text", Text),
-];
+impl StateCol {
+    /// The active-contact counters of agentStates, each with its start time column.
+    pub const ACTIVE_COUNTERS: [(StateCol, StateCol); 6] = [
+        (
+            StateCol::PhoneActiveInboundContacts,
+            StateCol::PhoneActiveInboundStartTime,
+        ),
+        (
+            StateCol::PhoneActiveOutboundContacts,
+            StateCol::PhoneActiveOutboundStartTime,
+        ),
+        (
+            StateCol::ChatActiveInboundContacts,
+            StateCol::ChatActiveInboundStartTime,
+        ),
+        (
+            StateCol::ChatActiveOutboundContacts,
+            StateCol::ChatActiveOutboundStartTime,
+        ),
+        (
+            StateCol::EmailActiveInboundContacts,
+            StateCol::EmailActiveInboundStartTime,
+        ),
+        (
+            StateCol::EmailActiveOutboundContacts,
+            StateCol::EmailActiveOutboundStartTime,
+        ),
+    ];
+}

@@ -1,0 +1,208 @@
+//! The groups of an aggregating plan over fact table `F`: chunks scanned in
+//! parallel (rayon) into partial states, merged, and read back as result
+//! rows through the plan's output expressions.
+
+use super::dense::Dense;
+use super::kernel::{Kernel, Partial};
+use super::metric::{self, Metric};
+use super::names::NameView;
+use super::output::{Rows, Val};
+use super::physical::{prepare, Physical};
+use super::scan::{chunks, scan};
+use super::GKey;
+use crate::error::{Error, Result};
+use crate::model::{Bucketer, Guid, Millis};
+use crate::plan::{Expr, GroupKey, LogicalPlan};
+use crate::schema::{Input, NameKind, CHANNELS, TYPES};
+use crate::store::{Fact, Snapshot};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::marker::PhantomData;
+
+/// What an output field reads of a group, resolved once per query.
+#[derive(Debug, Clone, Copy)]
+enum Out {
+    Bucket,
+    RowId,
+    Channel,
+    Type,
+    Id(usize),
+    Name(usize, NameKind),
+    Metric(usize),
+}
+
+/// The groups of one aggregating query.
+pub(crate) struct Groups<'s, F: Fact> {
+    snap: &'s Snapshot,
+    names: NameView<'s>,
+    keys: Vec<GKey>,
+    /// Row-major: `kernel.width` slots per group.
+    acc: Vec<i64>,
+    kernel: Kernel,
+    metrics: Vec<Metric>,
+    /// Detail rows: metrics are the row's own values, computed on demand.
+    details: bool,
+    now: Millis,
+    out: Vec<Out>,
+    bucketer: Bucketer,
+    table: PhantomData<F>,
+}
+
+fn resolve<F: Fact>(expr: &Expr) -> Result<Out> {
+    let (channel, ty) = F::TYPE_COLUMNS.unzip();
+    let slot = |col| F::CODE_COLUMNS.iter().position(|&c| c == col);
+    Ok(match *expr {
+        Expr::Bucket => Out::Bucket,
+        Expr::Column(col) if Some(col) == F::ROW_ID => Out::RowId,
+        Expr::Column(col) if Some(col) == channel => Out::Channel,
+        Expr::Column(col) if Some(col) == ty => Out::Type,
+        Expr::Column(col) if slot(col).is_some() => Out::Id(slot(col).unwrap_or_default()),
+        Expr::Name {
+            id,
+            kind,
+            fallback: None,
+        } if slot(id).is_some() => Out::Name(slot(id).unwrap_or_default(), kind),
+        Expr::Aggregate(i) => Out::Metric(i),
+        ref other => return Err(Error::internal(format!("cannot output {other:?} of a group"))),
+    })
+}
+
+/// Runs an aggregating plan over fact table `F`.
+pub(crate) fn run<'s, F: Fact + Default>(
+    snap: &'s Snapshot,
+    plan: &'s LogicalPlan,
+    keys: &[GroupKey],
+    now: Millis,
+) -> Result<Groups<'s, F>> {
+    let names = NameView::new(snap, plan.language.as_deref());
+    let out = plan
+        .output
+        .iter()
+        .map(|f| resolve::<F>(&f.expr))
+        .collect::<Result<Vec<_>>>()?;
+    let phys: Physical<'_> = prepare::<F>(snap, plan, &names, keys)?;
+    let mut tasks: Vec<(usize, (usize, usize))> = Vec::new();
+    for (i, f) in snap.facts::<F>() {
+        tasks.extend(
+            chunks(f.len(), f.blocks(), phys.block_pair, phys.lo, phys.hi)
+                .into_iter()
+                .map(|r| (i, r)),
+        );
+    }
+    let mut kernel = Kernel::new(&phys.metrics, phys.split.0, phys.split.1);
+    kernel.dense = Dense::new::<F>(snap, &phys);
+    // One partial state per rayon split (about one per thread), merged at the end.
+    let part = tasks
+        .par_iter()
+        .fold(Partial::new, |mut part, &(i, range)| {
+            if let Some(f) = snap.batches.get(i).and_then(|b| F::of(&b.data)) {
+                scan(&phys, &kernel, &mut part, i, f, range, now);
+            }
+            part
+        })
+        .reduce(Partial::new, |a, b| a.merge(b, &kernel));
+    Ok(Groups {
+        snap,
+        names,
+        keys: part.keys,
+        acc: part.acc,
+        kernel,
+        metrics: phys.metrics,
+        details: phys.details,
+        now,
+        out,
+        bucketer: phys.bucketer,
+        table: PhantomData,
+    })
+}
+
+impl<F: Fact> Groups<'_, F> {
+    fn detail_row(&self, k: &GKey) -> Option<(&F, usize, usize)> {
+        let (b, r) = (k.row != 0).then(|| (((k.row - 1) >> 32) as usize, ((k.row - 1) & 0xFFFF_FFFF) as usize))?;
+        Some((F::of(&self.snap.batches.get(b)?.data)?, b, r))
+    }
+
+    fn guid(&self, code: u32) -> Option<Guid> {
+        self.snap.ids.guid(code)
+    }
+
+    /// A detail row's own value of metric `m` (the aggregate over that one row).
+    fn row_metric(&self, m: &Metric, f: &F, r: usize) -> Val<'_> {
+        let pass = m.cond == 0 || f.flags().is_some_and(|fl| fl[r] & m.cond != 0);
+        let v = match m.input {
+            Input::Rows => 1,
+            Input::Column(col) => match (f.time(col), f.number(col)) {
+                (Some(t), _) => t[r],
+                (None, Some(n)) => n.get(r),
+                (None, None) => 0,
+            },
+            Input::SinceNow(col) => f.time(col).map_or(0, |t| self.now.saturating_sub(t[r]).max(0)),
+        };
+        let init = metric::init(m.op, m.time);
+        metric::finalize(m, if pass { metric::update(m.op, init, v) } else { init })
+    }
+}
+
+impl<F: Fact> Rows for Groups<'_, F> {
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn value(&self, row: usize, field: usize) -> Val<'_> {
+        let k = &self.keys[row];
+        let Some(out) = self.out.get(field) else {
+            return Val::Absent;
+        };
+        match *out {
+            Out::Bucket => Val::Bucket(k.bucket),
+            Out::RowId => self
+                .detail_row(k)
+                .and_then(|(f, _, r)| f.row_ids().map(|ids| Val::Guid(ids[r])))
+                .unwrap_or(Val::Absent),
+            Out::Channel => match k.t {
+                0 => Val::Absent,
+                t => Val::Text(CHANNELS[((t - 1) >> 4) as usize & 0xF]),
+            },
+            Out::Type => match k.t {
+                0 => Val::Absent,
+                t => Val::Text(TYPES[((t - 1) & 0xF) as usize]),
+            },
+            Out::Id(slot) => self.guid(k.d[slot]).map_or(Val::Absent, Val::Guid),
+            Out::Name(slot, kind) => self.names.get(kind, k.d[slot]).map_or(Val::Absent, Val::Text),
+            Out::Metric(m) => {
+                let Some(metric) = self.metrics.get(m) else {
+                    return Val::Absent;
+                };
+                if self.details {
+                    return match self.detail_row(k) {
+                        Some((f, _, r)) => self.row_metric(metric, f, r),
+                        None => Val::Absent,
+                    };
+                }
+                let base = row * self.kernel.width;
+                let acc = self.acc.get(base..base + self.kernel.width).unwrap_or(&[]);
+                metric::finalize(metric, self.kernel.value(m, acc))
+            }
+        }
+    }
+
+    fn tie(&self, a: usize, b: usize) -> Ordering {
+        let (ka, kb) = (&self.keys[a], &self.keys[b]);
+        let ids = |k: &GKey| k.d.map(|c| self.guid(c));
+        let row = |k: &GKey| {
+            self.detail_row(k).map(|(f, bi, r)| {
+                let id = f.row_ids().map_or(0, |ids| ids[r]);
+                (id, self.snap.batch_id(bi), f.order()[r])
+            })
+        };
+        ka.bucket
+            .cmp(&kb.bucket)
+            .then(ka.t.cmp(&kb.t))
+            .then_with(|| ids(ka).cmp(&ids(kb)))
+            .then_with(|| row(ka).cmp(&row(kb)))
+    }
+
+    fn label(&self, bucket: i64, out: &mut String) {
+        self.bucketer.write_label(out, bucket);
+    }
+}

@@ -1,0 +1,164 @@
+//! Every user-facing text of rai, in one place: SPEC.md's query errors (to
+//! the byte), data errors (`line N: field: …`), write-API errors and the
+//! adapters' own texts (HTTP, C API). Code elsewhere calls these; it never
+//! spells a message itself.
+
+use std::fmt::Display;
+
+// --- query errors (SPEC §4, §5, §8, §11) -------------------------------------
+
+/// A parameter that is neither accepted nor a filterable field.
+pub fn invalid_field(name: &str) -> String {
+    format!("Invalid field: '{name}'")
+}
+/// A bad value of a parameter.
+pub fn invalid_value(param: &str, value: &str) -> String {
+    format!("Invalid {param}: '{value}'")
+}
+/// A bad GUID in an id list.
+pub fn invalid_guid(token: &str) -> String {
+    invalid_value("GUID", token)
+}
+/// A bad channelType token.
+pub fn invalid_channel_type(token: &str) -> String {
+    invalid_value("channelType", token)
+}
+/// A required parameter is missing.
+pub fn missing_parameter(name: &str) -> String {
+    format!("Missing parameter: '{name}'")
+}
+/// endTime < startTime.
+pub const END_BEFORE_START: &str = "endTime is before startTime";
+/// A bad `LOCALE-xx` tag.
+pub fn invalid_locale(tag: &str) -> String {
+    invalid_value("locale", tag)
+}
+/// A sort key that is not a returned field.
+pub fn invalid_sort_field(name: &str) -> String {
+    format!("Invalid sort field: '{name}'")
+}
+
+// --- data errors (loading) ----------------------------------------------------
+
+/// The input could not be read.
+pub fn unreadable(line: usize, e: impl Display) -> String {
+    format!("line {line}: cannot read the input: {e}")
+}
+/// Malformed CSV.
+pub fn invalid_csv(line: usize, e: impl Display) -> String {
+    format!("line {line}: invalid CSV: {e}")
+}
+/// Malformed JSON.
+pub fn invalid_json(line: usize, e: impl Display) -> String {
+    format!("line {line}: invalid JSON: {e}")
+}
+/// A JSON value that is not an object where a row was expected.
+pub fn expected_object(line: usize) -> String {
+    format!("line {line}: expected a JSON object")
+}
+/// A column name the table does not have.
+pub fn unknown_field(line: usize, name: &str) -> String {
+    format!("line {line}: {name}: unknown field")
+}
+/// A CSV header naming a column twice.
+pub fn duplicate_field(line: usize, name: &str) -> String {
+    format!("line {line}: {name}: duplicate field")
+}
+/// A CSV record of the wrong width.
+pub fn wrong_width(line: usize, expected: usize, found: usize) -> String {
+    format!("line {line}: expected {expected} fields, found {found}")
+}
+/// A value not of its column's kind (`kind`: GUID, timestamp, duration, …).
+pub fn invalid_cell(line: usize, column: &str, kind: &str, value: &str) -> String {
+    format!("line {line}: {column}: invalid {kind} '{value}'")
+}
+/// A required column without a value.
+pub fn missing_value(line: usize, column: &str) -> String {
+    format!("line {line}: {column}: missing required value")
+}
+/// A contact type of another channel.
+pub fn type_disagrees(line: usize, ty: &str, channel: &str) -> String {
+    format!("line {line}: type: '{ty}' does not agree with channel '{channel}'")
+}
+/// An agent interval that does not start on a quarter hour.
+pub fn not_on_quarter_hour(line: usize, column: &str, value: &str) -> String {
+    format!("line {line}: {column}: not on a quarter hour '{value}'")
+}
+/// A data error inside a named file of a data directory.
+pub fn in_file(file: &str, e: impl Display) -> String {
+    format!("{file}: {e}")
+}
+/// An upsert whose userId differs from the one it is addressed to.
+pub fn user_id_differs(given: &str, path: &str) -> String {
+    format!("line 1: userId: '{given}' differs from the path's '{path}'")
+}
+
+// --- write API ----------------------------------------------------------------
+
+/// Retracting an upsert batch.
+pub fn not_retractable(batch: u64) -> String {
+    format!("Batch {batch} upserted rows and cannot be retracted")
+}
+/// An unknown batch id.
+pub fn unknown_batch(batch: impl Display) -> String {
+    format!("Unknown batch: '{batch}'")
+}
+/// Retention on a table without a time key.
+pub fn no_retention(table: &str) -> String {
+    format!("Retention is not defined for '{table}'")
+}
+/// Upserting into a table that appends.
+pub fn not_upsert_table(table: &str) -> String {
+    format!("Not an upsert table: '{table}'")
+}
+/// An unknown table name.
+pub fn unknown_table(name: &str) -> String {
+    format!("Unknown table: '{name}'")
+}
+/// An unknown endpoint name.
+pub fn unknown_endpoint(name: &str) -> String {
+    format!("Unknown endpoint: '{name}'")
+}
+/// An unknown data or result format name.
+pub fn unknown_format(name: &str) -> String {
+    format!("Unknown format: '{name}'")
+}
+
+// --- HTTP ---------------------------------------------------------------------
+
+/// 404.
+pub const NOT_FOUND: &str = "Not found";
+/// 405.
+pub const METHOD_NOT_ALLOWED: &str = "Method not allowed";
+/// 401.
+pub const UNAUTHORIZED: &str = "Unauthorized";
+/// 503, too many requests at once.
+pub const SERVER_BUSY: &str = "Server busy";
+/// 503, the request took too long.
+pub const TIMED_OUT: &str = "Request timed out";
+/// 406.
+pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json or application/xml";
+/// 415.
+pub const UNSUPPORTED_MEDIA_TYPE: &str =
+    "Unsupported Content-Type: use application/json, application/x-ndjson or text/csv";
+/// 413, body.
+pub fn body_too_large(limit: usize) -> String {
+    format!("Body larger than {limit} bytes")
+}
+/// 414.
+pub const URI_TOO_LONG: &str = "URI too long";
+/// 500.
+pub const INTERNAL: &str = "Internal error";
+
+// --- C API --------------------------------------------------------------------
+
+/// A null pointer argument.
+pub fn null_argument(name: &str) -> String {
+    format!("{name} is null")
+}
+/// A string argument that is not UTF-8.
+pub fn not_utf8(name: &str) -> String {
+    format!("{name} is not UTF-8")
+}
+/// A panic caught at the FFI boundary (a bug).
+pub const PANIC_AT_FFI: &str = "internal error (panic caught at the FFI boundary)";

@@ -1,0 +1,135 @@
+//! Query → [`LogicalPlan`]: the declaration's fields, flags and parameters
+//! become group keys, predicates, aggregates and output expressions. This
+//! is the only place where an endpoint's rules turn into plan terms.
+
+use super::logical::{Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
+use super::query::Query;
+use crate::model::TimeCategory;
+use crate::schema::{Agg, Field, Param, Presence, Src, TYPES};
+
+/// The expression of a field's value (registering its aggregate, if any).
+fn expr_of(field: &Field, reduces: bool, aggregates: &mut Vec<Agg>) -> Expr {
+    let base = match field.src {
+        Src::Bucket => Expr::Bucket,
+        Src::Key(col) | Src::RowKey(col) | Src::Cell(col) => Expr::Column(col),
+        Src::KeyName(id, kind) => Expr::Name {
+            id,
+            kind,
+            fallback: None,
+        },
+        Src::CellName(id, kind, fallback) => Expr::Name { id, kind, fallback },
+        Src::CellTranslated(column, kind) => Expr::Translated { column, kind },
+        Src::CellSince(col) => Expr::Since(col),
+        Src::Metric(a) => {
+            aggregates.push(a);
+            Expr::Aggregate(aggregates.len() - 1)
+        }
+    };
+    let base = match field.presence {
+        Presence::Always => base,
+        Presence::WhenPositive(counter) => Expr::WhenPositive {
+            counter,
+            expr: Box::new(base),
+        },
+    };
+    if reduces && !field.kept_when_reduced {
+        Expr::UnlessReduced(Box::new(base))
+    } else {
+        base
+    }
+}
+
+/// Plans a parsed query.
+pub(crate) fn lower(q: &Query) -> LogicalPlan {
+    let d = q.decl;
+    let reduces = d.reduction.is_some();
+    let shown: Vec<usize> = (0..d.fields.len()).filter(|&i| q.shows(i)).collect();
+    let mut aggregates = Vec::new();
+    let output: Vec<OutputField> = shown
+        .iter()
+        .map(|&i| OutputField {
+            name: d.fields[i].name,
+            kind: d.fields[i].kind,
+            expr: expr_of(&d.fields[i], reduces, &mut aggregates),
+        })
+        .collect();
+
+    let mut predicates: Vec<Predicate> = q
+        .ids
+        .iter()
+        .map(|(column, ids)| Predicate::IdIn {
+            column: *column,
+            ids: ids.clone(),
+        })
+        .collect();
+    if let Some(mask) = q.types {
+        let types = TYPES.iter().zip(mask).filter(|(_, on)| *on).map(|(t, _)| *t).collect();
+        predicates.push(Predicate::TypeIn { types });
+    }
+    for p in &d.params {
+        if let Param::Require(flag, column, _) = *p {
+            if q.flag(flag) {
+                predicates.push(Predicate::Is { column, value: true });
+            }
+        }
+    }
+    for &(column, v) in &q.includes {
+        // 0: drop the rows where it holds; 2: keep only those.
+        predicates.push(Predicate::Is { column, value: v == 2 });
+    }
+    for (fi, patterns) in &q.filters {
+        let mut unused = Vec::new();
+        predicates.push(Predicate::Matches {
+            expr: expr_of(&d.fields[*fi], reduces, &mut unused),
+            patterns: patterns.clone(),
+        });
+    }
+
+    let group_by = d.aggregated.then(|| {
+        let mut keys = Vec::new();
+        if q.category != TimeCategory::Null {
+            keys.push(GroupKey::Bucket {
+                key: d.time_key,
+                category: q.category,
+                zone: q.zone,
+            });
+        }
+        for &i in &shown {
+            match d.fields[i].src {
+                Src::Key(col) => keys.push(GroupKey::Column(col)),
+                Src::RowKey(_) => keys.push(GroupKey::Row),
+                _ => {}
+            }
+        }
+        keys
+    });
+
+    let order = q
+        .sort
+        .iter()
+        .filter_map(|&(f, descending)| {
+            let field = shown.iter().position(|&s| s == f)?;
+            Some(SortKey { field, descending })
+        })
+        .collect();
+
+    LogicalPlan {
+        table: d.table,
+        time: TimeRange {
+            key: d.time_key,
+            start: q.start,
+            end: q.end,
+        },
+        predicates,
+        group_by,
+        aggregates,
+        output,
+        order,
+        locale: q.locale.clone(),
+        offset: q.offset,
+        limit: q.limit,
+        language: q.language.clone(),
+        item: d.endpoint.name(),
+        reduction: d.reduction,
+    }
+}

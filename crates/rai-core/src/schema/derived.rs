@@ -1,0 +1,216 @@
+//! Columns computed at load from a row's input columns (SPEC §3, §6), each
+//! declared once with its definition. The store evaluates these definitions
+//! (it holds no rule of its own); the endpoint declaration refers to them
+//! like any column.
+
+use super::table::{ColumnId, ContactCol, IntervalCol, Table};
+
+/// A derived column of contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContactDerived {
+    /// The segment was connected: connectTime is given.
+    Handled,
+    /// Not handled.
+    NotHandled,
+    /// The segment ended: disconnectTime is given.
+    Completed,
+    /// Waiting in a queue now: not completed, not handled, queueArrivalTime given.
+    Queuing,
+    /// Connected and not yet ended.
+    InProcess,
+    /// `internal`, false when absent.
+    Internal,
+    /// `contactCenter`, true when absent.
+    ContactCenter,
+    /// Not routed through a queue: queueId is absent.
+    Direct,
+    /// contactStatistic's time key: disconnectTime when completed, else arrivalTime.
+    StatisticTime,
+}
+
+/// A derived column of agentIntervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IntervalDerived {
+    /// readyDuration + notReadyDuration + pauseDuration.
+    ServingDuration,
+}
+
+/// One term of a boolean definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// The input column has a value.
+    Present(ColumnId),
+    /// The input column has no value.
+    Absent(ColumnId),
+    /// The boolean column is true.
+    Is(ColumnId),
+    /// The boolean column is false.
+    IsNot(ColumnId),
+}
+
+/// How a derived column is computed from one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Definition {
+    /// True when every term holds.
+    All(&'static [Term]),
+    /// The boolean input column, or the default when absent.
+    BoolOr(ColumnId, bool),
+    /// `then` when the boolean column `when` is true, else `otherwise`.
+    Choose {
+        /// The condition.
+        when: ColumnId,
+        /// Its value when true.
+        then: ColumnId,
+        /// Its value when false.
+        otherwise: ColumnId,
+    },
+    /// The sum of number columns (wrapping at 64 bits, like every sum).
+    Sum(&'static [ColumnId]),
+}
+
+const fn c(col: ContactCol) -> ColumnId {
+    ColumnId::Contacts(col)
+}
+const fn d(col: ContactDerived) -> ColumnId {
+    ColumnId::ContactsDerived(col)
+}
+
+impl ContactDerived {
+    /// Every derived contact column.
+    pub const ALL: [ContactDerived; 9] = [
+        ContactDerived::Handled,
+        ContactDerived::NotHandled,
+        ContactDerived::Completed,
+        ContactDerived::Queuing,
+        ContactDerived::InProcess,
+        ContactDerived::Internal,
+        ContactDerived::ContactCenter,
+        ContactDerived::Direct,
+        ContactDerived::StatisticTime,
+    ];
+
+    /// Its name in plans (`handled`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ContactDerived::Handled => "handled",
+            ContactDerived::NotHandled => "notHandled",
+            ContactDerived::Completed => "completed",
+            ContactDerived::Queuing => "queuing",
+            ContactDerived::InProcess => "inProcess",
+            ContactDerived::Internal => "internal",
+            ContactDerived::ContactCenter => "contactCenter",
+            ContactDerived::Direct => "direct",
+            ContactDerived::StatisticTime => "statisticTime",
+        }
+    }
+
+    /// Its definition.
+    pub fn definition(self) -> Definition {
+        use ContactCol as C;
+        use ContactDerived as D;
+        match self {
+            D::Handled => {
+                const DEF: Definition = Definition::All(&[Term::Present(c(C::ConnectTime))]);
+                DEF
+            }
+            D::NotHandled => {
+                const DEF: Definition = Definition::All(&[Term::IsNot(d(D::Handled))]);
+                DEF
+            }
+            D::Completed => {
+                const DEF: Definition = Definition::All(&[Term::Present(c(C::DisconnectTime))]);
+                DEF
+            }
+            D::Queuing => {
+                const DEF: Definition = Definition::All(&[
+                    Term::IsNot(d(D::Completed)),
+                    Term::IsNot(d(D::Handled)),
+                    Term::Present(c(C::QueueArrivalTime)),
+                ]);
+                DEF
+            }
+            D::InProcess => {
+                const DEF: Definition = Definition::All(&[Term::IsNot(d(D::Completed)), Term::Is(d(D::Handled))]);
+                DEF
+            }
+            D::Internal => {
+                const DEF: Definition = Definition::BoolOr(c(C::Internal), false);
+                DEF
+            }
+            D::ContactCenter => {
+                const DEF: Definition = Definition::BoolOr(c(C::ContactCenter), true);
+                DEF
+            }
+            D::Direct => {
+                const DEF: Definition = Definition::All(&[Term::Absent(c(C::QueueId))]);
+                DEF
+            }
+            D::StatisticTime => {
+                const DEF: Definition = Definition::Choose {
+                    when: d(D::Completed),
+                    then: c(C::DisconnectTime),
+                    otherwise: c(C::ArrivalTime),
+                };
+                DEF
+            }
+        }
+    }
+}
+
+impl IntervalDerived {
+    /// Every derived interval column.
+    pub const ALL: [IntervalDerived; 1] = [IntervalDerived::ServingDuration];
+
+    /// Its name in plans.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntervalDerived::ServingDuration => "servingDuration",
+        }
+    }
+
+    /// Its definition.
+    pub fn definition(self) -> Definition {
+        use IntervalCol as I;
+        match self {
+            IntervalDerived::ServingDuration => {
+                const DEF: Definition = Definition::Sum(&[
+                    ColumnId::AgentIntervals(I::ReadyDuration),
+                    ColumnId::AgentIntervals(I::NotReadyDuration),
+                    ColumnId::AgentIntervals(I::PauseDuration),
+                ]);
+                DEF
+            }
+        }
+    }
+}
+
+impl ColumnId {
+    /// The definition of a derived column (None for an input column).
+    pub fn definition(self) -> Option<Definition> {
+        match self {
+            ColumnId::ContactsDerived(d) => Some(d.definition()),
+            ColumnId::AgentIntervalsDerived(d) => Some(d.definition()),
+            _ => None,
+        }
+    }
+
+    /// Whether the column holds a boolean (an input Bool or a boolean definition).
+    pub fn is_bool(self) -> bool {
+        match self.definition() {
+            Some(Definition::All(_) | Definition::BoolOr(..)) => true,
+            Some(_) => false,
+            None => matches!(self.input_kind(), Some(super::ColKind::Bool)),
+        }
+    }
+
+    /// The table of a derived column.
+    pub(super) fn derived_table(self) -> Option<Table> {
+        match self {
+            ColumnId::ContactsDerived(_) => Some(Table::Contacts),
+            ColumnId::AgentIntervalsDerived(_) => Some(Table::AgentIntervals),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Stored columns: what every column of a fact table can do (take a row's
+//! value, be permuted into time order, keep the rows of a mask, report its
+//! length), so that sorting, retention and serialisation iterate one
+//! column list instead of naming each column.
+
+use crate::model::Millis;
+use smallvec::SmallVec;
+
+/// Rows per block of the per-block time ranges used to skip blocks.
+pub(crate) const BLOCK: usize = 4096;
+
+/// One stored column of a fact table.
+pub(crate) trait Column {
+    /// The value of one row.
+    type Item;
+    /// Appends a row's value.
+    fn push(&mut self, v: Self::Item);
+    /// Reorders the rows: row `i` becomes old row `perm[i]`.
+    fn permute(&mut self, perm: &[u32]);
+    /// Keeps the rows whose mask entry is true.
+    fn keep(&mut self, mask: &[bool]);
+    /// Number of rows.
+    fn len(&self) -> usize;
+    /// Called once the batch is complete (narrows number columns).
+    fn seal(&mut self) {}
+}
+
+/// A type-erased view of a column for code that iterates the column list.
+pub(crate) trait AnyColumn {
+    fn permute(&mut self, perm: &[u32]);
+    fn keep(&mut self, mask: &[bool]);
+    fn len(&self) -> usize;
+    fn seal(&mut self);
+}
+
+impl<C: Column> AnyColumn for C {
+    fn permute(&mut self, perm: &[u32]) {
+        Column::permute(self, perm)
+    }
+    fn keep(&mut self, mask: &[bool]) {
+        Column::keep(self, mask)
+    }
+    fn len(&self) -> usize {
+        Column::len(self)
+    }
+    fn seal(&mut self) {
+        Column::seal(self)
+    }
+}
+
+fn permuted<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
+    perm.iter().filter_map(|&i| v.get(i as usize).copied()).collect()
+}
+
+fn kept<T: Copy>(v: &[T], mask: &[bool]) -> Vec<T> {
+    v.iter().zip(mask).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+}
+
+impl<T: Copy> Column for Vec<T> {
+    type Item = T;
+    fn push(&mut self, v: T) {
+        Vec::push(self, v)
+    }
+    fn permute(&mut self, perm: &[u32]) {
+        *self = permuted(self, perm);
+    }
+    fn keep(&mut self, mask: &[bool]) {
+        *self = kept(self, mask);
+    }
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+}
+
+/// A column of non-negative integers (durations, counts): 32 bits wide
+/// when every value of the batch fits, which halves what a scan reads.
+#[derive(Debug, Clone)]
+pub(crate) enum NumCol {
+    /// Every value fits in 32 bits.
+    U32(Vec<u32>),
+    /// Some value does not (or the column is being built).
+    I64(Vec<i64>),
+}
+
+impl Default for NumCol {
+    fn default() -> Self {
+        NumCol::I64(Vec::new())
+    }
+}
+
+impl NumCol {
+    /// The value of row `r` (rows are in range by construction).
+    #[inline]
+    pub(crate) fn get(&self, r: usize) -> i64 {
+        match self {
+            NumCol::U32(c) => c.get(r).map_or(0, |&x| x as i64),
+            NumCol::I64(c) => c.get(r).copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Column for NumCol {
+    type Item = i64;
+    fn push(&mut self, v: i64) {
+        match self {
+            NumCol::I64(c) => c.push(v),
+            NumCol::U32(c) => match u32::try_from(v) {
+                Ok(x) => c.push(x),
+                Err(_) => {
+                    let mut w: Vec<i64> = c.iter().map(|&x| x as i64).collect();
+                    w.push(v);
+                    *self = NumCol::I64(w);
+                }
+            },
+        }
+    }
+    fn permute(&mut self, perm: &[u32]) {
+        match self {
+            NumCol::U32(c) => *c = permuted(c, perm),
+            NumCol::I64(c) => *c = permuted(c, perm),
+        }
+    }
+    fn keep(&mut self, mask: &[bool]) {
+        match self {
+            NumCol::U32(c) => *c = kept(c, mask),
+            NumCol::I64(c) => *c = kept(c, mask),
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            NumCol::U32(c) => c.len(),
+            NumCol::I64(c) => c.len(),
+        }
+    }
+    /// Stores the column 32 bits wide when every value fits.
+    fn seal(&mut self) {
+        if let NumCol::I64(c) = self {
+            if c.iter().all(|&x| (0..=u32::MAX as i64).contains(&x)) {
+                *self = NumCol::U32(c.iter().map(|&x| x as u32).collect());
+            }
+        }
+    }
+}
+
+/// A row's values of a [`Numbers`] group (allocation-free up to 32).
+pub(crate) type NumberRow = SmallVec<[i64; 32]>;
+
+/// Several number columns stored side by side, in a declared order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Numbers(pub(crate) Vec<NumCol>);
+
+impl Column for Numbers {
+    type Item = NumberRow;
+    fn push(&mut self, v: NumberRow) {
+        if self.0.len() < v.len() {
+            self.0.resize_with(v.len(), NumCol::default);
+        }
+        for (c, x) in self.0.iter_mut().zip(v) {
+            c.push(x);
+        }
+    }
+    fn permute(&mut self, perm: &[u32]) {
+        self.0.iter_mut().for_each(|c| Column::permute(c, perm));
+    }
+    fn keep(&mut self, mask: &[bool]) {
+        self.0.iter_mut().for_each(|c| Column::keep(c, mask));
+    }
+    fn len(&self) -> usize {
+        self.0.first().map_or(0, Column::len)
+    }
+    fn seal(&mut self) {
+        self.0.iter_mut().for_each(Column::seal);
+    }
+}
+
+/// The permutation that sorts `key` (stable), or None when already sorted.
+pub(crate) fn sort_permutation(key: &[Millis]) -> Option<Vec<u32>> {
+    if key.windows(2).all(|w| w[0] <= w[1]) {
+        return None;
+    }
+    let mut perm: Vec<u32> = (0..key.len() as u32).collect();
+    perm.sort_by_key(|&i| key[i as usize]);
+    Some(perm)
+}
+
+/// Per block of [`BLOCK`] rows: (min, max) of two time keys.
+pub(crate) fn blocks(a: &[Millis], b: &[Millis]) -> Vec<[Millis; 4]> {
+    a.chunks(BLOCK)
+        .zip(b.chunks(BLOCK))
+        .map(|(x, y)| {
+            let (amin, amax) = x
+                .iter()
+                .fold((Millis::MAX, Millis::MIN), |(l, h), &t| (l.min(t), h.max(t)));
+            let (bmin, bmax) = y
+                .iter()
+                .fold((Millis::MAX, Millis::MIN), |(l, h), &t| (l.min(t), h.max(t)));
+            [amin, amax, bmin, bmax]
+        })
+        .collect()
+}
+
+/// The distinct values of a code column, sorted.
+pub(crate) fn distinct(codes: &[u32]) -> Vec<u32> {
+    let max = codes.iter().copied().max().unwrap_or(0) as usize;
+    let mut seen = vec![false; max + 1];
+    for &c in codes {
+        seen[c as usize] = true;
+    }
+    seen.iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(c, _)| c as u32)
+        .collect()
+}

@@ -1,0 +1,171 @@
+//! Contact segments, stored column by column in arrivalTime order.
+
+use super::column::{blocks, distinct, sort_permutation, NumCol, Numbers};
+use super::fact::{check_lengths, fact_table, Fact};
+use crate::error::Result;
+use crate::model::{Guid, Millis};
+use crate::schema::{ColumnId, ContactCol as C, ContactDerived as D, Table};
+use std::sync::LazyLock;
+
+const fn c(col: C) -> ColumnId {
+    ColumnId::Contacts(col)
+}
+const fn d(col: D) -> ColumnId {
+    ColumnId::ContactsDerived(col)
+}
+
+/// The flag word's layout: bit i holds the boolean column i.
+pub(crate) const FLAG_COLUMNS: [ColumnId; 16] = [
+    c(C::FalseAttempt),
+    c(C::Abandoned),
+    c(C::ServiceClosed),
+    c(C::AnsweredOnTime),
+    c(C::Overflowed),
+    c(C::Diverted),
+    c(C::AgentTransferred),
+    c(C::TransferredIn),
+    d(D::Handled),
+    d(D::NotHandled),
+    d(D::Completed),
+    d(D::Queuing),
+    d(D::InProcess),
+    d(D::Internal),
+    d(D::ContactCenter),
+    d(D::Direct),
+];
+
+/// The number columns stored in [`Contacts::numbers`]: the table's durations, in table order.
+static NUMBER_COLUMNS: LazyLock<Vec<ColumnId>> = LazyLock::new(|| {
+    C::ALL
+        .iter()
+        .filter(|col| col.kind().is_number())
+        .map(|&col| c(col))
+        .collect()
+});
+
+fact_table! {
+    /// Contact segments, column by column.
+    Contacts |r| {
+        contact_id: Vec<Guid> = r.guid(c(C::ContactId)).unwrap_or_default();
+        /// The contact type's index in `TYPES` (its channel follows from it).
+        ctype: Vec<u8> = r.enum_index(c(C::Type)).unwrap_or_default();
+        app: Vec<u32> = r.code(c(C::ApplicationId));
+        queue: Vec<u32> = r.code(c(C::QueueId));
+        user: Vec<u32> = r.code(c(C::UserId));
+        /// The boolean columns of [`FLAG_COLUMNS`], one bit each.
+        flags: Vec<u32> = r.flags(&FLAG_COLUMNS);
+        arrival: Vec<Millis> = r.time(c(C::ArrivalTime));
+        queue_arrival: Vec<Millis> = r.time(c(C::QueueArrivalTime));
+        connect: Vec<Millis> = r.time(c(C::ConnectTime));
+        stat_key: Vec<Millis> = r.time(d(D::StatisticTime));
+        change: Vec<Millis> = r.time(c(C::ChangeTimestamp));
+        /// The durations of [`NUMBER_COLUMNS`].
+        numbers: Numbers = r.numbers(&NUMBER_COLUMNS);
+        /// Each row's position in its batch as ingested (a tie-break).
+        order: Vec<u32> = r.index;
+        /// The batch text codes of applicationName, queueName, userName (0 = absent).
+        name_codes: Vec<[u32; 4]> = r.name_codes();
+    }
+}
+
+impl Contacts {
+    /// Completes a batch: rows in arrivalTime order (so a time range touches
+    /// few blocks), numbers narrowed, block ranges and distinct codes built.
+    pub(crate) fn seal(&mut self) -> Result<()> {
+        let perm = sort_permutation(&self.arrival);
+        let mut cols = self.columns_mut();
+        check_lengths(&cols)?;
+        for (_, col) in cols.iter_mut() {
+            if let Some(p) = &perm {
+                col.permute(p);
+            }
+            col.seal();
+        }
+        self.index();
+        Ok(())
+    }
+
+    /// Keeps the rows of `mask` (retention).
+    pub(crate) fn retain(&mut self, mask: &[bool]) {
+        for (_, col) in self.columns_mut().iter_mut() {
+            col.keep(mask);
+        }
+        self.index();
+    }
+
+    fn index(&mut self) {
+        self.blocks = blocks(&self.arrival, &self.stat_key);
+        self.distinct = [distinct(&self.app), distinct(&self.queue), distinct(&self.user)];
+    }
+}
+
+impl Fact for Contacts {
+    const TABLE: Table = Table::Contacts;
+    const CODE_COLUMNS: [ColumnId; 3] = [c(C::ApplicationId), c(C::QueueId), c(C::UserId)];
+    const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), d(D::StatisticTime)];
+    const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = Some((c(C::Channel), c(C::Type)));
+    const ROW_ID: Option<ColumnId> = Some(c(C::ContactId));
+
+    fn of(data: &super::BatchData) -> Option<&Self> {
+        match data {
+            super::BatchData::Contacts(c) => Some(c),
+            _ => None,
+        }
+    }
+    fn len(&self) -> usize {
+        self.arrival.len()
+    }
+    fn blocks(&self) -> &[[Millis; 4]] {
+        &self.blocks
+    }
+    fn distinct(&self, slot: usize) -> &[u32] {
+        self.distinct.get(slot).map_or(&[], |v| v.as_slice())
+    }
+    fn codes(&self, slot: usize) -> &[u32] {
+        match slot {
+            0 => &self.app,
+            1 => &self.queue,
+            _ => &self.user,
+        }
+    }
+    fn time(&self, col: ColumnId) -> Option<&[Millis]> {
+        Some(match col {
+            ColumnId::Contacts(C::ArrivalTime) => &self.arrival,
+            ColumnId::Contacts(C::QueueArrivalTime) => &self.queue_arrival,
+            ColumnId::Contacts(C::ConnectTime) => &self.connect,
+            ColumnId::Contacts(C::ChangeTimestamp) => &self.change,
+            ColumnId::ContactsDerived(D::StatisticTime) => &self.stat_key,
+            _ => return None,
+        })
+    }
+    fn has_number(col: ColumnId) -> bool {
+        NUMBER_COLUMNS.contains(&col)
+    }
+    fn number(&self, col: ColumnId) -> Option<&NumCol> {
+        NUMBER_COLUMNS
+            .iter()
+            .position(|&n| n == col)
+            .and_then(|i| self.numbers.0.get(i))
+    }
+    fn order(&self) -> &[u32] {
+        &self.order
+    }
+    fn types(&self) -> Option<&[u8]> {
+        Some(&self.ctype)
+    }
+    fn flags(&self) -> Option<&[u32]> {
+        Some(&self.flags)
+    }
+    fn flag_bit(col: ColumnId) -> Option<u32> {
+        FLAG_COLUMNS.iter().position(|&f| f == col).map(|i| 1 << i)
+    }
+    fn row_ids(&self) -> Option<&[Guid]> {
+        Some(&self.contact_id)
+    }
+    fn change(&self) -> &[Millis] {
+        &self.change
+    }
+    fn name_codes(&self) -> &[[u32; 4]] {
+        &self.name_codes
+    }
+}

@@ -1,0 +1,168 @@
+//! §2.7 current names and §2.6 translations. Each batch keeps a small
+//! summary (the best name per (kind, id) among its rows); a snapshot merges
+//! the summaries and the upsert rows, so a load or a retraction never
+//! rescans the facts.
+
+use super::fact::Fact;
+use crate::load::Cell;
+use crate::model::Millis;
+use crate::schema::{name_sources, NameKind, Table, TRANSLATABLE};
+use ahash::AHashMap;
+use std::sync::Arc;
+
+/// A name candidate: the row's changeTimestamp and ingestion order decide.
+#[derive(Debug, Clone)]
+pub(crate) struct NameSlot {
+    pub(crate) ts: Millis,
+    pub(crate) seq: u64,
+    pub(crate) text: Arc<str>,
+}
+
+impl NameSlot {
+    fn beats(&self, other: &NameSlot) -> bool {
+        (self.ts, self.seq) >= (other.ts, other.seq)
+    }
+}
+
+/// Current names per kind, indexed by id code.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    by_kind: [Vec<Option<NameSlot>>; NameKind::COUNT],
+}
+
+impl Names {
+    /// The current name of `code` as `kind`.
+    pub(crate) fn get(&self, kind: NameKind, code: u32) -> Option<&str> {
+        self.by_kind[kind.index()]
+            .get(code as usize)
+            .and_then(|s| s.as_ref())
+            .map(|s| &*s.text)
+    }
+
+    /// Offers a candidate: it wins over an older (or earlier-ingested) one.
+    pub(crate) fn offer(&mut self, kind: NameKind, code: u32, slot: &NameSlot) {
+        let v = &mut self.by_kind[kind.index()];
+        if v.len() <= code as usize {
+            v.resize(code as usize + 1, None);
+        }
+        let cur = &mut v[code as usize];
+        if cur.as_ref().is_none_or(|c| slot.beats(c)) {
+            *cur = Some(slot.clone());
+        }
+    }
+}
+
+/// Original text → translated text.
+type TextMap = AHashMap<Box<str>, Box<str>>;
+
+/// Translations: (language, field) → original text → translated text.
+#[derive(Debug, Default)]
+pub(crate) struct Translations {
+    map: AHashMap<(Box<str>, u8), TextMap>,
+}
+
+impl Translations {
+    /// The translation of `value` as `field` into `language`.
+    pub(crate) fn get(&self, language: &str, field: &str, value: &str) -> Option<&str> {
+        let f = TRANSLATABLE.iter().position(|t| *t == field)? as u8;
+        self.map.get(&(language.into(), f))?.get(value).map(|s| &**s)
+    }
+
+    /// Adds one translations row (language, field, value, text).
+    pub(crate) fn add(&mut self, cells: &[Cell]) {
+        let (Some(lang), Some(field), Some(value), Some(text)) = (
+            cells.first().and_then(Cell::text),
+            cells.get(1).and_then(Cell::text),
+            cells.get(2).and_then(Cell::text),
+            cells.get(3).and_then(Cell::text),
+        ) else {
+            return;
+        };
+        let Some(f) = TRANSLATABLE.iter().position(|t| *t == field) else {
+            return; // the loader admits only translatable fields
+        };
+        self.map
+            .entry((lang.into(), f as u8))
+            .or_default()
+            .insert(value.into(), text.into());
+    }
+}
+
+/// Per batch: the distinct name texts, and per row the code of each name
+/// source's text (0 = absent), so a batch's §2.7 summary can be recomputed
+/// after rows are dropped (retention).
+#[derive(Default)]
+pub(crate) struct NameTexts {
+    pub(crate) texts: Vec<Arc<str>>,
+    index: AHashMap<Arc<str>, u32>,
+    /// The text column of each of the table's name sources, in source order.
+    sources: Vec<usize>,
+}
+
+impl NameTexts {
+    pub(crate) fn new(table: Table) -> Self {
+        NameTexts {
+            texts: vec![Arc::from("")],
+            index: AHashMap::new(),
+            sources: name_sources(table).filter_map(|s| s.text.input_index()).collect(),
+        }
+    }
+
+    /// The name codes of one row (interning new texts).
+    pub(crate) fn row(&mut self, cells: &[Cell]) -> [u32; 4] {
+        let mut out = [0u32; 4];
+        for (o, &namec) in out.iter_mut().zip(&self.sources) {
+            if let Some(text) = cells.get(namec).and_then(Cell::text) {
+                *o = match self.index.get(text) {
+                    Some(&c) => c,
+                    None => {
+                        let t: Arc<str> = Arc::from(text);
+                        let c = self.texts.len() as u32;
+                        self.texts.push(t.clone());
+                        self.index.insert(t, c);
+                        c
+                    }
+                };
+            }
+        }
+        out
+    }
+}
+
+/// A batch's §2.7 summary entry: (kind, id code, best candidate).
+pub(crate) type NameEntry = (NameKind, u32, NameSlot);
+
+/// The best name per (kind, id code) among a fact batch's rows.
+pub(crate) fn summary<F: Fact>(f: &F, batch: u64, texts: &[Arc<str>]) -> Vec<NameEntry> {
+    let sources: Vec<(NameKind, &[u32])> = name_sources(F::TABLE)
+        .filter_map(|s| {
+            let slot = F::CODE_COLUMNS.iter().position(|&c| c == s.id)?;
+            Some((s.kind, f.codes(slot)))
+        })
+        .collect();
+    let (codes, change, order) = (f.name_codes(), f.change(), f.order());
+    let mut best: AHashMap<(NameKind, u32), (Millis, u64, u32)> = AHashMap::new();
+    for (r, row) in codes.iter().enumerate() {
+        for (s, &(kind, ids)) in sources.iter().enumerate() {
+            let (id, text) = (ids[r], row[s]);
+            if id == super::dict::NONE || text == 0 {
+                continue;
+            }
+            let seq = batch << 32 | order[r] as u64;
+            let cand = (change[r], seq, text);
+            match best.get_mut(&(kind, id)) {
+                Some(cur) if (cand.0, cand.1) < (cur.0, cur.1) => {}
+                Some(cur) => *cur = cand,
+                None => {
+                    best.insert((kind, id), cand);
+                }
+            }
+        }
+    }
+    best.into_iter()
+        .filter_map(|((k, c), (ts, seq, t))| {
+            let text = texts.get(t as usize)?.clone();
+            Some((k, c, NameSlot { ts, seq, text }))
+        })
+        .collect()
+}
