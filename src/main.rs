@@ -92,6 +92,16 @@ enum Command {
         /// The raw query string, e.g. `startTime=…&endTime=…&timeCategory=day`.
         query: String,
     },
+    /// Print the logical plan of a request as JSON (no data needed).
+    Explain {
+        /// Language used when the query names none.
+        #[arg(long)]
+        default_language: Option<String>,
+        /// contactHistory, agentHistory, contactStatistic, agentStatistic, agentStatus or agentStatusHistory.
+        endpoint: String,
+        /// The raw query string, e.g. `startTime=…&endTime=…&timeCategory=day`.
+        query: String,
+    },
     /// Write deterministic synthetic data for every table.
     Gen {
         /// Output directory (created).
@@ -140,7 +150,7 @@ fn main() -> ExitCode {
                 }
             };
             let Some(endpoint) = Endpoint::from_name(&endpoint) else {
-                eprintln!("Unknown endpoint: '{endpoint}'");
+                eprintln!("{}", rai_core::messages::unknown_endpoint(&endpoint));
                 return ExitCode::from(2);
             };
             let mut engine = Engine::new().with_default_language(default_language.as_deref());
@@ -164,6 +174,28 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("{e}");
                     ExitCode::from(if e.kind() == ErrorKind::InvalidQuery { 2 } else { 3 })
+                }
+            }
+        }
+        Command::Explain {
+            default_language,
+            endpoint,
+            query,
+        } => {
+            let Some(endpoint) = Endpoint::from_name(&endpoint) else {
+                eprintln!("{}", rai_core::messages::unknown_endpoint(&endpoint));
+                return ExitCode::from(2);
+            };
+            let engine = Engine::new().with_default_language(default_language.as_deref());
+            match engine.plan(endpoint, &query) {
+                Ok(plan) => {
+                    use std::io::Write;
+                    let _ = writeln!(std::io::stdout().lock(), "{}", plan.to_json());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
                 }
             }
         }

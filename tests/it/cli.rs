@@ -67,6 +67,44 @@ fn query_error_prints_the_spec_text_and_exits_2() {
 }
 
 #[test]
+fn explain_prints_the_logical_plan() {
+    let (code, out, err) = rai(&[
+        "explain",
+        "contactHistory",
+        "startTime=2026-01-01&endTime=2026-01-08&timeCategory=day&timeZone=Europe/Helsinki&showChannel=false&showDirectContacts=0&queueName=Sales*&sort=-countOfHandledContacts&limit=5",
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let plan: serde_json::Value = serde_json::from_str(&out).expect("the plan is JSON");
+    assert_eq!(plan["table"], "contacts");
+    assert_eq!(plan["time"]["key"], "contacts.arrivalTime");
+    assert_eq!(plan["time"]["end"], "2026-01-08T00:00:00.000Z");
+    assert_eq!(
+        plan["groupBy"][0]["bucket"],
+        serde_json::json!({"key": "contacts.arrivalTime", "category": "day", "zone": "Europe/Helsinki"})
+    );
+    assert_eq!(plan["groupBy"][1]["column"], "contacts.type");
+    let predicates = plan["predicates"].to_string();
+    assert!(
+        predicates.contains(r#"{"is":{"column":"contacts.direct","value":false}}"#),
+        "{predicates}"
+    );
+    assert!(predicates.contains(r#""patterns":["Sales*"]"#), "{predicates}");
+    let names: Vec<&str> = plan["output"]
+        .as_array()
+        .map_or(Vec::new(), |o| o.iter().filter_map(|f| f["name"].as_str()).collect());
+    assert_eq!(names[..3], ["timeCategory", "type", "applicationId"]);
+    let sorted = &plan["output"][plan["order"][0]["field"].as_u64().unwrap_or(0) as usize];
+    assert_eq!(sorted["name"], "countOfHandledContacts");
+    assert_eq!(plan["order"][0]["descending"], true);
+    assert_eq!(plan["limit"], 5);
+    let (code, out, err) = rai(&["explain", "agentHistory", "startTime=2026-01-01"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (2, "", "Missing parameter: 'endTime'\n")
+    );
+}
+
+#[test]
 fn data_error_exits_3_naming_file_line_and_field() {
     let dir = crate::temp_dir("cli-bad-data");
     std::fs::write(dir.join("users.csv"), "userId,changeTimestamp\nXYZ,2019-01-01\n").expect("write");

@@ -1,6 +1,7 @@
 //! Golden bodies: one reviewable file per (endpoint, query, representation)
-//! on the SPEC example data, compared byte for byte. `RAI_BLESS=1 cargo test`
-//! rewrites them.
+//! on the SPEC example data, compared byte for byte, and the logical plan
+//! of each query (`plans/<case>.json`, what `rai explain` prints).
+//! `RAI_BLESS=1 cargo test` rewrites them.
 
 use rai_core::{parse_timestamp, Endpoint, Representation};
 use std::path::PathBuf;
@@ -75,6 +76,29 @@ fn golden_bodies() {
             } else if std::fs::read_to_string(&path).ok().as_deref() != Some(body.as_str()) {
                 diffs.push(format!("{} differs (RAI_BLESS=1 to accept)", path.display()));
             }
+        }
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn golden_plans() {
+    let engine = rai_core::Engine::new();
+    let bless = std::env::var_os("RAI_BLESS").is_some();
+    let dir = dir().join("plans");
+    let mut diffs = Vec::new();
+    for (name, endpoint, query) in CASES {
+        let plan = match engine.plan(*endpoint, query) {
+            Ok(p) => p,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        let body = plan.to_json() + "\n";
+        let path = dir.join(format!("{name}.json"));
+        if bless {
+            std::fs::create_dir_all(&dir).expect("golden dir");
+            std::fs::write(&path, &body).expect("write golden");
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(body.as_str()) {
+            diffs.push(format!("{} differs (RAI_BLESS=1 to accept)", path.display()));
         }
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));

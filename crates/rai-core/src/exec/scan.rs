@@ -67,9 +67,24 @@ pub(super) fn scan<F: Fact>(
     range: (usize, usize),
     now: Millis,
 ) {
-    let Some(key) = f.time(plan.time_key) else { return };
-    let (types, flags, row_ids) = (f.types(), f.flags(), f.row_ids());
-    let codes = [f.codes(0), f.codes(1), f.codes(2)];
+    // Every column re-sliced to the chunk's end once, so the row loop's
+    // indexing needs no bounds checks. Whether the table stores types and
+    // flags is known per table at compile time: no branch for it per row.
+    let end = range.1;
+    let typed = F::TYPE_COLUMNS.is_some();
+    let flagged = F::HAS_FLAGS;
+    let cut = |n: usize| if n > 0 { end } else { 0 };
+    let (Some(key), Some(c0), Some(c1), Some(c2), Some(types), Some(flags)) = (
+        f.time(plan.time_key).and_then(|k| k.get(..end)),
+        f.codes(0).get(..end),
+        f.codes(1).get(..end),
+        f.codes(2).get(..end),
+        f.types().unwrap_or(&[]).get(..cut(typed as usize)),
+        f.flags().unwrap_or(&[]).get(..cut(flagged as usize)),
+    ) else {
+        return; // a column shorter than the table: impossible by construction
+    };
+    let row_ids = f.row_ids();
     let mut sel: Vec<(u32, u32)> = Vec::with_capacity((range.1 - range.0) / 4);
     let mut hexbuf;
     for r in range.0..range.1 {
@@ -77,22 +92,14 @@ pub(super) fn scan<F: Fact>(
         if t < plan.lo || t >= plan.hi {
             continue;
         }
-        let ty = match types {
-            Some(types) => {
-                let ty = types[r];
-                if !plan.types[ty as usize] {
-                    continue;
-                }
-                Some(ty)
-            }
-            None => None,
-        };
-        if let Some(flags) = flags {
-            if flags[r] & plan.must_mask != plan.must_val {
-                continue;
-            }
+        let ty = if typed { types[r] } else { 0 };
+        if typed && !plan.types[ty as usize] {
+            continue;
         }
-        let d = [codes[0][r], codes[1][r], codes[2][r]];
+        if flagged && flags[r] & plan.must_mask != plan.must_val {
+            continue;
+        }
+        let d = [c0[r], c1[r], c2[r]];
         if !plan.ids_pass(&d) {
             continue;
         }
@@ -103,17 +110,12 @@ pub(super) fn scan<F: Fact>(
                 continue;
             }
         }
-        let t_part = match ty {
-            None => 0,
-            Some(ty) => {
-                let ch = TYPE_CHANNEL[ty as usize] as u32;
-                match plan.type_mode {
-                    0 => 0,
-                    1 => (ch << 4) + 1,
-                    2 => ty as u32 + 1,
-                    _ => ((ch << 4) | ty as u32) + 1,
-                }
-            }
+        let ch = TYPE_CHANNEL[ty as usize] as u32;
+        let t_part = match plan.type_mode {
+            0 => 0,
+            1 => (ch << 4) + 1,
+            2 => ty as u32 + 1,
+            _ => ((ch << 4) | ty as u32) + 1,
         };
         let k = GKey {
             bucket: plan.bucketer.bucket(t),
@@ -134,6 +136,6 @@ pub(super) fn scan<F: Fact>(
     }
     if !plan.details {
         let cols = input_cols(kernel, f, now);
-        aggregate(part, kernel, &sel, flags, &cols);
+        aggregate(part, kernel, &sel, flagged.then_some(flags), &cols);
     }
 }

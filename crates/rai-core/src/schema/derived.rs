@@ -99,8 +99,8 @@ impl ContactDerived {
             ContactDerived::Completed => "completed",
             ContactDerived::Queuing => "queuing",
             ContactDerived::InProcess => "inProcess",
-            ContactDerived::Internal => "internal",
-            ContactDerived::ContactCenter => "contactCenter",
+            ContactDerived::Internal => "isInternal",
+            ContactDerived::ContactCenter => "isContactCenter",
             ContactDerived::Direct => "direct",
             ContactDerived::StatisticTime => "statisticTime",
         }
@@ -211,6 +211,22 @@ impl ColumnId {
             ColumnId::ContactsDerived(_) => Some(Table::Contacts),
             ColumnId::AgentIntervalsDerived(_) => Some(Table::AgentIntervals),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan names columns by name: a derived one must not read like an input one.
+    #[test]
+    fn derived_names_are_their_own() {
+        for d in ContactDerived::ALL {
+            assert!(Table::Contacts.col(d.name()).is_none(), "{d:?}");
+        }
+        for d in IntervalDerived::ALL {
+            assert!(Table::AgentIntervals.col(d.name()).is_none(), "{d:?}");
         }
     }
 }

@@ -104,6 +104,7 @@ impl Fact for Contacts {
     const CODE_COLUMNS: [ColumnId; 3] = [c(C::ApplicationId), c(C::QueueId), c(C::UserId)];
     const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), d(D::StatisticTime)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = Some((c(C::Channel), c(C::Type)));
+    const HAS_FLAGS: bool = true;
     const ROW_ID: Option<ColumnId> = Some(c(C::ContactId));
 
     fn of(data: &super::BatchData) -> Option<&Self> {

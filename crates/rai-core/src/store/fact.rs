@@ -119,6 +119,8 @@ pub(crate) trait Fact: Sync + Sized + 'static {
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)>;
     /// The column that identifies a stored row in output (contactId).
     const ROW_ID: Option<ColumnId>;
+    /// Whether rows store a flag word ([`Fact::flags`]).
+    const HAS_FLAGS: bool;
 
     /// This table's part of a batch.
     fn of(data: &super::BatchData) -> Option<&Self>;

@@ -75,6 +75,7 @@ impl Fact for Intervals {
     const CODE_COLUMNS: [ColumnId; 3] = [iv(I::UserId), iv(I::ProfileId), iv(I::CampaignId)];
     const BLOCK_KEYS: [ColumnId; 2] = [iv(I::IntervalStart), iv(I::IntervalStart)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = None;
+    const HAS_FLAGS: bool = false;
     const ROW_ID: Option<ColumnId> = None;
 
     fn of(data: &super::BatchData) -> Option<&Self> {
