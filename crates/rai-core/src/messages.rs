@@ -124,6 +124,21 @@ pub fn unknown_format(name: &str) -> String {
     format!("Unknown format: '{name}'")
 }
 
+// --- internal errors (bugs, reported instead of hidden) ------------------------
+
+/// A plan term the executor cannot run (the declaration test rules it out).
+pub fn cannot_run(what: impl std::fmt::Debug) -> String {
+    format!("Internal error: the columnar executor cannot run {what:?}")
+}
+/// A stored column whose length differs from its table's.
+pub fn misaligned_column(column: &str, rows: usize, expected: usize) -> String {
+    format!("Internal error: column {column} has {rows} rows, not {expected}")
+}
+/// A row that passed validation without a required value.
+pub fn unvalidated(what: &str) -> String {
+    format!("Internal error: {what} passed validation")
+}
+
 // --- HTTP ---------------------------------------------------------------------
 
 /// 404.

@@ -56,14 +56,19 @@ fn resolve<F: Fact>(expr: &Expr) -> Result<Out> {
         Expr::Column(col) if Some(col) == F::ROW_ID => Out::RowId,
         Expr::Column(col) if Some(col) == channel => Out::Channel,
         Expr::Column(col) if Some(col) == ty => Out::Type,
-        Expr::Column(col) if slot(col).is_some() => Out::Id(slot(col).unwrap_or_default()),
-        Expr::Name {
-            id,
-            kind,
-            fallback: None,
-        } if slot(id).is_some() => Out::Name(slot(id).unwrap_or_default(), kind),
         Expr::Aggregate(i) => Out::Metric(i),
-        ref other => return Err(Error::internal(format!("cannot output {other:?} of a group"))),
+        ref other => {
+            let unsupported = || Error::internal(crate::messages::cannot_run(other));
+            match *other {
+                Expr::Column(col) => Out::Id(slot(col).ok_or_else(unsupported)?),
+                Expr::Name {
+                    id,
+                    kind,
+                    fallback: None,
+                } => Out::Name(slot(id).ok_or_else(unsupported)?, kind),
+                _ => return Err(unsupported()),
+            }
+        }
     })
 }
 

@@ -15,6 +15,7 @@ mod rows;
 mod scan;
 
 use crate::error::{Error, Result};
+use crate::messages;
 use crate::model::Millis;
 use crate::plan::LogicalPlan;
 use crate::render::QueryResult;
@@ -48,14 +49,6 @@ pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Resul
             let rows = rows::run(snap, plan, now)?;
             Ok(output::finish(&rows, plan))
         }
-        (_, table) => Err(Error::internal(format!(
-            "the columnar executor cannot {} {}",
-            if plan.group_by.is_some() {
-                "aggregate"
-            } else {
-                "list the rows of"
-            },
-            table.name()
-        ))),
+        (keys, table) => Err(Error::internal(messages::cannot_run((table, keys)))),
     }
 }

@@ -41,7 +41,7 @@ pub(super) struct Physical<'p> {
 }
 
 fn unsupported(what: impl std::fmt::Debug) -> Error {
-    Error::internal(format!("the columnar executor cannot run {what:?}"))
+    Error::internal(crate::messages::cannot_run(what))
 }
 
 fn slot_of<F: Fact>(col: ColumnId) -> Option<usize> {
@@ -111,8 +111,8 @@ pub(super) fn prepare<'p, F: Fact + Default>(
                         }
                     }
                     Expr::Column(col) if Some(col) == F::ROW_ID => row_patterns.push(patterns.as_slice()),
-                    Expr::Column(col) if slot_of::<F>(col).is_some() => {
-                        let slot = slot_of::<F>(col).unwrap_or_default();
+                    Expr::Column(col) => {
+                        let slot = slot_of::<F>(col).ok_or_else(|| unsupported(p))?;
                         and_mask(slot, &|c| {
                             snap.ids
                                 .guid(c)
@@ -123,8 +123,8 @@ pub(super) fn prepare<'p, F: Fact + Default>(
                         id,
                         kind,
                         fallback: None,
-                    } if slot_of::<F>(id).is_some() => {
-                        let slot = slot_of::<F>(id).unwrap_or_default();
+                    } => {
+                        let slot = slot_of::<F>(id).ok_or_else(|| unsupported(p))?;
                         and_mask(slot, &|c| names.get(kind, c).is_some_and(any));
                     }
                     _ => return Err(unsupported(p)),
@@ -150,9 +150,7 @@ pub(super) fn prepare<'p, F: Fact + Default>(
             } if key == time_key => (category, zone) = (c, z),
             GroupKey::Column(col) if Some(col) == channel_col => type_mode |= 1,
             GroupKey::Column(col) if Some(col) == type_col => type_mode |= 2,
-            GroupKey::Column(col) if slot_of::<F>(col).is_some() => {
-                dims_on[slot_of::<F>(col).unwrap_or_default()] = true;
-            }
+            GroupKey::Column(col) => dims_on[slot_of::<F>(col).ok_or_else(|| unsupported(k))?] = true,
             GroupKey::Row => details = true,
             other => return Err(unsupported(other)),
         }

@@ -106,7 +106,7 @@ impl<'s> RowSet<'s> {
 
 /// Runs a row plan.
 pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, now: Millis) -> Result<RowSet<'s>> {
-    let unsupported = |what: &dyn std::fmt::Debug| Error::internal(format!("cannot run {what:?} on stored rows"));
+    let unsupported = |what: &dyn std::fmt::Debug| Error::internal(crate::messages::cannot_run(what));
     if let Some(f) = plan.output.iter().find(|f| !row_expr(&f.expr)) {
         return Err(unsupported(f));
     }

@@ -46,8 +46,10 @@ static NUMBER_COLUMNS: LazyLock<Vec<ColumnId>> = LazyLock::new(|| {
 fact_table! {
     /// Contact segments, column by column.
     Contacts |r| {
+        /// contactId (required; its presence is checked before the row is pushed).
         contact_id: Vec<Guid> = r.guid(c(C::ContactId)).unwrap_or_default();
-        /// The contact type's index in `TYPES` (its channel follows from it).
+        /// The contact type's index in `TYPES`, its channel following from it
+        /// (required; checked before the row is pushed).
         ctype: Vec<u8> = r.enum_index(c(C::Type)).unwrap_or_default();
         app: Vec<u32> = r.code(c(C::ApplicationId));
         queue: Vec<u32> = r.code(c(C::QueueId));

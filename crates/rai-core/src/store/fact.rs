@@ -96,9 +96,10 @@ pub(crate) use fact_table;
 pub(crate) fn check_lengths(columns: &[(&'static str, &mut dyn AnyColumn)]) -> crate::error::Result<usize> {
     let n = columns.first().map_or(0, |(_, c)| c.len());
     match columns.iter().find(|(_, c)| c.len() != n) {
-        Some((name, c)) => Err(crate::error::Error::internal(format!(
-            "column {name} has {} rows, not {n}",
-            c.len()
+        Some((name, c)) => Err(crate::error::Error::internal(crate::messages::misaligned_column(
+            name,
+            c.len(),
+            n,
         ))),
         None => Ok(n),
     }

@@ -77,8 +77,11 @@ fn user_of(table: Table, row: &Row) -> Option<Guid> {
 /// The contact type must belong to the contact's channel.
 fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
     let at = |c: ContactCol| cells.get(c.index()).and_then(Cell::enum_index);
-    let (Some(ty), Some(ch)) = (at(ContactCol::Type), at(ContactCol::Channel)) else {
-        return Err(Error::internal("a contact without type or channel passed validation"));
+    let id = cells.get(ContactCol::ContactId.index()).and_then(Cell::guid);
+    let (Some(ty), Some(ch), Some(_)) = (at(ContactCol::Type), at(ContactCol::Channel), id) else {
+        return Err(Error::internal(messages::unvalidated(
+            "a contact without id, type or channel",
+        )));
     };
     if TYPE_CHANNEL.get(ty as usize) != Some(&ch) {
         let name = |list: &[&'static str], i: u8| list.get(i as usize).copied().unwrap_or("");
@@ -94,7 +97,11 @@ fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
 /// An agent interval starts on a quarter hour.
 fn check_interval(line: usize, cells: &[Cell]) -> Result<()> {
     let col = IntervalCol::IntervalStart;
-    let start = cells.get(col.index()).and_then(Cell::ts).unwrap_or(0);
+    let Some(start) = cells.get(col.index()).and_then(Cell::ts) else {
+        return Err(Error::internal(messages::unvalidated(
+            "an interval without intervalStart",
+        )));
+    };
     if start.rem_euclid(QUARTER_HOUR_MS) != 0 {
         return Err(Error::data(messages::not_on_quarter_hour(
             line,
