@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use rai::gen::{generate, GenOptions};
-use rai_core::{parse_timestamp, Endpoint, Engine, ErrorKind, Format, Representation};
+use rai_core::{parse_timestamp, Endpoint, Engine, ErrorKind, Format};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -141,13 +141,10 @@ fn main() -> ExitCode {
             endpoint,
             query,
         } => {
-            let rep = match accept.as_str() {
-                "application/json" | "*/*" => Representation::Json,
-                "application/xml" => Representation::Xml,
-                other => {
-                    eprintln!("unsupported --accept '{other}': use application/json or application/xml");
-                    return ExitCode::from(2);
-                }
+            // The server's negotiation, so `rai query` answers what `rai serve` would.
+            let Some(rep) = rai_http::negotiate(Some(&accept)) else {
+                eprintln!("{}", rai_core::messages::NOT_ACCEPTABLE);
+                return ExitCode::from(2);
             };
             let Some(endpoint) = Endpoint::from_name(&endpoint) else {
                 eprintln!("{}", rai_core::messages::unknown_endpoint(&endpoint));

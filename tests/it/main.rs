@@ -1,4 +1,5 @@
 //! rai's integration tests, one binary with topic modules.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
 mod examples;

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use rai_core::messages;
-use rai_core::{Endpoint, Engine, ErrorKind, Format, Representation, Table};
+use rai_core::{Endpoint, Engine, ErrorKind, Format, Table};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -249,11 +249,7 @@ async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Re
     let res = blocking(move || st.engine.query(ep, &raw).map(|r| (r.total(), r.render(rep)))).await;
     match res {
         Ok((total, body)) => {
-            let ct = match rep {
-                Representation::Json => "application/json; charset=utf-8",
-                Representation::Xml => "application/xml; charset=utf-8",
-            };
-            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response();
+            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, rep.content_type())], body).into_response();
             if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
                 r.headers_mut().insert("X-Total-Count", v);
             }

@@ -21,8 +21,8 @@ pub fn choose(accept: Option<&str>) -> Option<Representation> {
                 }
             }
         }
-        for (i, exact) in ["application/json", "application/xml"].iter().enumerate() {
-            let spec = if media == *exact {
+        for (i, rep) in Representation::ALL.iter().enumerate() {
+            let spec = if media == rep.media_type() {
                 3
             } else if media == "application/*" {
                 2

@@ -8,6 +8,7 @@ use crate::schema::{Col, ColKind, TRANSLATABLE};
 
 /// One typed value of a row.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub enum Cell {
     /// Not given (empty CSV cell, JSON `null`, or missing optional field).
     #[default]

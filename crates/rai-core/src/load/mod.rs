@@ -15,6 +15,7 @@ use std::io::{BufRead, Read};
 
 /// The input format of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// One JSON object per line (`.jsonl`, `application/x-ndjson`).
     JsonLines,

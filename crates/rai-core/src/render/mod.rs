@@ -7,11 +7,33 @@ mod xml;
 
 /// Output representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Representation {
     /// `application/json`: an array of objects.
     Json,
     /// `application/xml`.
     Xml,
+}
+
+impl Representation {
+    /// Both representations, JSON (the default) first.
+    pub const ALL: [Representation; 2] = [Representation::Json, Representation::Xml];
+
+    /// The media type (`application/json`).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Representation::Json => "application/json",
+            Representation::Xml => "application/xml",
+        }
+    }
+
+    /// The `Content-Type` of a body in this representation.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Representation::Json => "application/json; charset=utf-8",
+            Representation::Xml => "application/xml; charset=utf-8",
+        }
+    }
 }
 
 /// One value of a returned row.

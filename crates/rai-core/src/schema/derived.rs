@@ -39,6 +39,7 @@ pub enum IntervalDerived {
 
 /// One term of a boolean definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Term {
     /// The input column has a value.
     Present(ColumnId),
@@ -52,6 +53,7 @@ pub enum Term {
 
 /// How a derived column is computed from one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Definition {
     /// True when every term holds.
     All(&'static [Term]),

@@ -130,6 +130,7 @@ macro_rules! columns {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[allow(missing_docs)]
+        #[non_exhaustive]
         pub enum $enum { $($var),* }
 
         impl $enum {
