@@ -525,7 +525,6 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::Definition;
 
     #[test]
     fn field_lists_follow_the_source() {
@@ -561,84 +560,5 @@ mod tests {
                 "changeTimestamp"
             ]
         );
-    }
-
-    /// The declaration checked once: every column a field, parameter or
-    /// metric names belongs to the endpoint's table (or, for the row
-    /// endpoints, to the user's `users` row), every metric input is a number
-    /// or timestamp, every condition a boolean, every field has a source,
-    /// the time key is a timestamp of the table, names are unique.
-    #[test]
-    fn the_declaration_is_consistent() {
-        for e in Endpoint::ALL {
-            let d = e.decl();
-            assert_eq!(d.endpoint, e);
-            assert!(d.field(d.default_sort).is_some(), "{e:?}");
-            let own = |col: ColumnId| col.table() == d.table || (!d.aggregated && col.table() == Table::Users);
-            let is_time = |col: ColumnId| {
-                col.input_kind() == Some(ColKind::Timestamp)
-                    || matches!(col.definition(), Some(Definition::Choose { .. }))
-            };
-            let is_number = |col: ColumnId| {
-                col.input_kind().is_some_and(ColKind::is_number) || matches!(col.definition(), Some(Definition::Sum(_)))
-            };
-            assert!(own(d.time_key) && is_time(d.time_key), "{e:?} time key");
-            let mut names: Vec<&str> = d.fields.iter().map(|f| f.name).collect();
-            names.sort_unstable();
-            names.dedup();
-            assert_eq!(names.len(), d.fields.len(), "{e:?}: duplicate field names");
-            for p in &d.params {
-                match *p {
-                    Param::Ids(_, col) => {
-                        assert!(own(col) && col.input_kind() == Some(ColKind::Guid), "{e:?} {p:?}")
-                    }
-                    Param::Require(_, col, _) | Param::Include(_, col) => {
-                        assert!(own(col) && col.is_bool(), "{e:?} {p:?}")
-                    }
-                    _ => {}
-                }
-            }
-            for field in &d.fields {
-                let name = field.name;
-                assert!(!name.is_empty());
-                match field.src {
-                    Src::Bucket => assert!(d.aggregated && field.kind == Kind::Label, "{name}"),
-                    Src::Key(col) | Src::RowKey(col) | Src::KeyName(col, _) => {
-                        assert!(d.aggregated && own(col), "{name}")
-                    }
-                    Src::Metric(a) => {
-                        assert!(d.aggregated, "{name}");
-                        match a.input {
-                            Input::Rows => assert_eq!(a.op, Op::Count, "{name}"),
-                            Input::Column(col) => {
-                                assert!(own(col) && (is_number(col) || is_time(col)), "{name}");
-                                assert_eq!(is_time(col), field.kind == Kind::Timestamp, "{name}");
-                            }
-                            Input::SinceNow(col) => assert!(own(col) && is_time(col), "{name}"),
-                        }
-                        if let Some(w) = a.when {
-                            assert!(own(w) && w.is_bool(), "{name}");
-                        }
-                    }
-                    Src::Cell(col) | Src::CellTranslated(col, _) => assert!(!d.aggregated && own(col), "{name}"),
-                    Src::CellName(col, _, fallback) => {
-                        assert!(!d.aggregated && own(col), "{name}");
-                        assert!(fallback.is_none_or(own), "{name}");
-                    }
-                    Src::CellSince(col) => assert!(!d.aggregated && own(col) && is_time(col), "{name}"),
-                }
-                if let Presence::WhenPositive(col) = field.presence {
-                    assert!(own(col) && col.input_kind().is_some_and(ColKind::is_number), "{name}");
-                }
-                assert!(!field.kept_when_reduced || d.reduction.is_some(), "{name}");
-            }
-            if let Some(r) = d.reduction {
-                let values = match r.column.input_kind() {
-                    Some(ColKind::Enum(values)) => values,
-                    _ => &[],
-                };
-                assert!(values.contains(&r.value), "{e:?}: reduction over {:?}", r.column);
-            }
-        }
     }
 }

@@ -2,6 +2,8 @@
 //! columns, and the one declaration of every endpoint's parameters and
 //! output fields. Every other layer reads these; nothing here reads them.
 
+#[cfg(test)]
+mod check;
 pub mod derived;
 pub mod endpoint;
 mod fields;

@@ -413,6 +413,18 @@ impl ColumnId {
         }
     }
 
+    /// Input column number `index` of `table`.
+    pub fn input(table: Table, index: usize) -> Option<ColumnId> {
+        Some(match table {
+            Table::Contacts => ColumnId::Contacts(*ContactCol::ALL.get(index)?),
+            Table::AgentIntervals => ColumnId::AgentIntervals(*IntervalCol::ALL.get(index)?),
+            Table::AgentStates => ColumnId::AgentStates(*StateCol::ALL.get(index)?),
+            Table::AgentStatusEvents => ColumnId::AgentStatusEvents(*EventCol::ALL.get(index)?),
+            Table::Users => ColumnId::Users(*UserCol::ALL.get(index)?),
+            Table::Translations => ColumnId::Translations(*TranslationCol::ALL.get(index)?),
+        })
+    }
+
     /// The position of an input column in its table's list and a row's cells.
     pub fn input_index(self) -> Option<usize> {
         Some(match self {

@@ -1,8 +1,7 @@
 //! Contact segments, stored column by column in arrivalTime order.
 
-use super::column::{blocks, distinct, sort_permutation, NumCol, Numbers};
-use super::fact::{check_lengths, fact_table, Fact};
-use crate::error::Result;
+use super::column::{NumCol, Numbers};
+use super::fact::{fact_table, Fact};
 use crate::model::{Guid, Millis};
 use crate::schema::{ColumnId, ContactCol as C, ContactDerived as D, Table};
 use std::sync::LazyLock;
@@ -63,41 +62,6 @@ fact_table! {
         change: Vec<Millis> = r.time(c(C::ChangeTimestamp));
         /// The durations of [`NUMBER_COLUMNS`].
         numbers: Numbers = r.numbers(&NUMBER_COLUMNS);
-        /// Each row's position in its batch as ingested (a tie-break).
-        order: Vec<u32> = r.index;
-        /// The batch text codes of applicationName, queueName, userName (0 = absent).
-        name_codes: Vec<[u32; 4]> = r.name_codes();
-    }
-}
-
-impl Contacts {
-    /// Completes a batch: rows in arrivalTime order (so a time range touches
-    /// few blocks), numbers narrowed, block ranges and distinct codes built.
-    pub(crate) fn seal(&mut self) -> Result<()> {
-        let perm = sort_permutation(&self.arrival);
-        let mut cols = self.columns_mut();
-        check_lengths(&cols)?;
-        for (_, col) in cols.iter_mut() {
-            if let Some(p) = &perm {
-                col.permute(p);
-            }
-            col.seal();
-        }
-        self.index();
-        Ok(())
-    }
-
-    /// Keeps the rows of `mask` (retention).
-    pub(crate) fn retain(&mut self, mask: &[bool]) {
-        for (_, col) in self.columns_mut().iter_mut() {
-            col.keep(mask);
-        }
-        self.index();
-    }
-
-    fn index(&mut self) {
-        self.blocks = blocks(&self.arrival, &self.stat_key);
-        self.distinct = [distinct(&self.app), distinct(&self.queue), distinct(&self.user)];
     }
 }
 
@@ -107,6 +71,7 @@ impl Fact for Contacts {
     const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), d(D::StatisticTime)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = Some((c(C::Channel), c(C::Type)));
     const HAS_FLAGS: bool = true;
+    const CHANGE: ColumnId = c(C::ChangeTimestamp);
     const ROW_ID: Option<ColumnId> = Some(c(C::ContactId));
 
     fn of(data: &super::BatchData) -> Option<&Self> {
@@ -117,12 +82,6 @@ impl Fact for Contacts {
     }
     fn len(&self) -> usize {
         self.arrival.len()
-    }
-    fn blocks(&self) -> &[[Millis; 4]] {
-        &self.blocks
-    }
-    fn distinct(&self, slot: usize) -> &[u32] {
-        self.distinct.get(slot).map_or(&[], |v| v.as_slice())
     }
     fn codes(&self, slot: usize) -> &[u32] {
         match slot {
@@ -150,9 +109,6 @@ impl Fact for Contacts {
             .position(|&n| n == col)
             .and_then(|i| self.numbers.0.get(i))
     }
-    fn order(&self) -> &[u32] {
-        &self.order
-    }
     fn types(&self) -> Option<&[u8]> {
         Some(&self.ctype)
     }
@@ -164,11 +120,5 @@ impl Fact for Contacts {
     }
     fn row_ids(&self) -> Option<&[Guid]> {
         Some(&self.contact_id)
-    }
-    fn change(&self) -> &[Millis] {
-        &self.change
-    }
-    fn name_codes(&self) -> &[[u32; 4]] {
-        &self.name_codes
     }
 }

@@ -61,7 +61,11 @@ impl Ingest<'_> {
     }
 }
 
-/// Declares a fact table's stored columns (see the module docs).
+/// Declares a fact table's stored columns (see the module docs). Every
+/// fact table also gets the bookkeeping columns `order` (each row's
+/// position in its batch as ingested, a tie-break) and `name_codes` (the
+/// batch text codes of its §2.7 name sources), and the per-batch indexes
+/// `blocks` and `distinct`.
 macro_rules! fact_table {
     ($(#[$doc:meta])* $name:ident |$r:ident| {
         $($(#[$fdoc:meta])* $field:ident : $ty:ty = $src:expr;)*
@@ -70,30 +74,110 @@ macro_rules! fact_table {
         #[derive(Debug, Default, Clone)]
         pub(crate) struct $name {
             $($(#[$fdoc])* pub(crate) $field: $ty,)*
+            /// Each row's position in its batch as ingested.
+            pub(crate) order: Vec<u32>,
+            /// Per row, the batch text code of each name source's text (0 = absent).
+            pub(crate) name_codes: Vec<[u32; 4]>,
             /// Per block of [`BLOCK`](super::column::BLOCK) rows: (min, max) of the two time keys.
             pub(crate) blocks: Vec<[crate::model::Millis; 4]>,
             /// The distinct id codes of each code column in this batch (sorted).
             pub(crate) distinct: [Vec<u32>; 3],
         }
 
-        impl $name {
-            /// Appends one input row: each column takes its declared source.
+        impl $crate::store::fact::Layout for $name {
             #[allow(unused_mut)]
-            pub(crate) fn push_row(&mut self, $r: &mut $crate::store::fact::Ingest<'_>) {
+            fn push_row(&mut self, $r: &mut $crate::store::fact::Ingest<'_>) {
                 $(super::column::Column::push(&mut self.$field, $src);)*
+                super::column::Column::push(&mut self.order, $r.index);
+                super::column::Column::push(&mut self.name_codes, $r.name_codes());
             }
 
-            /// THE column list.
-            pub(crate) fn columns_mut(&mut self) -> Vec<(&'static str, &mut dyn super::column::AnyColumn)> {
-                vec![$((stringify!($field), &mut self.$field as &mut dyn super::column::AnyColumn)),*]
+            fn columns_mut(&mut self) -> Vec<(&'static str, &mut dyn super::column::AnyColumn)> {
+                vec![
+                    $((stringify!($field), &mut self.$field as &mut dyn super::column::AnyColumn),)*
+                    ("order", &mut self.order),
+                    ("name_codes", &mut self.name_codes),
+                ]
+            }
+
+            fn blocks(&self) -> &[[crate::model::Millis; 4]] {
+                &self.blocks
+            }
+            fn distinct(&self, slot: usize) -> &[u32] {
+                self.distinct.get(slot).map_or(&[], |v| v.as_slice())
+            }
+            fn order(&self) -> &[u32] {
+                &self.order
+            }
+            fn name_codes(&self) -> &[[u32; 4]] {
+                &self.name_codes
+            }
+            fn set_index(&mut self, blocks: Vec<[crate::model::Millis; 4]>, distinct: [Vec<u32>; 3]) {
+                self.blocks = blocks;
+                self.distinct = distinct;
             }
         }
     };
 }
 pub(crate) use fact_table;
 
+/// What [`fact_table!`] makes of every fact table: its column list and
+/// its bookkeeping, which sealing and retention below work through.
+pub(crate) trait Layout {
+    /// Appends one input row: each column takes its declared source.
+    fn push_row(&mut self, r: &mut Ingest<'_>);
+    /// THE column list.
+    fn columns_mut(&mut self) -> Vec<(&'static str, &mut dyn AnyColumn)>;
+    /// Per-block (min, max) of [`Fact::BLOCK_KEYS`].
+    fn blocks(&self) -> &[[Millis; 4]];
+    /// The distinct codes of code slot `slot`.
+    fn distinct(&self, slot: usize) -> &[u32];
+    /// Each row's ingestion position.
+    fn order(&self) -> &[u32];
+    /// The batch text codes of the table's name sources.
+    fn name_codes(&self) -> &[[u32; 4]];
+    /// Replaces the per-batch indexes.
+    fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
+}
+
+/// Completes a batch: rows in the order of the first block key (so a time
+/// range touches few blocks; ties keep ingestion order), number columns
+/// narrowed, block ranges and distinct codes built.
+pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
+    let perm = f.time(F::BLOCK_KEYS[0]).and_then(super::column::sort_permutation);
+    let mut cols = f.columns_mut();
+    check_lengths(&cols)?;
+    for (_, col) in cols.iter_mut() {
+        if let Some(p) = &perm {
+            col.permute(p);
+        }
+        col.seal();
+    }
+    drop(cols);
+    reindex(f);
+    Ok(())
+}
+
+/// Keeps the rows of `mask` (retention).
+pub(crate) fn retain<F: Fact>(f: &mut F, mask: &[bool]) {
+    for (_, col) in f.columns_mut().iter_mut() {
+        col.keep(mask);
+    }
+    reindex(f);
+}
+
+fn reindex<F: Fact>(f: &mut F) {
+    let [a, b] = F::BLOCK_KEYS;
+    let blocks = match (f.time(a), f.time(b)) {
+        (Some(x), Some(y)) => super::column::blocks(x, y),
+        _ => Vec::new(),
+    };
+    let distinct = [0, 1, 2].map(|s| super::column::distinct(f.codes(s)));
+    f.set_index(blocks, distinct);
+}
+
 /// Every column has one value per row (a broken ingest is a bug, not a silent misalignment).
-pub(crate) fn check_lengths(columns: &[(&'static str, &mut dyn AnyColumn)]) -> crate::error::Result<usize> {
+fn check_lengths(columns: &[(&'static str, &mut dyn AnyColumn)]) -> crate::error::Result<usize> {
     let n = columns.first().map_or(0, |(_, c)| c.len());
     match columns.iter().find(|(_, c)| c.len() != n) {
         Some((name, c)) => Err(crate::error::Error::internal(crate::messages::misaligned_column(
@@ -108,7 +192,7 @@ pub(crate) fn check_lengths(columns: &[(&'static str, &mut dyn AnyColumn)]) -> c
 /// What the executor may read of a fact table, by typed column id. Absent
 /// columns answer None, which the executor reports as an internal error
 /// (the declaration test makes sure none is asked for).
-pub(crate) trait Fact: Sync + Sized + 'static {
+pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     /// The table stored.
     const TABLE: crate::schema::Table;
     /// The id columns stored as dictionary codes, in key-slot order.
@@ -118,6 +202,8 @@ pub(crate) trait Fact: Sync + Sized + 'static {
     /// The (channel, type) columns, when rows store a contact type (the
     /// channel follows from the type).
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)>;
+    /// changeTimestamp (§2.7 name summaries).
+    const CHANGE: ColumnId;
     /// The column that identifies a stored row in output (contactId).
     const ROW_ID: Option<ColumnId>;
     /// Whether rows store a flag word ([`Fact::flags`]).
@@ -127,10 +213,6 @@ pub(crate) trait Fact: Sync + Sized + 'static {
     fn of(data: &super::BatchData) -> Option<&Self>;
     /// Rows.
     fn len(&self) -> usize;
-    /// Per-block (min, max) of [`Fact::BLOCK_KEYS`].
-    fn blocks(&self) -> &[[Millis; 4]];
-    /// The distinct codes of code slot `slot`.
-    fn distinct(&self, slot: usize) -> &[u32];
     /// The codes of code slot `slot`.
     fn codes(&self, slot: usize) -> &[u32];
     /// A stored timestamp column.
@@ -139,12 +221,6 @@ pub(crate) trait Fact: Sync + Sized + 'static {
     fn has_number(col: ColumnId) -> bool;
     /// A stored number column.
     fn number(&self, col: ColumnId) -> Option<&super::column::NumCol>;
-    /// Each row's ingestion position.
-    fn order(&self) -> &[u32];
-    /// changeTimestamp (§2.7 name summaries).
-    fn change(&self) -> &[Millis];
-    /// The batch text codes of the table's name sources.
-    fn name_codes(&self) -> &[[u32; 4]];
     /// The contact type per row, if stored.
     fn types(&self) -> Option<&[u8]> {
         None
@@ -160,5 +236,71 @@ pub(crate) trait Fact: Sync + Sized + 'static {
     /// The [`Fact::ROW_ID`] values.
     fn row_ids(&self) -> Option<&[Guid]> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::ColKind;
+    use crate::store::column::Column;
+    use crate::store::{Contacts, Intervals};
+
+    /// Each fact table's declared constants name columns it stores, so no
+    /// executor or summary lookup of them can come back empty.
+    fn check<F: Fact + Default>() {
+        let f = F::default();
+        for key in F::BLOCK_KEYS.into_iter().chain([F::CHANGE]) {
+            assert!(f.time(key).is_some(), "{key:?}");
+        }
+        for (slot, col) in F::CODE_COLUMNS.into_iter().enumerate() {
+            assert_eq!(col.table(), F::TABLE);
+            assert_eq!(col.input_kind(), Some(ColKind::Guid), "{col:?}");
+            assert_eq!(f.codes(slot).len(), 0);
+        }
+        assert_eq!(F::TYPE_COLUMNS.is_some(), f.types().is_some());
+        assert_eq!(F::HAS_FLAGS, f.flags().is_some());
+        assert_eq!(F::ROW_ID.is_some(), f.row_ids().is_some());
+        for (i, col) in F::TABLE.columns().iter().enumerate() {
+            if col.kind.is_number() {
+                let id = crate::schema::ColumnId::input(F::TABLE, i);
+                assert!(id.is_some_and(F::has_number), "{}", col.name);
+            }
+        }
+    }
+
+    #[test]
+    fn fact_tables_store_what_they_declare() {
+        check::<Contacts>();
+        check::<Intervals>();
+    }
+
+    #[test]
+    fn sealing_sorts_every_column_together() {
+        let mut f = Intervals::default();
+        for (i, t) in [30i64, 10, 20].into_iter().enumerate() {
+            f.start.push(t * 900_000);
+            f.user.push(i as u32 + 1);
+            f.profile.push(0);
+            f.campaign.push(0);
+            f.change.push(t);
+            Column::push(&mut f.numbers, [t, t + 1].into_iter().collect());
+            f.order.push(i as u32);
+            f.name_codes.push([i as u32; 4]);
+        }
+        assert!(seal(&mut f).is_ok());
+        assert_eq!(f.user, [2, 3, 1]);
+        assert_eq!(f.change, [10, 20, 30]);
+        assert_eq!(f.order, [1, 2, 0]);
+        assert_eq!(f.name_codes[0], [1; 4]);
+        assert_eq!(f.numbers.0[1].get(0), 11);
+        assert_eq!(f.distinct[0], [1, 2, 3]);
+        retain(&mut f, &[true, false, true]);
+        assert_eq!(
+            (f.user.as_slice(), f.order.as_slice()),
+            ([2, 1].as_slice(), [1, 0].as_slice())
+        );
+        f.user.push(9);
+        assert!(seal(&mut f).is_err(), "a column of another length is an internal error");
     }
 }

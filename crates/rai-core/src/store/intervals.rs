@@ -1,8 +1,7 @@
 //! Agent quarter-hour intervals, stored column by column in intervalStart order.
 
-use super::column::{blocks, distinct, sort_permutation, NumCol, Numbers};
-use super::fact::{check_lengths, fact_table, Fact};
-use crate::error::Result;
+use super::column::{NumCol, Numbers};
+use super::fact::{fact_table, Fact};
 use crate::model::Millis;
 use crate::schema::{ColumnId, IntervalCol as I, IntervalDerived, Table};
 use std::sync::LazyLock;
@@ -32,41 +31,6 @@ fact_table! {
         /// The numbers of [`NUMBER_COLUMNS`].
         numbers: Numbers = r.numbers(&NUMBER_COLUMNS);
         change: Vec<Millis> = r.time(iv(I::ChangeTimestamp));
-        /// Each row's position in its batch as ingested (a tie-break).
-        order: Vec<u32> = r.index;
-        /// The batch text codes of userName, profileName, profileReason, campaignName.
-        name_codes: Vec<[u32; 4]> = r.name_codes();
-    }
-}
-
-impl Intervals {
-    /// Completes a batch: rows in intervalStart order (ties keep ingestion
-    /// order), numbers narrowed, block ranges and distinct codes built.
-    pub(crate) fn seal(&mut self) -> Result<()> {
-        let perm = sort_permutation(&self.start);
-        let mut cols = self.columns_mut();
-        check_lengths(&cols)?;
-        for (_, col) in cols.iter_mut() {
-            if let Some(p) = &perm {
-                col.permute(p);
-            }
-            col.seal();
-        }
-        self.index();
-        Ok(())
-    }
-
-    /// Keeps the rows of `mask` (retention).
-    pub(crate) fn retain(&mut self, mask: &[bool]) {
-        for (_, col) in self.columns_mut().iter_mut() {
-            col.keep(mask);
-        }
-        self.index();
-    }
-
-    fn index(&mut self) {
-        self.blocks = blocks(&self.start, &self.start);
-        self.distinct = [distinct(&self.user), distinct(&self.profile), distinct(&self.campaign)];
     }
 }
 
@@ -76,6 +40,7 @@ impl Fact for Intervals {
     const BLOCK_KEYS: [ColumnId; 2] = [iv(I::IntervalStart), iv(I::IntervalStart)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = None;
     const HAS_FLAGS: bool = false;
+    const CHANGE: ColumnId = iv(I::ChangeTimestamp);
     const ROW_ID: Option<ColumnId> = None;
 
     fn of(data: &super::BatchData) -> Option<&Self> {
@@ -86,12 +51,6 @@ impl Fact for Intervals {
     }
     fn len(&self) -> usize {
         self.start.len()
-    }
-    fn blocks(&self) -> &[[Millis; 4]] {
-        &self.blocks
-    }
-    fn distinct(&self, slot: usize) -> &[u32] {
-        self.distinct.get(slot).map_or(&[], |v| v.as_slice())
     }
     fn codes(&self, slot: usize) -> &[u32] {
         match slot {
@@ -115,14 +74,5 @@ impl Fact for Intervals {
             .iter()
             .position(|&n| n == col)
             .and_then(|i| self.numbers.0.get(i))
-    }
-    fn order(&self) -> &[u32] {
-        &self.order
-    }
-    fn change(&self) -> &[Millis] {
-        &self.change
-    }
-    fn name_codes(&self) -> &[[u32; 4]] {
-        &self.name_codes
     }
 }

@@ -4,7 +4,7 @@
 //! decides what to read.
 
 mod batch;
-mod column;
+pub(crate) mod column;
 mod contacts;
 mod derive;
 mod dict;

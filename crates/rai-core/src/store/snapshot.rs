@@ -5,7 +5,7 @@
 use super::batch::{Batch, BatchData, BatchInfo, Row};
 use super::contacts::Contacts;
 use super::dict::IdDict;
-use super::fact::{Fact, Ingest};
+use super::fact::{Fact, Ingest, Layout};
 use super::intervals::Intervals;
 use super::names::{summary, NameEntry, NameSlot, NameTexts, Names, Translations};
 use crate::error::{Error, ErrorKind, Result};
@@ -152,10 +152,10 @@ impl Snapshot {
                 };
                 read_batch_from(table, format, input, &mut sink)?;
                 if table == Table::Contacts {
-                    contacts.seal()?;
+                    super::fact::seal(&mut contacts)?;
                     BatchData::Contacts(Box::new(contacts))
                 } else {
-                    intervals.seal()?;
+                    super::fact::seal(&mut intervals)?;
                     BatchData::Intervals(Box::new(intervals))
                 }
             }
@@ -262,13 +262,13 @@ impl Snapshot {
                         BatchData::Contacts(c) => {
                             let mask: Vec<bool> = c.arrival.iter().map(|&t| t >= before).collect();
                             let mut c = (**c).clone();
-                            c.retain(&mask);
+                            super::fact::retain(&mut c, &mask);
                             BatchData::Contacts(Box::new(c))
                         }
                         BatchData::Intervals(c) => {
                             let mask: Vec<bool> = c.start.iter().map(|&t| t >= before).collect();
                             let mut c = (**c).clone();
-                            c.retain(&mask);
+                            super::fact::retain(&mut c, &mask);
                             BatchData::Intervals(Box::new(c))
                         }
                         BatchData::Events(v) => {
