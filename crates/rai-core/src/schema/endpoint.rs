@@ -53,11 +53,6 @@ impl Endpoint {
     pub fn from_name(name: &str) -> Option<Endpoint> {
         Endpoint::ALL.into_iter().find(|e| e.name() == name)
     }
-
-    /// The endpoint's declaration.
-    pub fn decl(self) -> &'static EndpointDecl {
-        super::fields::decl(self)
-    }
 }
 
 /// The kind of an output field: drives filtering, sorting and rendering.

@@ -12,9 +12,11 @@ use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
 use std::sync::LazyLock;
 
-/// The declaration of `e`.
-pub(super) fn decl(e: Endpoint) -> &'static EndpointDecl {
-    &DECLS[e as usize]
+impl Endpoint {
+    /// The endpoint's declaration.
+    pub fn decl(self) -> &'static EndpointDecl {
+        &DECLS[self as usize]
+    }
 }
 
 const fn f(name: &'static str, kind: Kind, show: Show, src: Src) -> Field {

@@ -2,7 +2,7 @@
 
 use super::contacts::Contacts;
 use super::intervals::Intervals;
-use super::names::NameEntry;
+use super::summary::NameEntry;
 use crate::load::Cell;
 use crate::schema::Table;
 use std::sync::Arc;

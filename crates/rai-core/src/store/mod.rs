@@ -12,6 +12,7 @@ pub(crate) mod fact;
 mod intervals;
 mod names;
 mod snapshot;
+mod summary;
 
 pub use batch::BatchInfo;
 pub(crate) use batch::{BatchData, Row};
