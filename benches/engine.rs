@@ -1,5 +1,5 @@
 //! Criterion benches on `rai gen` data: the canonical queries Q1–Q8 of
-//! `shared/bench/QUERIES.md` (fully rendered JSON), loading throughput per
+//! `benches/peers/QUERIES.md` (fully rendered JSON), loading throughput per
 //! format, and rendering. Names follow `area/op/variant`.
 //!
 //! `RAI_BENCH_CONTACTS` sets the number of contact segments (default 1M).

@@ -15,6 +15,15 @@
 //! )?;
 //! assert_eq!(res.total(), 1);
 //! assert!(res.to_json().starts_with(r#"[{"queueId":"249CEA29B6494EF1B1D16D23FE70E702","queueName":"Sales","countOfArrivedContacts":1,"#));
+//!
+//! // The same query as a logical plan: inspect it, print it, run it.
+//! let plan = engine.plan(
+//!     Endpoint::ContactHistory,
+//!     "startTime=2019-01-01T13:00:00Z&endTime=2019-01-01T14:00:00Z&showChannel=false&showChannelType=false",
+//! )?;
+//! assert_eq!(plan.table, Table::Contacts);
+//! assert!(plan.to_json().contains(r#""key": "contacts.arrivalTime""#));
+//! assert_eq!(engine.execute(&plan, 0)?.to_json(), res.to_json());
 //! # Ok::<(), rai_core::Error>(())
 //! ```
 

@@ -219,3 +219,47 @@ impl Engine {
 pub fn run_on(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
     crate::exec::execute(snap, plan, now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER: &str = "AC083B34470B4164A6A5968DD031B5E5";
+
+    fn names(e: &Engine) -> String {
+        e.query_at(Endpoint::AgentStatus, "startTime=2019-01-01", 0)
+            .map(|r| r.to_json())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn upsert_fills_and_checks_the_addressed_user() {
+        let e = Engine::new();
+        let state = br#"{"userStatus":"Ready","availability":"Free","changeTimestamp":"2019-01-01T08:00:00Z"}"#;
+        assert!(e.upsert(Table::AgentStates, Some(USER), state).is_ok());
+        assert!(names(&e).starts_with(r#"[{"userId":"AC083B34470B4164A6A5968DD031B5E5","userStatus":"Ready""#));
+        let other = br#"{"userId":"6BE639E35B75440C840881F04D260EF8","userStatus":"Ready","availability":"Free","changeTimestamp":"2019-01-01T09:00:00Z"}"#;
+        let err = e.upsert(Table::AgentStates, Some(USER), other).map(|_| ());
+        assert_eq!(
+            err.map_err(|e| (e.kind(), e.to_string())),
+            Err((
+                ErrorKind::InvalidData,
+                "line 1: userId: '6BE639E35B75440C840881F04D260EF8' differs from the path's 'AC083B34470B4164A6A5968DD031B5E5'".into()
+            ))
+        );
+        let err = |t, u, b: &[u8]| e.upsert(t, u, b).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(
+            err(Table::Contacts, None, b"{}"),
+            Err("Not an upsert table: 'contacts'".into())
+        );
+        assert_eq!(err(Table::Users, Some("x"), b"{}"), Err("Invalid GUID: 'x'".into()));
+        assert_eq!(
+            err(Table::Users, None, b"[1]"),
+            Err("line 1: expected a JSON object".into())
+        );
+        // An object over several lines is one row.
+        let multi = b"{\n\"userId\": \"AC083B34470B4164A6A5968DD031B5E5\",\n\"userName\": \"Ada\",\n\"changeTimestamp\": \"2019-01-01\"}";
+        assert_eq!(err(Table::Users, None, multi), Ok(()));
+        assert!(names(&e).contains(r#""userName":"Ada""#));
+    }
+}
