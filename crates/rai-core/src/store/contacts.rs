@@ -1,6 +1,6 @@
 //! Contact segments, stored column by column in arrivalTime order.
 
-use super::column::{NumCol, Numbers};
+use super::column::Numbers;
 use super::fact::{fact_table, Fact};
 use crate::model::{Guid, Millis};
 use crate::schema::{ColumnId, ContactCol as C, ContactDerived as D, Table};
@@ -100,14 +100,11 @@ impl Fact for Contacts {
             _ => return None,
         })
     }
-    fn has_number(col: ColumnId) -> bool {
-        NUMBER_COLUMNS.contains(&col)
+    fn number_columns() -> &'static [ColumnId] {
+        &NUMBER_COLUMNS
     }
-    fn number(&self, col: ColumnId) -> Option<&NumCol> {
-        NUMBER_COLUMNS
-            .iter()
-            .position(|&n| n == col)
-            .and_then(|i| self.numbers.0.get(i))
+    fn numbers(&self) -> &Numbers {
+        &self.numbers
     }
     fn types(&self) -> Option<&[u8]> {
         Some(&self.ctype)

@@ -217,10 +217,19 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     fn codes(&self, slot: usize) -> &[u32];
     /// A stored timestamp column.
     fn time(&self, col: ColumnId) -> Option<&[Millis]>;
+    /// The number columns stored side by side, in [`Fact::numbers`] order.
+    fn number_columns() -> &'static [ColumnId];
+    /// The stored number columns.
+    fn numbers(&self) -> &super::column::Numbers;
     /// Whether the number column is stored.
-    fn has_number(col: ColumnId) -> bool;
+    fn has_number(col: ColumnId) -> bool {
+        Self::number_columns().contains(&col)
+    }
     /// A stored number column.
-    fn number(&self, col: ColumnId) -> Option<&super::column::NumCol>;
+    fn number(&self, col: ColumnId) -> Option<&super::column::NumCol> {
+        let i = Self::number_columns().iter().position(|&n| n == col)?;
+        self.numbers().0.get(i)
+    }
     /// The contact type per row, if stored.
     fn types(&self) -> Option<&[u8]> {
         None

@@ -1,6 +1,6 @@
 //! Agent quarter-hour intervals, stored column by column in intervalStart order.
 
-use super::column::{NumCol, Numbers};
+use super::column::Numbers;
 use super::fact::{fact_table, Fact};
 use crate::model::Millis;
 use crate::schema::{ColumnId, IntervalCol as I, IntervalDerived, Table};
@@ -66,13 +66,10 @@ impl Fact for Intervals {
             _ => return None,
         })
     }
-    fn has_number(col: ColumnId) -> bool {
-        NUMBER_COLUMNS.contains(&col)
+    fn number_columns() -> &'static [ColumnId] {
+        &NUMBER_COLUMNS
     }
-    fn number(&self, col: ColumnId) -> Option<&NumCol> {
-        NUMBER_COLUMNS
-            .iter()
-            .position(|&n| n == col)
-            .and_then(|i| self.numbers.0.get(i))
+    fn numbers(&self) -> &Numbers {
+        &self.numbers
     }
 }
