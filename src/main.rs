@@ -206,7 +206,7 @@ fn main() -> ExitCode {
             now,
         } => {
             let Some(start) = parse_timestamp(&start) else {
-                eprintln!("Invalid --start: '{start}'");
+                eprintln!("{}", rai_core::messages::invalid_value("--start", &start));
                 return ExitCode::from(2);
             };
             let format = match Format::from_name(&format) {
@@ -249,7 +249,7 @@ fn parse_now(now: Option<&str>) -> Result<Option<rai_core::Millis>, ExitCode> {
         Some(n) => match parse_timestamp(n) {
             Some(t) => Ok(Some(t)),
             None => {
-                eprintln!("Invalid --now: '{n}'");
+                eprintln!("{}", rai_core::messages::invalid_value("--now", n));
                 Err(ExitCode::from(2))
             }
         },
