@@ -33,6 +33,10 @@ pub const END_BEFORE_START: &str = "endTime is before startTime";
 pub fn invalid_locale(tag: &str) -> String {
     invalid_value("locale", tag)
 }
+/// A `derived=` token that is not a derived metric of the endpoint.
+pub fn invalid_derived(token: &str) -> String {
+    invalid_value("derived metric", token)
+}
 /// A sort key that is not a returned field.
 pub fn invalid_sort_field(name: &str) -> String {
     format!("Invalid sort field: '{name}'")

@@ -2,10 +2,10 @@
 //! declarations (nothing here is written twice).
 
 use rai_core::tables::{ColKind, Table};
-use rai_core::{Endpoint, Kind, Param, TimeCategory, DEFAULT_LIMIT, MAX_LIMIT};
+use rai_core::{Endpoint, EndpointDecl, Kind, Param, TimeCategory, DEFAULT_LIMIT, MAX_LIMIT};
 use serde_json::{json, Map, Value};
 
-fn param_schema(p: Param) -> (Value, String) {
+fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
     match p {
         Param::StartTime | Param::EndTime => (
             json!({"type": "string", "format": "date-time"}),
@@ -38,6 +38,16 @@ fn param_schema(p: Param) -> (Value, String) {
             json!({"type": "integer", "enum": [0, 1, 2], "default": rai_core::DEFAULT_INCLUDE}),
             "0 drop, 1 keep, 2 only".into(),
         ),
+        Param::Derived => {
+            let names: Vec<&str> = d.derived.iter().map(|m| m.name).collect();
+            (
+                json!({"type": "string", "pattern": format!("^({0})(,({0}))*$", names.join("|"))}),
+                format!(
+                    "Comma-separated derived metrics, each adding <name>, <name>Numerator and <name>Denominator: {}",
+                    names.join(", ")
+                ),
+            )
+        }
         Param::Sort => (
             json!({"type": "string"}),
             "Comma-separated returned fields, '-' for descending, optional LOCALE-xx".into(),
@@ -88,7 +98,7 @@ pub fn document() -> Value {
             .params
             .iter()
             .map(|p| {
-                let (schema, desc) = param_schema(*p);
+                let (schema, desc) = param_schema(*p, d);
                 let required = *p == Param::StartTime || (*p == Param::EndTime && d.end_required);
                 json!({"name": p.name(), "in": "query", "required": required, "schema": schema, "description": desc})
             })

@@ -191,6 +191,16 @@ fn status_codes() {
     assert!(params
         .as_array()
         .is_some_and(|p| p.iter().any(|p| p["name"] == "showInternalContacts")));
+    let derived = params
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "derived"))
+        .map(|p| p["schema"]["pattern"].to_string())
+        .unwrap_or_default();
+    assert!(derived.contains("serviceLevel|handledRatio"), "{derived}");
+    let item =
+        &v["paths"]["/agentHistory"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
+    assert_eq!(item["properties"]["occupancy"]["type"], "number");
+    assert_eq!(item["properties"]["occupancyNumerator"]["type"], "integer");
 }
 
 #[test]

@@ -83,6 +83,12 @@ impl<'e> Request<'e> {
         self.param("sort", keys)
     }
 
+    /// Derived metrics by name (`serviceLevel`, …; see the endpoint's
+    /// [`EndpointDecl::derived`](crate::EndpointDecl::derived)).
+    pub fn derived(self, names: &[&str]) -> Self {
+        self.param("derived", names.join(","))
+    }
+
     /// language.
     pub fn language(self, lang: &str) -> Self {
         self.param("language", lang)

@@ -6,7 +6,7 @@ use super::dense::Dense;
 use super::kernel::{Kernel, Partial};
 use super::metric::{self, Metric};
 use super::names::NameView;
-use super::output::{Rows, Val};
+use super::output::{Real, Rows, Val};
 use super::physical::{prepare, Physical};
 use super::scan::{chunks, scan};
 use super::GKey;
@@ -20,7 +20,7 @@ use std::cmp::Ordering;
 use std::marker::PhantomData;
 
 /// What an output field reads of a group, resolved once per query.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Out {
     Bucket,
     RowId,
@@ -29,6 +29,10 @@ enum Out {
     Id(usize),
     Name(usize, NameKind),
     Metric(usize),
+    /// `Σ sign × metric`.
+    Linear(Vec<(i64, usize)>),
+    /// A quotient of two signed sums; a ratio is clamped to [0, 1].
+    Quotient(Vec<(i64, usize)>, Vec<(i64, usize)>, bool),
 }
 
 /// The groups of one aggregating query.
@@ -57,6 +61,15 @@ fn resolve<F: Fact>(expr: &Expr) -> Result<Out> {
         Expr::Column(col) if Some(col) == channel => Out::Channel,
         Expr::Column(col) if Some(col) == ty => Out::Type,
         Expr::Aggregate(i) => Out::Metric(i),
+        Expr::Linear(ref terms) => Out::Linear(terms.clone()),
+        Expr::Quotient {
+            ref numerator,
+            ref denominator,
+            ratio,
+        } => match (&**numerator, &**denominator) {
+            (Expr::Linear(n), Expr::Linear(d)) => Out::Quotient(n.clone(), d.clone(), ratio),
+            _ => return Err(Error::internal(crate::messages::cannot_run(expr))),
+        },
         ref other => {
             let unsupported = || Error::internal(crate::messages::cannot_run(other));
             match *other {
@@ -148,6 +161,39 @@ impl<F: Fact> Groups<'_, F> {
     }
 }
 
+fn saturate(v: i128) -> i64 {
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+impl<F: Fact> Groups<'_, F> {
+    /// The final value of metric `m` in group `row`.
+    fn metric(&self, row: usize, m: usize) -> Val<'_> {
+        let Some(metric) = self.metrics.get(m) else {
+            return Val::Absent;
+        };
+        if self.details {
+            return match self.detail_row(&self.keys[row]) {
+                Some((f, _, r)) => self.row_metric(metric, f, r),
+                None => Val::Absent,
+            };
+        }
+        let base = row * self.kernel.width;
+        let acc = self.acc.get(base..base + self.kernel.width).unwrap_or(&[]);
+        metric::finalize(metric, self.kernel.value(m, acc))
+    }
+
+    /// `Σ sign × metric` in group `row`, exactly (128 bits).
+    fn linear(&self, row: usize, terms: &[(i64, usize)]) -> i128 {
+        terms
+            .iter()
+            .map(|&(sign, m)| match self.metric(row, m) {
+                Val::Int(v) | Val::Ts(v) => sign as i128 * v as i128,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
 impl<F: Fact> Rows for Groups<'_, F> {
     fn len(&self) -> usize {
         self.keys.len()
@@ -158,7 +204,7 @@ impl<F: Fact> Rows for Groups<'_, F> {
         let Some(out) = self.out.get(field) else {
             return Val::Absent;
         };
-        match *out {
+        match out {
             Out::Bucket => Val::Bucket(k.bucket),
             Out::RowId => self
                 .detail_row(k)
@@ -172,21 +218,18 @@ impl<F: Fact> Rows for Groups<'_, F> {
                 0 => Val::Absent,
                 t => Val::Text(TYPES[((t - 1) & 0xF) as usize]),
             },
-            Out::Id(slot) => self.guid(k.d[slot]).map_or(Val::Absent, Val::Guid),
-            Out::Name(slot, kind) => self.names.get(kind, k.d[slot]).map_or(Val::Absent, Val::Text),
-            Out::Metric(m) => {
-                let Some(metric) = self.metrics.get(m) else {
+            Out::Id(slot) => self.guid(k.d[*slot]).map_or(Val::Absent, Val::Guid),
+            Out::Name(slot, kind) => self.names.get(*kind, k.d[*slot]).map_or(Val::Absent, Val::Text),
+            Out::Metric(m) => self.metric(row, *m),
+            Out::Linear(terms) => Val::Int(saturate(self.linear(row, terms))),
+            Out::Quotient(n, d, ratio) => {
+                let den = self.linear(row, d);
+                if den <= 0 {
                     return Val::Absent;
-                };
-                if self.details {
-                    return match self.detail_row(k) {
-                        Some((f, _, r)) => self.row_metric(metric, f, r),
-                        None => Val::Absent,
-                    };
                 }
-                let base = row * self.kernel.width;
-                let acc = self.acc.get(base..base + self.kernel.width).unwrap_or(&[]);
-                metric::finalize(metric, self.kernel.value(m, acc))
+                let q = self.linear(row, n) as f64 / den as f64;
+                let q = if *ratio { q.clamp(0.0, 1.0) } else { q };
+                Real::new(q).map_or(Val::Absent, Val::Real)
             }
         }
     }

@@ -10,12 +10,10 @@ use ahash::AHashMap;
 use std::cmp::Ordering;
 
 /// A finite `f64` that can be hashed and compared (for results and sorting).
-/// No RAI v1 field is a non-integer; derived ratios will be.
-#[cfg_attr(not(test), allow(dead_code))]
+/// Derived metrics (ratios, averages) are non-integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Real(u64);
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl Real {
     /// A finite number; None for NaN and infinities (they are never output).
     pub(crate) fn new(v: f64) -> Option<Real> {
@@ -43,7 +41,6 @@ pub(crate) enum Val<'a> {
     /// An integer.
     Int(i64),
     /// A non-integer number.
-    #[cfg_attr(not(test), allow(dead_code))]
     Real(Real),
     /// A timestamp.
     Ts(Millis),

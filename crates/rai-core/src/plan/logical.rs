@@ -157,6 +157,18 @@ pub enum Expr {
     },
     /// `expr`, absent in a reduced row.
     UnlessReduced(Box<Expr>),
+    /// `Σ sign × aggregate` over aggregates of [`LogicalPlan::aggregates`].
+    Linear(Vec<(i64, usize)>),
+    /// `numerator / denominator`, absent when the denominator is ≤ 0; a
+    /// ratio is clamped to [0, 1].
+    Quotient {
+        /// The numerator.
+        numerator: Box<Expr>,
+        /// The denominator.
+        denominator: Box<Expr>,
+        /// Whether the quotient is a ratio.
+        ratio: bool,
+    },
 }
 
 /// One output field.

@@ -5,9 +5,29 @@
 use super::logical::{Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 use super::query::Query;
 use crate::model::TimeCategory;
-use crate::schema::{Agg, Field, Param, Presence, Src, TYPES};
+use crate::schema::{Agg, Field, Linear, Param, Presence, Src, TYPES};
 
-/// The expression of a field's value (registering its aggregate, if any).
+/// The index of `a` in `aggregates` (added once).
+fn aggregate(a: Agg, aggregates: &mut Vec<Agg>) -> usize {
+    match aggregates.iter().position(|x| *x == a) {
+        Some(i) => i,
+        None => {
+            aggregates.push(a);
+            aggregates.len() - 1
+        }
+    }
+}
+
+fn linear(terms: Linear, aggregates: &mut Vec<Agg>) -> Expr {
+    Expr::Linear(
+        terms
+            .iter()
+            .map(|&(sign, a)| (sign, aggregate(a, aggregates)))
+            .collect(),
+    )
+}
+
+/// The expression of a field's value (registering its aggregates, if any).
 fn expr_of(field: &Field, reduces: bool, aggregates: &mut Vec<Agg>) -> Expr {
     let base = match field.src {
         Src::Bucket => Expr::Bucket,
@@ -20,10 +40,17 @@ fn expr_of(field: &Field, reduces: bool, aggregates: &mut Vec<Agg>) -> Expr {
         Src::CellName(id, kind, fallback) => Expr::Name { id, kind, fallback },
         Src::CellTranslated(column, kind) => Expr::Translated { column, kind },
         Src::CellSince(col) => Expr::Since(col),
-        Src::Metric(a) => {
-            aggregates.push(a);
-            Expr::Aggregate(aggregates.len() - 1)
-        }
+        Src::Metric(a) => Expr::Aggregate(aggregate(a, aggregates)),
+        Src::Linear(terms) => linear(terms, aggregates),
+        Src::Quotient {
+            numerator,
+            denominator,
+            ratio,
+        } => Expr::Quotient {
+            numerator: Box::new(linear(numerator, aggregates)),
+            denominator: Box::new(linear(denominator, aggregates)),
+            ratio,
+        },
     };
     let base = match field.presence {
         Presence::Always => base,

@@ -31,6 +31,8 @@ pub struct Query {
     pub(crate) types: Option<[bool; 6]>,
     /// Show-flags, resolved with defaults.
     pub(crate) flags: [bool; Flag::COUNT],
+    /// The derived metrics asked for (bit N: the endpoint's metric N).
+    pub(crate) derived: u64,
     /// The 0/1/2 inclusion parameters given, per boolean column.
     pub(crate) includes: Vec<(ColumnId, u8)>,
     /// Field filters: field index → patterns (OR); fields AND.
@@ -57,6 +59,7 @@ impl Query {
             Show::If(f) => self.flag(f),
             Show::Unless(f) => !self.flag(f),
             Show::TimeCategory => self.category != TimeCategory::Null,
+            Show::Derived(n) => self.derived & (1 << n) != 0,
         }
     }
 
@@ -90,6 +93,7 @@ impl Query {
             ids: Vec::new(),
             types: None,
             flags: [false; Flag::COUNT],
+            derived: 0,
             includes: Vec::new(),
             filters: Vec::new(),
             sort: Vec::new(),
@@ -220,6 +224,16 @@ impl Query {
                         } else {
                             q.limit = n.min(MAX_LIMIT);
                         }
+                    }
+                }
+                Param::Derived => {
+                    for tok in value.split(',') {
+                        let n = decl
+                            .derived
+                            .iter()
+                            .position(|m| m.name == tok)
+                            .ok_or_else(|| Error::query(messages::invalid_derived(tok)))?;
+                        q.derived |= 1 << n;
                     }
                 }
                 Param::Sort => sorts.push(value.to_string()),

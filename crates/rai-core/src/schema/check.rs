@@ -38,6 +38,34 @@ fn the_declaration_is_consistent() {
                 _ => {}
             }
         }
+        // An aggregate over this table: a count of rows, or a sum or maximum
+        // of a number or timestamp, under a boolean condition.
+        let valid = |a: Agg| -> bool {
+            let input = match a.input {
+                Input::Rows => a.op == Op::Count,
+                Input::Column(col) => own(col) && (is_number(col) || is_time(col)),
+                Input::SinceNow(col) => own(col) && is_time(col),
+            };
+            input && a.when.is_none_or(|w| own(w) && w.is_bool())
+        };
+        // Derived metrics: signed sums of counts and sums (never of maxima or
+        // timestamps), with the names their fields use.
+        let linear = |terms: Linear| {
+            !terms.is_empty()
+                && terms.iter().all(|&(sign, a)| {
+                    valid(a) && sign.abs() == 1 && a.op != Op::Max && !matches!(a.input, Input::Column(c) if is_time(c))
+                })
+        };
+        for m in d.derived {
+            assert!(d.aggregated, "{e:?}");
+            for name in [
+                m.name.to_string(),
+                format!("{}Numerator", m.name),
+                format!("{}Denominator", m.name),
+            ] {
+                assert!(d.field(&name).is_some(), "{e:?}: {name}");
+            }
+        }
         for field in &d.fields {
             let name = field.name;
             assert!(!name.is_empty());
@@ -47,19 +75,17 @@ fn the_declaration_is_consistent() {
                     assert!(d.aggregated && own(col), "{name}")
                 }
                 Src::Metric(a) => {
-                    assert!(d.aggregated, "{name}");
-                    match a.input {
-                        Input::Rows => assert_eq!(a.op, Op::Count, "{name}"),
-                        Input::Column(col) => {
-                            assert!(own(col) && (is_number(col) || is_time(col)), "{name}");
-                            assert_eq!(is_time(col), field.kind == Kind::Timestamp, "{name}");
-                        }
-                        Input::SinceNow(col) => assert!(own(col) && is_time(col), "{name}"),
-                    }
-                    if let Some(w) = a.when {
-                        assert!(own(w) && w.is_bool(), "{name}");
-                    }
+                    assert!(d.aggregated && valid(a), "{name}");
+                    let time = matches!(a.input, Input::Column(col) if is_time(col));
+                    assert_eq!(time, field.kind == Kind::Timestamp, "{name}");
                 }
+                Src::Linear(terms) => assert!(d.aggregated && linear(terms) && field.kind == Kind::Int, "{name}"),
+                Src::Quotient {
+                    numerator, denominator, ..
+                } => assert!(
+                    d.aggregated && linear(numerator) && linear(denominator) && field.kind == Kind::Number,
+                    "{name}"
+                ),
                 Src::Cell(col) | Src::CellTranslated(col, _) => assert!(!d.aggregated && own(col), "{name}"),
                 Src::CellName(col, _, fallback) => {
                     assert!(!d.aggregated && own(col), "{name}");

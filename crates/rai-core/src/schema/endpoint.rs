@@ -138,6 +138,8 @@ pub(crate) enum Show {
     Unless(Flag),
     /// When a timeCategory other than null is given.
     TimeCategory,
+    /// When `derived=` names derived metric number N of the endpoint.
+    Derived(u8),
 }
 
 /// How a metric aggregates: each kind's state, merge and finalize live in
@@ -203,6 +205,35 @@ pub(crate) enum Src {
     CellTranslated(ColumnId, NameKind),
     /// `now − timestamp column`.
     CellSince(ColumnId),
+    /// A signed sum of aggregates (a derived metric's numerator or denominator).
+    Linear(Linear),
+    /// `numerator / denominator`, absent when the denominator is ≤ 0; a
+    /// ratio is clamped to [0, 1].
+    Quotient {
+        /// The numerator.
+        numerator: Linear,
+        /// The denominator.
+        denominator: Linear,
+        /// Whether the quotient is a ratio (clamped to [0, 1]).
+        ratio: bool,
+    },
+}
+
+/// A signed sum of aggregates: `Σ sign × aggregate`.
+pub(crate) type Linear = &'static [(i64, Agg)];
+
+/// A metric computed after aggregation from the group's aggregates (RAI
+/// beyond v1, asked for with `derived=`). It adds three fields: its value
+/// (`serviceLevel`), its numerator (`serviceLevelNumerator`) and its
+/// denominator (`serviceLevelDenominator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DerivedMetric {
+    /// The name (`serviceLevel`), also the `derived=` token.
+    pub name: &'static str,
+    /// A ratio in [0, 1] (else an average, in the numerator's unit).
+    pub ratio: bool,
+    pub(crate) numerator: Linear,
+    pub(crate) denominator: Linear,
 }
 
 /// When a field's value is present beyond its source having one.
@@ -293,6 +324,8 @@ pub enum Param {
     /// A 0/1/2 parameter over a boolean column: 0 drops rows where it is
     /// true, 1 keeps all, 2 keeps only those (showDirectContacts).
     Include(&'static str, ColumnId),
+    /// derived: a comma-separated list of the endpoint's derived metrics.
+    Derived,
     /// sort.
     Sort,
     /// offset.
@@ -314,6 +347,7 @@ impl Param {
             Param::ChannelType => "channelType",
             Param::Flag(f, _) | Param::Require(f, _, _) => f.name(),
             Param::Include(name, _) => name,
+            Param::Derived => "derived",
             Param::Sort => "sort",
             Param::Offset => "offset",
             Param::Limit => "limit",
@@ -363,6 +397,8 @@ pub struct EndpointDecl {
     pub default_sort: &'static str,
     /// The row rule of SPEC §7, if any.
     pub reduction: Option<Reduction>,
+    /// The derived metrics `derived=` may ask for.
+    pub derived: &'static [DerivedMetric],
 }
 
 impl EndpointDecl {

@@ -9,8 +9,10 @@
 
 use super::derived::{ContactDerived, IntervalDerived};
 use super::endpoint::{
-    Agg, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Presence, Reduction, Show, Src,
+    Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Presence, Reduction,
+    Show, Src,
 };
+use super::metrics::{AGENT_METRICS, CONTACT_METRICS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
 use std::sync::LazyLock;
@@ -413,6 +415,36 @@ fn agent_status_history_fields() -> Vec<Field> {
     ]
 }
 
+/// The three fields of each derived metric, shown when `derived=` names it.
+fn derived_fields(v: &mut Vec<Field>, metrics: &'static [DerivedMetric]) {
+    for (i, m) in metrics.iter().enumerate() {
+        let show = Show::Derived(i as u8);
+        let (num, den) = (m.numerator, m.denominator);
+        v.push(f(
+            m.name,
+            Kind::Number,
+            show,
+            Src::Quotient {
+                numerator: num,
+                denominator: den,
+                ratio: m.ratio,
+            },
+        ));
+        v.push(f(
+            derived_name(format!("{}Numerator", m.name)),
+            Kind::Int,
+            show,
+            Src::Linear(num),
+        ));
+        v.push(f(
+            derived_name(format!("{}Denominator", m.name)),
+            Kind::Int,
+            show,
+            Src::Linear(den),
+        ));
+    }
+}
+
 fn common_tail(v: &mut Vec<Param>) {
     v.extend([Param::Language, Param::Sort, Param::Offset, Param::Limit]);
 }
@@ -423,8 +455,9 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
         .iter()
         .map(|&e| {
             let mut params = vec![StartTime, EndTime];
-            let (table, fields, rounded, end_required, time_key, aggregated, default_sort);
+            let (table, mut fields, rounded, end_required, time_key, aggregated, default_sort);
             let mut reduction = None;
+            let mut derived: &'static [DerivedMetric] = &[];
             match e {
                 Endpoint::ContactHistory | Endpoint::ContactStatistic => {
                     let stat = e == Endpoint::ContactStatistic;
@@ -447,6 +480,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     }
                     table = Table::Contacts;
                     fields = contact_fields(stat);
+                    derived = CONTACT_METRICS;
                     rounded = !stat;
                     end_required = !stat;
                     time_key = if stat {
@@ -471,6 +505,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     }
                     table = Table::AgentIntervals;
                     fields = agent_fields(hist);
+                    derived = AGENT_METRICS;
                     rounded = true;
                     end_required = hist;
                     time_key = iv(IntervalCol::IntervalStart);
@@ -510,6 +545,10 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     default_sort = "changeTimestamp";
                 }
             }
+            if !derived.is_empty() {
+                params.push(Param::Derived);
+                derived_fields(&mut fields, derived);
+            }
             common_tail(&mut params);
             EndpointDecl {
                 endpoint: e,
@@ -522,6 +561,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                 aggregated,
                 default_sort,
                 reduction,
+                derived,
             }
         })
         .collect()
@@ -534,10 +574,18 @@ mod tests {
     #[test]
     fn field_lists_follow_the_source() {
         let ch = Endpoint::ContactHistory.decl();
-        // 10 dimension fields, 3 counts, 8 flag counts, 20 durations, maxChangeTimestamp.
-        assert_eq!(ch.fields.len(), 10 + 3 + 8 + 20 + 1);
+        // RAI v1: 10 dimension fields, 3 counts, 8 flag counts, 20 durations,
+        // maxChangeTimestamp; then 3 fields per derived metric.
+        let v1: Vec<&Field> = ch
+            .fields
+            .iter()
+            .filter(|f| !matches!(f.show, Show::Derived(_)))
+            .collect();
+        assert_eq!(v1.len(), 10 + 3 + 8 + 20 + 1);
+        assert_eq!(ch.fields.len(), v1.len() + 3 * ch.derived.len());
         assert_eq!(ch.fields[0].name, "contactId");
-        assert_eq!(ch.fields.last().map(|f| f.name), Some("maxChangeTimestamp"));
+        assert_eq!(v1.last().map(|f| f.name), Some("maxChangeTimestamp"));
+        assert_eq!(ch.field("serviceLevelDenominator"), Some(v1.len() + 2));
         assert_eq!(ch.field("countOfFalseAttemptContacts"), Some(13));
         assert_eq!(ch.field("countOfTransferredInContacts"), Some(20));
         assert_eq!(ch.field("maxWaitingDurationForNotHandled"), Some(26));

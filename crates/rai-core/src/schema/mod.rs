@@ -7,6 +7,7 @@ mod check;
 pub mod derived;
 pub mod endpoint;
 mod fields;
+mod metrics;
 pub mod names;
 pub mod table;
 

@@ -1,0 +1,128 @@
+//! Derived metrics (beyond RAI v1): quotients of a group's aggregates,
+//! computed after aggregation and asked for with `derived=`. Each is
+//! declared once here, as signed sums of aggregates; the docs
+//! (`docs/derived-metrics.md`) state the same definitions in words.
+
+use super::derived::{ContactDerived as D, IntervalDerived};
+use super::endpoint::{Agg, DerivedMetric, Input, Linear, Op};
+use super::table::{ColumnId, ContactCol as C, IntervalCol as I};
+
+const fn count(when: Option<ColumnId>) -> Agg {
+    Agg {
+        op: Op::Count,
+        input: Input::Rows,
+        when,
+    }
+}
+const fn sum(col: ColumnId, when: Option<ColumnId>) -> Agg {
+    Agg {
+        op: Op::Sum,
+        input: Input::Column(col),
+        when,
+    }
+}
+const fn c(col: C) -> ColumnId {
+    ColumnId::Contacts(col)
+}
+const fn d(col: D) -> ColumnId {
+    ColumnId::ContactsDerived(col)
+}
+const fn iv(col: I) -> ColumnId {
+    ColumnId::AgentIntervals(col)
+}
+
+const ARRIVED: Agg = count(None);
+const HANDLED: Agg = count(Some(d(D::Handled)));
+/// The segments a service level is measured over (the seed's denominator):
+/// completed − false attempts − service closed.
+const OFFERED: Linear = &[
+    (1, count(Some(d(D::Completed)))),
+    (-1, count(Some(c(C::FalseAttempt)))),
+    (-1, count(Some(c(C::ServiceClosed)))),
+];
+
+const fn ratio(name: &'static str, numerator: Linear, denominator: Linear) -> DerivedMetric {
+    DerivedMetric {
+        name,
+        ratio: true,
+        numerator,
+        denominator,
+    }
+}
+const fn average(name: &'static str, numerator: Linear, denominator: Linear) -> DerivedMetric {
+    DerivedMetric {
+        name,
+        ratio: false,
+        numerator,
+        denominator,
+    }
+}
+
+/// contactHistory's and contactStatistic's derived metrics.
+pub(crate) const CONTACT_METRICS: &[DerivedMetric] = &[
+    ratio("serviceLevel", &[(1, count(Some(c(C::AnsweredOnTime))))], OFFERED),
+    ratio("handledRatio", &[(1, HANDLED)], OFFERED),
+    ratio("abandonRatio", &[(1, count(Some(c(C::Abandoned))))], OFFERED),
+    average(
+        "averageSpeedOfAnswer",
+        &[(1, sum(c(C::WaitingDuration), Some(d(D::Handled))))],
+        &[(1, HANDLED)],
+    ),
+    average(
+        "averageHandlingTime",
+        &[
+            (1, sum(c(C::HandlingDuration), None)),
+            (1, sum(c(C::AfterworkDuration), None)),
+        ],
+        &[(1, HANDLED)],
+    ),
+    average(
+        "averageQueuingTime",
+        &[(1, sum(c(C::QueuingDuration), None))],
+        &[(1, ARRIVED)],
+    ),
+    average(
+        "averageWaitingTime",
+        &[(1, sum(c(C::WaitingDuration), None))],
+        &[(1, ARRIVED)],
+    ),
+];
+
+/// Time spent on contacts: contact handling plus after-contact work.
+const WORK: Linear = &[
+    (1, sum(iv(I::ContactHandlingDuration), None)),
+    (1, sum(iv(I::AfterworkDuration), None)),
+];
+
+/// agentHistory's and agentStatistic's derived metrics.
+pub(crate) const AGENT_METRICS: &[DerivedMetric] = &[
+    ratio(
+        "occupancy",
+        WORK,
+        &[
+            (1, sum(iv(I::ContactHandlingDuration), None)),
+            (1, sum(iv(I::AfterworkDuration), None)),
+            (1, sum(iv(I::FreeDuration), None)),
+        ],
+    ),
+    ratio(
+        "utilization",
+        WORK,
+        &[(
+            1,
+            sum(ColumnId::AgentIntervalsDerived(IntervalDerived::ServingDuration), None),
+        )],
+    ),
+    average(
+        "averageHandlingTime",
+        WORK,
+        &[
+            (1, sum(iv(I::CountOfHandledCallIn), None)),
+            (1, sum(iv(I::CountOfHandledCallOut), None)),
+            (1, sum(iv(I::CountOfHandledEmailIn), None)),
+            (1, sum(iv(I::CountOfHandledEmailOut), None)),
+            (1, sum(iv(I::CountOfHandledChatIn), None)),
+            (1, sum(iv(I::CountOfHandledChatOut), None)),
+        ],
+    ),
+];
