@@ -53,6 +53,46 @@ fn query_prints_the_body_and_exits_0() {
 }
 
 #[test]
+fn query_answers_csv_as_the_server_does() {
+    let (code, out, _) = rai(&[
+        "query",
+        "--data",
+        &data(),
+        "--accept",
+        "text/csv",
+        "agentStatus",
+        "startTime=2026-01-01&userId=12B2584A3F28C53DC9794627698D290C",
+    ]);
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("userId,userName,reportingGroupid,")),
+        "{out}"
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|r| r.starts_with("12B2584A3F28C53DC9794627698D290C,\"Åberg, Anna\",")),
+        "{out}"
+    );
+    let (code, _, err) = rai(&[
+        "query",
+        "--data",
+        &data(),
+        "--accept",
+        "text/html",
+        "agentStatus",
+        "startTime=2026-01-01",
+    ]);
+    assert_eq!(
+        (code, err.trim()),
+        (2, "Not acceptable: use application/json, application/xml or text/csv")
+    );
+}
+
+#[test]
 fn query_error_prints_the_spec_text_and_exits_2() {
     let (code, out, err) = rai(&[
         "query",

@@ -156,7 +156,7 @@ pub const SERVER_BUSY: &str = "Server busy";
 /// 503, the request took too long.
 pub const TIMED_OUT: &str = "Request timed out";
 /// 406.
-pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json or application/xml";
+pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json, application/xml or text/csv";
 /// 415.
 pub const UNSUPPORTED_MEDIA_TYPE: &str =
     "Unsupported Content-Type: use application/json, application/x-ndjson or text/csv";

@@ -136,7 +136,7 @@ enum RaiStatus rai_upsert(const struct RaiEngine *e,
 
 /*
  Answers `endpoint` for the raw query string `query` (HTML-form encoded,
- as after `?`), rendered as `format` (`json` or `xml`). `now_ms` (null =
+ as after `?`), rendered as `format` (`json`, `xml` or `csv`). `now_ms` (null =
  the system clock) pins "now" in milliseconds since 1970-01-01T00:00:00Z.
  On success the body goes to `*body_out` and the number of rows before
  paging to `*total_out`; on failure SPEC's one-line text goes to `*error_out`.

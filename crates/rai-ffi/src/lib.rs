@@ -273,7 +273,7 @@ pub unsafe extern "C" fn rai_upsert(
 }
 
 /// Answers `endpoint` for the raw query string `query` (HTML-form encoded,
-/// as after `?`), rendered as `format` (`json` or `xml`). `now_ms` (null =
+/// as after `?`), rendered as `format` (`json`, `xml` or `csv`). `now_ms` (null =
 /// the system clock) pins "now" in milliseconds since 1970-01-01T00:00:00Z.
 /// On success the body goes to `*body_out` and the number of rows before
 /// paging to `*total_out`; on failure SPEC's one-line text goes to `*error_out`.
@@ -306,11 +306,9 @@ pub unsafe extern "C" fn rai_query(
             let ep = Endpoint::from_name(name)
                 .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_endpoint(name)))?;
             let q = arg(query, "query")?;
-            let rep = match arg(format, "format")? {
-                "json" => Representation::Json,
-                "xml" => Representation::Xml,
-                other => return Err(Fail(RaiStatus::InvalidArgument, messages::unknown_format(other))),
-            };
+            let format = arg(format, "format")?;
+            let rep = Representation::from_name(format)
+                .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_format(format)))?;
             let now = if now_ms.is_null() { engine.now() } else { now_ms.read() };
             let res = engine.query_at(ep, q, now)?;
             if !total_out.is_null() {
@@ -327,6 +325,53 @@ pub unsafe extern "C" fn rai_query(
 mod tests {
     use super::*;
     use std::ffi::CString;
+
+    #[test]
+    fn queries_render_in_every_representation() {
+        let e = rai_engine_new();
+        let empty = || RaiBuffer {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+        };
+        let (ep, q) = (
+            CString::new("agentStatistic").unwrap_or_default(),
+            CString::new("startTime=2030-01-01").unwrap_or_default(),
+        );
+        for (format, want) in [
+            ("json", "[]"),
+            ("csv", "userId,userName,servingDuration,"),
+            ("xml", "<?xml"),
+            ("yaml", "Unknown format: 'yaml'"),
+        ] {
+            let f = CString::new(format).unwrap_or_default();
+            let (mut body, mut err, mut total) = (empty(), empty(), 7u64);
+            let now = 0i64;
+            // SAFETY: valid pointers, as the contract asks.
+            unsafe {
+                let st = rai_query(
+                    e,
+                    ep.as_ptr(),
+                    q.as_ptr(),
+                    f.as_ptr(),
+                    &now,
+                    &mut body,
+                    &mut total,
+                    &mut err,
+                );
+                let text = if st == RaiStatus::Ok { &body } else { &err };
+                let text = std::slice::from_raw_parts(text.ptr as *const u8, text.len);
+                let text = String::from_utf8_lossy(text);
+                assert!(text.starts_with(want), "{format}: {text}");
+                if format == "csv" {
+                    assert_eq!(text.matches("\r\n").count(), 1, "a header row only: {text}");
+                }
+                rai_buffer_free(body);
+                rai_buffer_free(err);
+            }
+        }
+        // SAFETY: the engine from above, freed once.
+        unsafe { rai_engine_free(e) };
+    }
 
     #[test]
     fn null_and_bad_arguments_are_errors_not_crashes() {

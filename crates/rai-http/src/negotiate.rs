@@ -9,7 +9,7 @@ pub fn choose(accept: Option<&str>) -> Option<Representation> {
         return Some(Representation::Json);
     };
     // For each candidate: the q of the most specific matching range, and where it was listed.
-    let mut best: [(u8, f32, usize); 2] = [(0, 0.0, usize::MAX); 2]; // (specificity, q, position)
+    let mut best = [(0u8, 0.0f32, usize::MAX); Representation::ALL.len()]; // (specificity, q, position)
     for (pos, range) in accept.split(',').enumerate() {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
@@ -22,9 +22,11 @@ pub fn choose(accept: Option<&str>) -> Option<Representation> {
             }
         }
         for (i, rep) in Representation::ALL.iter().enumerate() {
-            let spec = if media == rep.media_type() {
+            let exact = rep.media_type();
+            let family = exact.split('/').next().unwrap_or("");
+            let spec = if media == exact {
                 3
-            } else if media == "application/*" {
+            } else if media.strip_suffix("/*") == Some(family) {
                 2
             } else if media == "*/*" {
                 1
@@ -36,27 +38,26 @@ pub fn choose(accept: Option<&str>) -> Option<Representation> {
             }
         }
     }
-    let (json, xml) = (best[0], best[1]);
-    let (qj, qx) = (
-        if json.0 > 0 { json.1 } else { 0.0 },
-        if xml.0 > 0 { xml.1 } else { 0.0 },
-    );
-    if qj <= 0.0 && qx <= 0.0 {
-        return None;
+    // The acceptable candidate with the highest q, then the most specific
+    // range, then the earliest listed; JSON (the first) wins a full tie.
+    type Rank = (f32, u8, std::cmp::Reverse<usize>);
+    let mut chosen: Option<(usize, Rank)> = None;
+    for (i, &(spec, q, pos)) in best.iter().enumerate() {
+        if spec == 0 || q <= 0.0 {
+            continue;
+        }
+        let key = (q, spec, std::cmp::Reverse(pos));
+        if chosen.is_none_or(|(_, k)| key > k) {
+            chosen = Some((i, key));
+        }
     }
-    // XML only when it is strictly better, or equally good and named more specifically / earlier.
-    let xml_wins = qx > qj || (qx == qj && (xml.0, std::cmp::Reverse(xml.2)) > (json.0, std::cmp::Reverse(json.2)));
-    Some(if xml_wins {
-        Representation::Xml
-    } else {
-        Representation::Json
-    })
+    chosen.and_then(|(i, _)| Representation::ALL.get(i).copied())
 }
 
 #[cfg(test)]
 mod tests {
     use super::choose;
-    use rai_core::Representation::{Json, Xml};
+    use rai_core::Representation::{Csv, Json, Xml};
 
     #[test]
     fn accept_headers() {
@@ -73,6 +74,9 @@ mod tests {
         assert_eq!(choose(Some("application/json;q=0, application/xml")), Some(Xml));
         assert_eq!(choose(Some("text/html")), None);
         assert_eq!(choose(Some("application/json;q=0")), None);
-        assert_eq!(choose(Some("text/csv, */*;q=0")), None);
+        assert_eq!(choose(Some("text/csv, */*;q=0")), Some(Csv));
+        assert_eq!(choose(Some("text/*")), Some(Csv));
+        assert_eq!(choose(Some("text/html, */*;q=0")), None);
+        assert_eq!(choose(Some("text/csv;q=0.5, application/xml;q=0.5")), Some(Csv));
     }
 }

@@ -131,12 +131,13 @@ pub fn document() -> Value {
                         "headers": {"X-Total-Count": {"schema": {"type": "integer"}}},
                         "content": {
                             "application/json": {"schema": {"type": "array", "items": item}},
-                            "application/xml": {"schema": {"type": "array", "items": item, "xml": {"name": d.xml_root(), "wrapped": true}}}
+                            "application/xml": {"schema": {"type": "array", "items": item, "xml": {"name": d.xml_root(), "wrapped": true}}},
+                            "text/csv": {"schema": {"type": "string"}, "description": "RFC 4180: a header row of the returned fields, then one record per row"}
                         }
                     },
                     "400": text("Invalid parameter (SPEC's one-line text)"),
                     "401": text("Missing or wrong bearer token"),
-                    "406": text("Neither JSON nor XML is acceptable")
+                    "406": text("Neither JSON, XML nor CSV is acceptable")
                 }
             }}),
         );

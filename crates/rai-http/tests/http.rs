@@ -135,6 +135,18 @@ fn every_endpoint_in_json_and_xml_equals_the_engine() {
         assert!(r
             .body
             .starts_with(&format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{}s>", ep.name())));
+        let r = get(addr, &format!("/RI/rai/{}?{q}", ep.name()), Some("text/csv"));
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (200, Some("text/csv; charset=utf-8; header=present"))
+        );
+        assert_eq!(r.body, want.to_csv());
+        // The header row is the returned fields in declared order.
+        let header: Vec<&str> = r.body.split("\r\n").next().unwrap_or("").split(',').collect();
+        let plan = engine.plan(ep, q).expect("plan");
+        let fields: Vec<&str> = plan.output.iter().map(|f| f.name).collect();
+        assert_eq!(header, fields);
+        assert_eq!(r.body.matches("\r\n").count(), want.len() + 1, "{}", r.body);
     }
     // No Accept, */* and application/* are JSON.
     for accept in [

@@ -2,6 +2,7 @@
 //! JSON and XML. It knows nothing of tables or plans: the executor fills a
 //! [`ResultBuilder`] with the page's values.
 
+mod csv;
 mod json;
 mod xml;
 
@@ -13,18 +14,38 @@ pub enum Representation {
     Json,
     /// `application/xml`.
     Xml,
+    /// `text/csv`: a header row of the returned fields, then one record per
+    /// row (RFC 4180; an absent value is an empty field).
+    Csv,
 }
 
 impl Representation {
     /// Both representations, JSON (the default) first.
-    pub const ALL: [Representation; 2] = [Representation::Json, Representation::Xml];
+    pub const ALL: [Representation; 3] = [Representation::Json, Representation::Xml, Representation::Csv];
 
     /// The media type (`application/json`).
     pub fn media_type(self) -> &'static str {
         match self {
             Representation::Json => "application/json",
             Representation::Xml => "application/xml",
+            Representation::Csv => "text/csv",
         }
+    }
+
+    /// The short name the C API and `rai query --accept` also take (`json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Representation::Json => "json",
+            Representation::Xml => "xml",
+            Representation::Csv => "csv",
+        }
+    }
+
+    /// The representation named `name` (`json`, `xml`, `csv`) or with that media type.
+    pub fn from_name(name: &str) -> Option<Representation> {
+        Representation::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(name) || r.media_type().eq_ignore_ascii_case(name))
     }
 
     /// The `Content-Type` of a body in this representation.
@@ -32,6 +53,7 @@ impl Representation {
         match self {
             Representation::Json => "application/json; charset=utf-8",
             Representation::Xml => "application/xml; charset=utf-8",
+            Representation::Csv => "text/csv; charset=utf-8; header=present",
         }
     }
 }
@@ -112,6 +134,7 @@ impl QueryResult {
         match rep {
             Representation::Json => self.to_json(),
             Representation::Xml => self.to_xml(),
+            Representation::Csv => self.to_csv(),
         }
     }
 
@@ -149,6 +172,41 @@ impl QueryResult {
             out.push('}');
         }
         out.push(']');
+        out
+    }
+
+    /// RFC 4180 CSV: a header row of the returned fields in output order,
+    /// then one record per row, CRLF line ends; an absent value is an
+    /// empty field; a field with a comma, quote, CR or LF is quoted.
+    pub fn to_csv(&self) -> String {
+        use std::fmt::Write;
+        let w = self.names.len().max(1);
+        let mut out = String::with_capacity(self.text.len() * 2 + self.slots.len() * 12 + 64);
+        for (i, name) in self.names.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            csv::csv_field(&mut out, name);
+        }
+        out.push_str("\r\n");
+        for row in self.slots.chunks(w) {
+            for (i, s) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match self.value(*s) {
+                    None => {}
+                    Some(Value::Int(v)) => {
+                        let _ = write!(out, "{v}");
+                    }
+                    Some(Value::Float(v)) => {
+                        let _ = write!(out, "{v}");
+                    }
+                    Some(Value::Str(t)) => csv::csv_field(&mut out, t),
+                }
+            }
+            out.push_str("\r\n");
+        }
         out
     }
 
@@ -255,5 +313,23 @@ mod tests {
             r.rows().next(),
             Some(vec![("a", Value::Float(0.25)), ("c", Value::Int(-3))])
         );
+        assert_eq!(r.to_csv(), "a,b,c\r\n0.25,,-3\r\n");
+    }
+
+    #[test]
+    fn csv_quotes_what_rfc_4180_requires() {
+        let mut b = ResultBuilder::new("r", vec!["name", "n"], 2, 2);
+        b.text("Smith, \"Jo\"");
+        b.int(1);
+        b.text("two\nlines");
+        b.absent();
+        let r = b.finish();
+        assert_eq!(r.to_csv(), "name,n\r\n\"Smith, \"\"Jo\"\"\",1\r\n\"two\nlines\",\r\n");
+        let empty = ResultBuilder::new("r", vec!["name"], 0, 0).finish();
+        assert_eq!(empty.to_csv(), "name\r\n");
+        for rep in Representation::ALL {
+            assert_eq!(Representation::from_name(rep.name()), Some(rep));
+            assert_eq!(Representation::from_name(rep.media_type()), Some(rep));
+        }
     }
 }
