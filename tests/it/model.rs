@@ -238,6 +238,44 @@ struct Q {
     language: Option<&'static str>,
     offset: u64,
     limit: u64,
+    /// Derived metrics asked for: bit N = metric N of the endpoint's list.
+    derived: u8,
+}
+
+/// The derived metrics (`derived=`) of the contact and the agent endpoints, in declared order.
+const CONTACT_DERIVED: [&str; 7] = [
+    "serviceLevel",
+    "handledRatio",
+    "abandonRatio",
+    "averageSpeedOfAnswer",
+    "averageHandlingTime",
+    "averageQueuingTime",
+    "averageWaitingTime",
+];
+const AGENT_DERIVED: [&str; 3] = ["occupancy", "utilization", "averageHandlingTime"];
+
+fn derived_names(e: usize, mask: u8) -> Vec<&'static str> {
+    let list: &[&'static str] = if contacts_ep(e) {
+        &CONTACT_DERIVED
+    } else {
+        &AGENT_DERIVED
+    };
+    list.iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, n)| *n)
+        .collect()
+}
+
+/// A quotient as the engine renders it: absent when the denominator is ≤ 0,
+/// a ratio clamped to [0, 1].
+fn quotient(num: i128, den: i128, ratio: bool) -> Value {
+    if den <= 0 {
+        return Value::Null;
+    }
+    let q = num as f64 / den as f64;
+    let q = if ratio { q.clamp(0.0, 1.0) } else { q };
+    serde_json::from_str(&format!("{q}")).unwrap_or(Value::Null)
 }
 
 const ENDPOINTS: [Endpoint; 4] = [
@@ -282,7 +320,11 @@ fn query() -> impl Strategy<Value = Q> {
             prop::option::of(prop::sample::select(vec!["fi", "sv", "de", "en-US", "da"])),
             prop::option::weighted(0.2, prop::sample::select(vec!["fi", "sv"])),
         ),
-        (0..4u64, prop::sample::select(vec![0u64, 1, 3, 100])),
+        (
+            0..4u64,
+            prop::sample::select(vec![0u64, 1, 3, 100]),
+            prop_oneof![Just(0u8), any::<u8>()],
+        ),
     )
         .prop_map(
             |(
@@ -291,7 +333,7 @@ fn query() -> impl Strategy<Value = Q> {
                 (fl, direct, internal),
                 (ids1, ids2, ct),
                 (filters, sort, locale, language),
-                (offset, limit),
+                (offset, limit, derived),
             )| {
                 let start = BASE + s * 60_000 + if s % 3 == 0 { 0 } else { 7_123 };
                 let end = match en {
@@ -366,6 +408,7 @@ fn query() -> impl Strategy<Value = Q> {
                     language,
                     offset,
                     limit,
+                    derived,
                 }
             },
         )
@@ -675,7 +718,10 @@ impl Model<'_> {
                 (Value::Null, Value::Null) => Ordering::Equal,
                 (Value::Null, _) => Ordering::Less,
                 (_, Value::Null) => Ordering::Greater,
-                (Value::Number(x), Value::Number(y)) => x.as_i64().cmp(&y.as_i64()),
+                (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
+                },
                 (Value::String(x), Value::String(y)) if text => coll.compare(x, y),
                 (Value::String(x), Value::String(y)) => x.cmp(y),
                 _ => Ordering::Equal,
@@ -818,7 +864,78 @@ impl Model<'_> {
             );
         }
         f.push("maxChangeTimestamp");
+        for name in derived_names(e, self.q.derived) {
+            f.push(name);
+            f.push(Box::leak(format!("{name}Numerator").into_boxed_str()));
+            f.push(Box::leak(format!("{name}Denominator").into_boxed_str()));
+        }
         f
+    }
+
+    /// A derived metric's (numerator, denominator, ratio) over a group, row by row.
+    fn derived_parts(&self, name: &str, m: &[usize]) -> (i128, i128, bool) {
+        if contacts_ep(self.q.endpoint) {
+            let rows: Vec<&Seg> = m.iter().map(|&i| &self.segs[i]).collect();
+            let count = |p: &dyn Fn(&Seg) -> bool| rows.iter().filter(|r| p(r)).count() as i128;
+            let flag = |n: &str| FLAGS.iter().position(|f| *f == n).unwrap_or(0);
+            let dur = |n: &str| DURS.iter().position(|d| *d == n).unwrap_or(0);
+            let sum = |d: usize, p: &dyn Fn(&Seg) -> bool| {
+                rows.iter().filter(|r| p(r)).map(|r| r.durs[d] as i128).sum::<i128>()
+            };
+            let all = |_: &Seg| true;
+            let handled = count(&|r| r.connect.is_some());
+            let offered = count(&|r| r.disconnect.is_some())
+                - count(&|r| r.flags[flag("FalseAttempt")])
+                - count(&|r| r.flags[flag("ServiceClosed")]);
+            match name {
+                "serviceLevel" => (count(&|r| r.flags[flag("AnsweredOnTime")]), offered, true),
+                "handledRatio" => (handled, offered, true),
+                "abandonRatio" => (count(&|r| r.flags[flag("Abandoned")]), offered, true),
+                "averageSpeedOfAnswer" => (sum(dur("waitingDuration"), &|r| r.connect.is_some()), handled, false),
+                "averageHandlingTime" => (
+                    sum(dur("handlingDuration"), &all) + sum(dur("afterworkDuration"), &all),
+                    handled,
+                    false,
+                ),
+                "averageQueuingTime" => (sum(dur("queuingDuration"), &all), rows.len() as i128, false),
+                _ => (sum(dur("waitingDuration"), &all), rows.len() as i128, false),
+            }
+        } else {
+            let rows: Vec<&Interval> = m.iter().map(|&i| &self.ivs[i]).collect();
+            let sum = |names: &[&str]| {
+                rows.iter()
+                    .map(|r| {
+                        names
+                            .iter()
+                            .map(|n| {
+                                let i = rai_core::tables::INTERVAL_NUMBERS
+                                    .iter()
+                                    .position(|c| c == n)
+                                    .unwrap_or(0);
+                                r.nums[i] as i128
+                            })
+                            .sum::<i128>()
+                    })
+                    .sum::<i128>()
+            };
+            let work = sum(&["contactHandlingDuration", "afterworkDuration"]);
+            match name {
+                "occupancy" => (work, work + sum(&["freeDuration"]), true),
+                "utilization" => (work, sum(&["readyDuration", "notReadyDuration", "pauseDuration"]), true),
+                _ => (
+                    work,
+                    sum(&[
+                        "countOfHandledCallIn",
+                        "countOfHandledCallOut",
+                        "countOfHandledEmailIn",
+                        "countOfHandledEmailOut",
+                        "countOfHandledChatIn",
+                        "countOfHandledChatOut",
+                    ]),
+                    false,
+                ),
+            }
+        }
     }
 
     fn sort_keys(&self, fields: &[&str]) -> Vec<(usize, bool)> {
@@ -830,13 +947,30 @@ impl Model<'_> {
             }
         }
         if keys.is_empty() {
-            keys.push((fields.len() - 1, false));
+            // The default sort key, maxChangeTimestamp (derived fields follow it).
+            let default = fields
+                .iter()
+                .position(|f| *f == "maxChangeTimestamp")
+                .unwrap_or(fields.len() - 1);
+            keys.push((default, false));
         }
         keys
     }
 
     fn value(&self, f: &str, label: Option<&str>, key: &Key, detail: Option<(u128, usize)>, m: &[usize]) -> Value {
         let e = self.q.endpoint;
+        for name in derived_names(e, self.q.derived) {
+            if f == name {
+                let (n, d, r) = self.derived_parts(name, m);
+                return quotient(n, d, r);
+            }
+            if f.strip_prefix(name) == Some("Numerator") {
+                return json!(self.derived_parts(name, m).0 as i64);
+            }
+            if f.strip_prefix(name) == Some("Denominator") {
+                return json!(self.derived_parts(name, m).1 as i64);
+            }
+        }
         let s = |v: Option<String>| v.map_or(Value::Null, Value::String);
         if contacts_ep(e) {
             let first = &self.segs[m[0]];
@@ -964,6 +1098,10 @@ fn query_string(q: &Q, fields: &[&str], sort: &[(usize, bool)]) -> String {
     }
     if let Some(l) = q.language {
         p.push(("language".into(), l.into()));
+    }
+    let derived = derived_names(q.endpoint, q.derived);
+    if !derived.is_empty() {
+        p.push(("derived".into(), derived.join(",")));
     }
     p.push(("offset".into(), q.offset.to_string()));
     p.push(("limit".into(), q.limit.to_string()));
