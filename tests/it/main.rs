@@ -4,6 +4,7 @@
 mod cli;
 mod derived;
 mod examples;
+mod fill;
 mod golden;
 mod model;
 mod model_rows;

@@ -50,7 +50,7 @@ pub use render::{QueryResult, Representation, Value};
 pub use schema::{
     Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
     Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, Reduction, StateCol, Table, TranslationCol,
-    UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, MAX_LIMIT,
+    UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
 };
 pub use store::{BatchInfo, Snapshot};
 

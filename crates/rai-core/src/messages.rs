@@ -37,6 +37,10 @@ pub fn invalid_locale(tag: &str) -> String {
 pub fn invalid_derived(token: &str) -> String {
     invalid_value("derived metric", token)
 }
+/// `fill=zero` over more buckets × groups than allowed.
+pub fn fill_too_large(max: usize) -> String {
+    format!("Invalid fill: more than {max} rows")
+}
 /// A sort key that is not a returned field.
 pub fn invalid_sort_field(name: &str) -> String {
     format!("Invalid sort field: '{name}'")

@@ -48,6 +48,10 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
                 ),
             )
         }
+        Param::Fill => (
+            json!({"type": "string", "enum": rai_core::FILL_VALUES, "default": rai_core::FILL_VALUES[0]}),
+            "zero: every bucket of the range for every group, zero counts and sums, maxima absent".into(),
+        ),
         Param::Sort => (
             json!({"type": "string"}),
             "Comma-separated returned fields, '-' for descending, optional LOCALE-xx".into(),

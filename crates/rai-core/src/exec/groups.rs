@@ -11,9 +11,10 @@ use super::physical::{prepare, Physical};
 use super::scan::{chunks, scan};
 use super::GKey;
 use crate::error::{Error, Result};
+use crate::model::TimeCategory;
 use crate::model::{Bucketer, Guid, Millis};
 use crate::plan::{Expr, GroupKey, LogicalPlan};
-use crate::schema::{Input, NameKind, CHANNELS, TYPES};
+use crate::schema::{Input, NameKind, Op, CHANNELS, MAX_FILL_ROWS, TYPES};
 use crate::store::{Fact, Snapshot};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -46,6 +47,8 @@ pub(crate) struct Groups<'s, F: Fact> {
     metrics: Vec<Metric>,
     /// Detail rows: metrics are the row's own values, computed on demand.
     details: bool,
+    /// Per group: added by `fill=zero` (its maxima are absent).
+    filled: Vec<bool>,
     now: Millis,
     out: Vec<Out>,
     bucketer: Bucketer,
@@ -85,6 +88,50 @@ fn resolve<F: Fact>(expr: &Expr) -> Result<Out> {
     })
 }
 
+/// `fill=zero`: adds a zero group for every (bucket of the range, group
+/// present) that has no rows, so a series has no holes. An open range ends
+/// at `now`.
+fn fill_zero(
+    part: &mut Partial,
+    filled: &mut Vec<bool>,
+    phys: &Physical<'_>,
+    kernel: &Kernel,
+    now: Millis,
+) -> Result<()> {
+    let mut combos: Vec<(u32, [u32; 3])> = part.keys.iter().map(|k| (k.t, k.d)).collect();
+    combos.sort_unstable();
+    combos.dedup();
+    if combos.is_empty() {
+        return Ok(());
+    }
+    let hi = if phys.hi == Millis::MAX {
+        now.saturating_add(1)
+    } else {
+        phys.hi
+    };
+    let too_large = || Error::query(crate::messages::fill_too_large(MAX_FILL_ROWS));
+    let max_buckets = MAX_FILL_ROWS / combos.len();
+    let buckets = phys
+        .bucketer
+        .buckets_in(phys.lo, hi, max_buckets)
+        .ok_or_else(too_large)?;
+    if combos.len().saturating_mul(buckets.len()) > MAX_FILL_ROWS {
+        return Err(too_large());
+    }
+    let present: ahash::AHashSet<GKey> = part.keys.iter().copied().collect();
+    for &(t, d) in &combos {
+        for &bucket in &buckets {
+            let k = GKey { bucket, t, d, row: 0 };
+            if !present.contains(&k) {
+                part.keys.push(k);
+                filled.push(true);
+            }
+        }
+    }
+    part.grow_acc(kernel);
+    Ok(())
+}
+
 /// Runs an aggregating plan over fact table `F`.
 pub(crate) fn run<'s, F: Fact + Default>(
     snap: &'s Snapshot,
@@ -119,6 +166,11 @@ pub(crate) fn run<'s, F: Fact + Default>(
             part
         })
         .reduce(Partial::new, |a, b| a.merge(b, &kernel));
+    let mut part = part;
+    let mut filled = vec![false; part.keys.len()];
+    if plan.fill && !phys.details && phys.bucketer.category() != TimeCategory::Null {
+        fill_zero(&mut part, &mut filled, &phys, &kernel, now)?;
+    }
     Ok(Groups {
         snap,
         names,
@@ -127,6 +179,7 @@ pub(crate) fn run<'s, F: Fact + Default>(
         kernel,
         metrics: phys.metrics,
         details: phys.details,
+        filled,
         now,
         out,
         bucketer: phys.bucketer,
@@ -171,6 +224,9 @@ impl<F: Fact> Groups<'_, F> {
         let Some(metric) = self.metrics.get(m) else {
             return Val::Absent;
         };
+        if metric.op == Op::Max && self.filled.get(row).copied().unwrap_or(false) {
+            return Val::Absent; // a maximum over no rows, in a zero-filled group
+        }
         if self.details {
             return match self.detail_row(&self.keys[row]) {
                 Some((f, _, r)) => self.row_metric(metric, f, r),

@@ -219,6 +219,7 @@ mod tests {
                 end: None,
             },
             predicates: Vec::new(),
+            fill: false,
             group_by: Some(vec![GroupKey::Bucket {
                 key: ColumnId::Contacts(ContactCol::ArrivalTime),
                 category: TimeCategory::All,

@@ -129,6 +129,49 @@ impl Bucketer {
         b
     }
 
+    /// Every bucket that an instant of `[lo, hi)` falls in, in order, or
+    /// None when there would be more than `max` of them. Zone offsets are
+    /// whole quarter hours (since 1980), so stepping by UTC quarter hours
+    /// meets every local quarter hour and hour; a local day is at least 23
+    /// hours long, so stepping by hours meets every day (and so every week,
+    /// month and year).
+    pub fn buckets_in(&self, lo: Millis, hi: Millis, max: usize) -> Option<Vec<i64>> {
+        let mut out: Vec<i64> = Vec::new();
+        if hi <= lo {
+            return Some(out);
+        }
+        let step = match self.cat {
+            TimeCategory::QuarterHour | TimeCategory::Hour => QUARTER_HOUR_MS,
+            _ => 4 * QUARTER_HOUR_MS,
+        };
+        // Give up early on ranges that cannot fit: a bucket spans at most a
+        // year (366 days) and at least a quarter hour.
+        let min_span = if step == QUARTER_HOUR_MS {
+            QUARTER_HOUR_MS
+        } else {
+            366 * 24 * 4 * QUARTER_HOUR_MS
+        };
+        if (hi - lo) / min_span > max as i64 + 1 {
+            return None;
+        }
+        let push = |b: i64, out: &mut Vec<i64>| {
+            if out.last() != Some(&b) {
+                out.push(b);
+            }
+        };
+        push(self.bucket(lo), &mut out);
+        let mut t = (lo.div_euclid(step) + 1) * step;
+        while t < hi {
+            push(self.bucket(t), &mut out);
+            if out.len() > max {
+                return None;
+            }
+            t += step;
+        }
+        push(self.bucket(hi - 1), &mut out);
+        (out.len() <= max).then_some(out)
+    }
+
     /// The category.
     pub fn category(&self) -> TimeCategory {
         self.cat
@@ -239,6 +282,47 @@ mod tests {
         let tz = parse_zone(zone).unwrap_or(Tz::UTC);
         let b = Bucketer::new(cat, tz);
         b.label(b.bucket(parse_timestamp(t).unwrap_or(0)))
+    }
+
+    #[test]
+    fn buckets_in_a_range_cover_every_local_bucket_once() {
+        let t = |s: &str| parse_timestamp(s).unwrap_or(0);
+        let hel = parse_zone("Europe/Helsinki").unwrap_or(Tz::UTC);
+        let count = |cat, lo: &str, hi: &str| {
+            Bucketer::new(cat, hel)
+                .buckets_in(t(lo), t(hi), 100_000)
+                .map(|v| v.len())
+        };
+        // The fall-back day in Helsinki has 25 hours and 100 quarter hours.
+        let (lo, hi) = ("2019-10-26T21:00:00Z", "2019-10-27T22:00:00Z");
+        assert_eq!(count(TimeCategory::Hour, lo, hi), Some(25));
+        assert_eq!(count(TimeCategory::QuarterHour, lo, hi), Some(100));
+        assert_eq!(count(TimeCategory::Day, lo, hi), Some(1));
+        // A partial first and last day count.
+        assert_eq!(
+            count(TimeCategory::Day, "2019-01-01T12:00:00Z", "2019-01-03T00:30:00Z"),
+            Some(3)
+        );
+        // Helsinki is UTC+2 in winter: 2019-02-28T22:00Z is local March 1, 00:00.
+        assert_eq!(
+            count(TimeCategory::Month, "2019-01-31T00:00:00Z", "2019-02-28T22:00:00Z"),
+            Some(2)
+        );
+        assert_eq!(
+            count(TimeCategory::Month, "2019-01-31T00:00:00Z", "2019-02-28T22:00:00.001Z"),
+            Some(3)
+        );
+        let kolkata = Bucketer::new(TimeCategory::Hour, parse_zone("Asia/Kolkata").unwrap_or(Tz::UTC));
+        let hours = kolkata.buckets_in(t("2019-01-01T00:00:00Z"), t("2019-01-02T00:00:00Z"), 100);
+        assert_eq!(
+            hours.map(|v| v.len()),
+            Some(25),
+            "+05:30: 24 hours straddle 25 local hours"
+        );
+        // Too many buckets is None, not a long loop.
+        let b = Bucketer::new(TimeCategory::QuarterHour, Tz::UTC);
+        assert_eq!(b.buckets_in(0, 400 * 86_400_000 * 365, 1_000).map(|v| v.len()), None);
+        assert_eq!(b.buckets_in(5, 5, 10), Some(vec![]));
     }
 
     #[test]

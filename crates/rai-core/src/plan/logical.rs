@@ -24,6 +24,9 @@ pub struct LogicalPlan {
     pub predicates: Vec<Predicate>,
     /// The group keys; None: one output row per stored row.
     pub group_by: Option<Vec<GroupKey>>,
+    /// Zero-fill: every bucket of the time range (to now when it is open)
+    /// for every group present, with zero counts and sums and absent maxima.
+    pub fill: bool,
     /// The aggregates computed per group (referred to by [`Expr::Aggregate`]).
     pub aggregates: Vec<Agg>,
     /// The output fields in output order (only those shown).

@@ -149,6 +149,7 @@ pub(crate) fn lower(q: &Query) -> LogicalPlan {
         },
         predicates,
         group_by,
+        fill: q.fill,
         aggregates,
         output,
         order,

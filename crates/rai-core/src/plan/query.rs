@@ -7,7 +7,9 @@ use crate::model::parse_locale;
 use crate::model::Pattern;
 use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
 use crate::model::{parse_zone, TimeCategory};
-use crate::schema::{ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::schema::{
+    ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_LIMIT,
+};
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use chrono_tz::Tz;
 use icu_locale_core::Locale;
@@ -31,6 +33,8 @@ pub struct Query {
     pub(crate) types: Option<[bool; 6]>,
     /// Show-flags, resolved with defaults.
     pub(crate) flags: [bool; Flag::COUNT],
+    /// fill=zero.
+    pub(crate) fill: bool,
     /// The derived metrics asked for (bit N: the endpoint's metric N).
     pub(crate) derived: u64,
     /// The 0/1/2 inclusion parameters given, per boolean column.
@@ -93,6 +97,7 @@ impl Query {
             ids: Vec::new(),
             types: None,
             flags: [false; Flag::COUNT],
+            fill: false,
             derived: 0,
             includes: Vec::new(),
             filters: Vec::new(),
@@ -224,6 +229,15 @@ impl Query {
                         } else {
                             q.limit = n.min(MAX_LIMIT);
                         }
+                    }
+                }
+                Param::Fill => {
+                    let v = FILL_VALUES
+                        .iter()
+                        .position(|f| f.eq_ignore_ascii_case(value))
+                        .ok_or_else(invalid)?;
+                    if first {
+                        q.fill = v == 1;
                     }
                 }
                 Param::Derived => {

@@ -295,6 +295,10 @@ impl IdParam {
 pub const DEFAULT_LIMIT: u64 = 100;
 /// The largest page (SPEC §4: larger limits are capped).
 pub const MAX_LIMIT: u64 = 10_000;
+/// The `fill` values, the default first.
+pub const FILL_VALUES: [&str; 2] = ["none", "zero"];
+/// The most rows `fill=zero` may produce (a larger fill is a 400).
+pub const MAX_FILL_ROWS: usize = 1_000_000;
 /// The default of the 0/1/2 inclusion parameters (1: keep).
 pub const DEFAULT_INCLUDE: u8 = 1;
 
@@ -326,6 +330,9 @@ pub enum Param {
     Include(&'static str, ColumnId),
     /// derived: a comma-separated list of the endpoint's derived metrics.
     Derived,
+    /// fill: `none` (the default) or `zero` (every bucket of the range for
+    /// every group, with zero counts and sums).
+    Fill,
     /// sort.
     Sort,
     /// offset.
@@ -348,6 +355,7 @@ impl Param {
             Param::Flag(f, _) | Param::Require(f, _, _) => f.name(),
             Param::Include(name, _) => name,
             Param::Derived => "derived",
+            Param::Fill => "fill",
             Param::Sort => "sort",
             Param::Offset => "offset",
             Param::Limit => "limit",

@@ -545,6 +545,9 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     default_sort = "changeTimestamp";
                 }
             }
+            if aggregated {
+                params.push(Param::Fill);
+            }
             if !derived.is_empty() {
                 params.push(Param::Derived);
                 derived_fields(&mut fields, derived);

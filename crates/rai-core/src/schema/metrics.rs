@@ -1,7 +1,7 @@
 //! Derived metrics (beyond RAI v1): quotients of a group's aggregates,
 //! computed after aggregation and asked for with `derived=`. Each is
 //! declared once here, as signed sums of aggregates; the docs
-//! (`docs/derived-metrics.md`) state the same definitions in words.
+//! (`docs/beyond-rai-v1.md`) state the same definitions in words.
 
 use super::derived::{ContactDerived as D, IntervalDerived};
 use super::endpoint::{Agg, DerivedMetric, Input, Linear, Op};
