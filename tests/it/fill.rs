@@ -78,6 +78,16 @@ fn every_bucket_for_every_group_with_zeros() {
     assert_eq!(gap["queueId"], Q1);
     assert_eq!(gap["averageWaitingTimeDenominator"], 0);
     assert_eq!(r[2]["averageWaitingTime"].as_f64(), Some(5000.0));
+    // The typed builder says the same.
+    let built = e
+        .request(Endpoint::ContactHistory)
+        .param("startTime", "2026-01-05")
+        .param("endTime", "2026-01-08")
+        .time_category(rai_core::TimeCategory::Day)
+        .fill_zero(true)
+        .run()
+        .map(|r| r.total());
+    assert_eq!(built, Ok(6));
     // Case-insensitive; `none` is the default; paging counts filled rows.
     assert_eq!(
         rows(&e, Endpoint::ContactHistory, &format!("{BY_DAY}&fill=none")).1,

@@ -89,6 +89,11 @@ impl<'e> Request<'e> {
         self.param("derived", names.join(","))
     }
 
+    /// `fill=zero` (true) or `fill=none`: every bucket of the range for every group.
+    pub fn fill_zero(self, on: bool) -> Self {
+        self.param("fill", crate::schema::FILL_VALUES[on as usize])
+    }
+
     /// language.
     pub fn language(self, lang: &str) -> Self {
         self.param("language", lang)
