@@ -3,6 +3,7 @@
 //! (it holds no rule of its own); the endpoint declaration refers to them
 //! like any column.
 
+use super::ids::{c, cd, iv};
 use super::table::{ColumnId, ContactCol, IntervalCol, Table};
 
 /// A derived column of contacts.
@@ -72,13 +73,6 @@ pub enum Definition {
     Sum(&'static [ColumnId]),
 }
 
-const fn c(col: ContactCol) -> ColumnId {
-    ColumnId::Contacts(col)
-}
-const fn d(col: ContactDerived) -> ColumnId {
-    ColumnId::ContactsDerived(col)
-}
-
 impl ContactDerived {
     /// Every derived contact column.
     pub const ALL: [ContactDerived; 9] = [
@@ -118,7 +112,7 @@ impl ContactDerived {
                 DEF
             }
             D::NotHandled => {
-                const DEF: Definition = Definition::All(&[Term::IsNot(d(D::Handled))]);
+                const DEF: Definition = Definition::All(&[Term::IsNot(cd(D::Handled))]);
                 DEF
             }
             D::Completed => {
@@ -127,14 +121,14 @@ impl ContactDerived {
             }
             D::Queuing => {
                 const DEF: Definition = Definition::All(&[
-                    Term::IsNot(d(D::Completed)),
-                    Term::IsNot(d(D::Handled)),
+                    Term::IsNot(cd(D::Completed)),
+                    Term::IsNot(cd(D::Handled)),
                     Term::Present(c(C::QueueArrivalTime)),
                 ]);
                 DEF
             }
             D::InProcess => {
-                const DEF: Definition = Definition::All(&[Term::IsNot(d(D::Completed)), Term::Is(d(D::Handled))]);
+                const DEF: Definition = Definition::All(&[Term::IsNot(cd(D::Completed)), Term::Is(cd(D::Handled))]);
                 DEF
             }
             D::Internal => {
@@ -151,7 +145,7 @@ impl ContactDerived {
             }
             D::StatisticTime => {
                 const DEF: Definition = Definition::Choose {
-                    when: d(D::Completed),
+                    when: cd(D::Completed),
                     then: c(C::DisconnectTime),
                     otherwise: c(C::ArrivalTime),
                 };
@@ -177,11 +171,8 @@ impl IntervalDerived {
         use IntervalCol as I;
         match self {
             IntervalDerived::ServingDuration => {
-                const DEF: Definition = Definition::Sum(&[
-                    ColumnId::AgentIntervals(I::ReadyDuration),
-                    ColumnId::AgentIntervals(I::NotReadyDuration),
-                    ColumnId::AgentIntervals(I::PauseDuration),
-                ]);
+                const DEF: Definition =
+                    Definition::Sum(&[iv(I::ReadyDuration), iv(I::NotReadyDuration), iv(I::PauseDuration)]);
                 DEF
             }
         }

@@ -182,6 +182,21 @@ pub struct Agg {
     pub when: Option<ColumnId>,
 }
 
+impl Agg {
+    /// `op` of `input` where `when` holds.
+    pub(crate) const fn new(op: Op, input: Input, when: Option<ColumnId>) -> Agg {
+        Agg { op, input, when }
+    }
+    /// The number of rows where `when` holds.
+    pub(crate) const fn count(when: Option<ColumnId>) -> Agg {
+        Agg::new(Op::Count, Input::Rows, when)
+    }
+    /// The sum of `col` where `when` holds.
+    pub(crate) const fn sum(col: ColumnId, when: Option<ColumnId>) -> Agg {
+        Agg::new(Op::Sum, Input::Column(col), when)
+    }
+}
+
 /// Where a field's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Src {

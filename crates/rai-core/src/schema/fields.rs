@@ -12,6 +12,7 @@ use super::endpoint::{
     Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Presence, Reduction,
     Show, Src,
 };
+use super::ids::{c, cd, ev, iv, ivd, st, us};
 use super::metrics::{AGENT_METRICS, CONTACT_METRICS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
@@ -48,28 +49,10 @@ fn capitalized(s: &str) -> String {
 }
 
 const fn agg(op: Op, input: Input, when: Option<ColumnId>) -> Src {
-    Src::Metric(Agg { op, input, when })
+    Src::Metric(Agg::new(op, input, when))
 }
 const fn count(when: Option<ColumnId>) -> Src {
-    agg(Op::Count, Input::Rows, when)
-}
-const fn c(col: ContactCol) -> ColumnId {
-    ColumnId::Contacts(col)
-}
-const fn cd(col: ContactDerived) -> ColumnId {
-    ColumnId::ContactsDerived(col)
-}
-const fn iv(col: IntervalCol) -> ColumnId {
-    ColumnId::AgentIntervals(col)
-}
-const fn st(col: StateCol) -> ColumnId {
-    ColumnId::AgentStates(col)
-}
-const fn ev(col: EventCol) -> ColumnId {
-    ColumnId::AgentStatusEvents(col)
-}
-const fn us(col: UserCol) -> ColumnId {
-    ColumnId::Users(col)
+    Src::Metric(Agg::count(when))
 }
 
 /// The output kind of a column shown as it is.
@@ -279,7 +262,7 @@ fn agent_fields(history: bool) -> Vec<Field> {
             Flag::Campaign,
         );
     }
-    let serving = ColumnId::AgentIntervalsDerived(IntervalDerived::ServingDuration);
+    let serving = ivd(IntervalDerived::ServingDuration);
     let sum = |col: ColumnId| {
         f(
             col.name(),

@@ -4,41 +4,18 @@
 //! (`docs/beyond-rai-v1.md`) state the same definitions in words.
 
 use super::derived::{ContactDerived as D, IntervalDerived};
-use super::endpoint::{Agg, DerivedMetric, Input, Linear, Op};
-use super::table::{ColumnId, ContactCol as C, IntervalCol as I};
+use super::endpoint::{Agg, DerivedMetric, Linear};
+use super::ids::{c, cd, iv, ivd};
+use super::table::{ContactCol as C, IntervalCol as I};
 
-const fn count(when: Option<ColumnId>) -> Agg {
-    Agg {
-        op: Op::Count,
-        input: Input::Rows,
-        when,
-    }
-}
-const fn sum(col: ColumnId, when: Option<ColumnId>) -> Agg {
-    Agg {
-        op: Op::Sum,
-        input: Input::Column(col),
-        when,
-    }
-}
-const fn c(col: C) -> ColumnId {
-    ColumnId::Contacts(col)
-}
-const fn d(col: D) -> ColumnId {
-    ColumnId::ContactsDerived(col)
-}
-const fn iv(col: I) -> ColumnId {
-    ColumnId::AgentIntervals(col)
-}
-
-const ARRIVED: Agg = count(None);
-const HANDLED: Agg = count(Some(d(D::Handled)));
+const ARRIVED: Agg = Agg::count(None);
+const HANDLED: Agg = Agg::count(Some(cd(D::Handled)));
 /// The segments a service level is measured over (the seed's denominator):
 /// completed − false attempts − service closed.
 const OFFERED: Linear = &[
-    (1, count(Some(d(D::Completed)))),
-    (-1, count(Some(c(C::FalseAttempt)))),
-    (-1, count(Some(c(C::ServiceClosed)))),
+    (1, Agg::count(Some(cd(D::Completed)))),
+    (-1, Agg::count(Some(c(C::FalseAttempt)))),
+    (-1, Agg::count(Some(c(C::ServiceClosed)))),
 ];
 
 const fn ratio(name: &'static str, numerator: Linear, denominator: Linear) -> DerivedMetric {
@@ -60,38 +37,38 @@ const fn average(name: &'static str, numerator: Linear, denominator: Linear) -> 
 
 /// contactHistory's and contactStatistic's derived metrics.
 pub(crate) const CONTACT_METRICS: &[DerivedMetric] = &[
-    ratio("serviceLevel", &[(1, count(Some(c(C::AnsweredOnTime))))], OFFERED),
+    ratio("serviceLevel", &[(1, Agg::count(Some(c(C::AnsweredOnTime))))], OFFERED),
     ratio("handledRatio", &[(1, HANDLED)], OFFERED),
-    ratio("abandonRatio", &[(1, count(Some(c(C::Abandoned))))], OFFERED),
+    ratio("abandonRatio", &[(1, Agg::count(Some(c(C::Abandoned))))], OFFERED),
     average(
         "averageSpeedOfAnswer",
-        &[(1, sum(c(C::WaitingDuration), Some(d(D::Handled))))],
+        &[(1, Agg::sum(c(C::WaitingDuration), Some(cd(D::Handled))))],
         &[(1, HANDLED)],
     ),
     average(
         "averageHandlingTime",
         &[
-            (1, sum(c(C::HandlingDuration), None)),
-            (1, sum(c(C::AfterworkDuration), None)),
+            (1, Agg::sum(c(C::HandlingDuration), None)),
+            (1, Agg::sum(c(C::AfterworkDuration), None)),
         ],
         &[(1, HANDLED)],
     ),
     average(
         "averageQueuingTime",
-        &[(1, sum(c(C::QueuingDuration), None))],
+        &[(1, Agg::sum(c(C::QueuingDuration), None))],
         &[(1, ARRIVED)],
     ),
     average(
         "averageWaitingTime",
-        &[(1, sum(c(C::WaitingDuration), None))],
+        &[(1, Agg::sum(c(C::WaitingDuration), None))],
         &[(1, ARRIVED)],
     ),
 ];
 
 /// Time spent on contacts: contact handling plus after-contact work.
 const WORK: Linear = &[
-    (1, sum(iv(I::ContactHandlingDuration), None)),
-    (1, sum(iv(I::AfterworkDuration), None)),
+    (1, Agg::sum(iv(I::ContactHandlingDuration), None)),
+    (1, Agg::sum(iv(I::AfterworkDuration), None)),
 ];
 
 /// agentHistory's and agentStatistic's derived metrics.
@@ -100,29 +77,26 @@ pub(crate) const AGENT_METRICS: &[DerivedMetric] = &[
         "occupancy",
         WORK,
         &[
-            (1, sum(iv(I::ContactHandlingDuration), None)),
-            (1, sum(iv(I::AfterworkDuration), None)),
-            (1, sum(iv(I::FreeDuration), None)),
+            (1, Agg::sum(iv(I::ContactHandlingDuration), None)),
+            (1, Agg::sum(iv(I::AfterworkDuration), None)),
+            (1, Agg::sum(iv(I::FreeDuration), None)),
         ],
     ),
     ratio(
         "utilization",
         WORK,
-        &[(
-            1,
-            sum(ColumnId::AgentIntervalsDerived(IntervalDerived::ServingDuration), None),
-        )],
+        &[(1, Agg::sum(ivd(IntervalDerived::ServingDuration), None))],
     ),
     average(
         "averageHandlingTime",
         WORK,
         &[
-            (1, sum(iv(I::CountOfHandledCallIn), None)),
-            (1, sum(iv(I::CountOfHandledCallOut), None)),
-            (1, sum(iv(I::CountOfHandledEmailIn), None)),
-            (1, sum(iv(I::CountOfHandledEmailOut), None)),
-            (1, sum(iv(I::CountOfHandledChatIn), None)),
-            (1, sum(iv(I::CountOfHandledChatOut), None)),
+            (1, Agg::sum(iv(I::CountOfHandledCallIn), None)),
+            (1, Agg::sum(iv(I::CountOfHandledCallOut), None)),
+            (1, Agg::sum(iv(I::CountOfHandledEmailIn), None)),
+            (1, Agg::sum(iv(I::CountOfHandledEmailOut), None)),
+            (1, Agg::sum(iv(I::CountOfHandledChatIn), None)),
+            (1, Agg::sum(iv(I::CountOfHandledChatOut), None)),
         ],
     ),
 ];

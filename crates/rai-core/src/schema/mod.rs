@@ -7,6 +7,7 @@ mod check;
 pub mod derived;
 pub mod endpoint;
 mod fields;
+pub(crate) mod ids;
 mod metrics;
 pub mod names;
 pub mod table;

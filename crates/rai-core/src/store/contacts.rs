@@ -3,15 +3,9 @@
 use super::column::Numbers;
 use super::fact::{fact_table, Fact};
 use crate::model::{Guid, Millis};
+use crate::schema::ids::{c, cd};
 use crate::schema::{ColumnId, ContactCol as C, ContactDerived as D, Table};
 use std::sync::LazyLock;
-
-const fn c(col: C) -> ColumnId {
-    ColumnId::Contacts(col)
-}
-const fn d(col: D) -> ColumnId {
-    ColumnId::ContactsDerived(col)
-}
 
 /// The flag word's layout: bit i holds the boolean column i.
 pub(crate) const FLAG_COLUMNS: [ColumnId; 16] = [
@@ -23,14 +17,14 @@ pub(crate) const FLAG_COLUMNS: [ColumnId; 16] = [
     c(C::Diverted),
     c(C::AgentTransferred),
     c(C::TransferredIn),
-    d(D::Handled),
-    d(D::NotHandled),
-    d(D::Completed),
-    d(D::Queuing),
-    d(D::InProcess),
-    d(D::Internal),
-    d(D::ContactCenter),
-    d(D::Direct),
+    cd(D::Handled),
+    cd(D::NotHandled),
+    cd(D::Completed),
+    cd(D::Queuing),
+    cd(D::InProcess),
+    cd(D::Internal),
+    cd(D::ContactCenter),
+    cd(D::Direct),
 ];
 
 /// The number columns stored in [`Contacts::numbers`]: the table's durations, in table order.
@@ -58,7 +52,7 @@ fact_table! {
         arrival: Vec<Millis> = r.time(c(C::ArrivalTime));
         queue_arrival: Vec<Millis> = r.time(c(C::QueueArrivalTime));
         connect: Vec<Millis> = r.time(c(C::ConnectTime));
-        stat_key: Vec<Millis> = r.time(d(D::StatisticTime));
+        stat_key: Vec<Millis> = r.time(cd(D::StatisticTime));
         change: Vec<Millis> = r.time(c(C::ChangeTimestamp));
         /// The durations of [`NUMBER_COLUMNS`].
         numbers: Numbers = r.numbers(&NUMBER_COLUMNS);
@@ -68,7 +62,7 @@ fact_table! {
 impl Fact for Contacts {
     const TABLE: Table = Table::Contacts;
     const CODE_COLUMNS: [ColumnId; 3] = [c(C::ApplicationId), c(C::QueueId), c(C::UserId)];
-    const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), d(D::StatisticTime)];
+    const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), cd(D::StatisticTime)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = Some((c(C::Channel), c(C::Type)));
     const HAS_FLAGS: bool = true;
     const CHANGE: ColumnId = c(C::ChangeTimestamp);

@@ -3,12 +3,9 @@
 use super::column::Numbers;
 use super::fact::{fact_table, Fact};
 use crate::model::Millis;
+use crate::schema::ids::iv;
 use crate::schema::{ColumnId, IntervalCol as I, IntervalDerived, Table};
 use std::sync::LazyLock;
-
-const fn iv(col: I) -> ColumnId {
-    ColumnId::AgentIntervals(col)
-}
 
 /// The number columns stored in [`Intervals::numbers`]: the table's
 /// durations and counts in table order, then the derived ones.
@@ -17,7 +14,7 @@ static NUMBER_COLUMNS: LazyLock<Vec<ColumnId>> = LazyLock::new(|| {
         .iter()
         .filter(|col| col.kind().is_number())
         .map(|&col| iv(col))
-        .chain(IntervalDerived::ALL.map(ColumnId::AgentIntervalsDerived))
+        .chain(IntervalDerived::ALL.map(crate::schema::ids::ivd))
         .collect()
 });
 
