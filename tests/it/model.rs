@@ -240,6 +240,8 @@ struct Q {
     limit: u64,
     /// Derived metrics asked for: bit N = metric N of the endpoint's list.
     derived: u8,
+    /// fill=zero.
+    fill: bool,
 }
 
 /// The derived metrics (`derived=`) of the contact and the agent endpoints, in declared order.
@@ -324,6 +326,7 @@ fn query() -> impl Strategy<Value = Q> {
             0..4u64,
             prop::sample::select(vec![0u64, 1, 3, 100]),
             prop_oneof![Just(0u8), any::<u8>()],
+            prop::bool::weighted(0.3),
         ),
     )
         .prop_map(
@@ -333,7 +336,7 @@ fn query() -> impl Strategy<Value = Q> {
                 (fl, direct, internal),
                 (ids1, ids2, ct),
                 (filters, sort, locale, language),
-                (offset, limit, derived),
+                (offset, limit, derived, fill),
             )| {
                 let start = BASE + s * 60_000 + if s % 3 == 0 { 0 } else { 7_123 };
                 let end = match en {
@@ -409,6 +412,7 @@ fn query() -> impl Strategy<Value = Q> {
                     offset,
                     limit,
                     derived,
+                    fill,
                 }
             },
         )
@@ -703,12 +707,80 @@ impl Model<'_> {
         }
         let fields = self.fields();
         let mut rows: Vec<(Vec<Value>, GroupKey)> = Vec::new();
+        let bucketed = self.q.cat.is_some_and(|c| c != "null");
+        let mut present: std::collections::BTreeSet<(Option<i64>, Key)> = Default::default();
+        let mut combos: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
         for ((bk, key, detail), (label, members)) in groups {
             let vals: Vec<Value> = fields
                 .iter()
                 .map(|f| self.value(f, label.as_deref(), &key, detail, &members))
                 .collect();
-            rows.push((vals, (bk, key, detail)));
+            rows.push((vals, (bk, key.clone(), detail)));
+            if detail.is_none() {
+                present.insert((bk, key.clone()));
+                combos.entry(key).or_insert(members);
+            }
+        }
+        if self.q.fill && bucketed && !self.flag("showDetails", false) {
+            // Every bucket an instant of the range falls in, met by stepping
+            // quarter hours (zone offsets are whole quarter hours).
+            let (lo, hi) = self.range();
+            let hi = if hi == i64::MAX { NOW + 1 } else { hi };
+            let mut buckets: BTreeMap<i64, String> = BTreeMap::new();
+            let mut t = lo;
+            while t < hi {
+                if let Some((b, label)) = self.bucket(t) {
+                    buckets.insert(b, label);
+                }
+                t = if t == lo {
+                    lo - lo.rem_euclid(900_000) + 900_000
+                } else {
+                    t + 900_000
+                };
+            }
+            if hi > lo {
+                if let Some((b, label)) = self.bucket(hi - 1) {
+                    buckets.insert(b, label);
+                }
+            }
+            let dims = [
+                "channel",
+                "type",
+                "applicationId",
+                "applicationName",
+                "queueId",
+                "queueName",
+                "userId",
+                "userName",
+                "profileId",
+                "profileName",
+                "profileReason",
+                "campaignId",
+                "campaignName",
+            ];
+            let quotients = derived_names(e, self.q.derived);
+            for (key, rep) in &combos {
+                for (b, label) in &buckets {
+                    if present.contains(&(Some(*b), key.clone())) {
+                        continue;
+                    }
+                    let vals = fields
+                        .iter()
+                        .map(|f| {
+                            if *f == "timeCategory" {
+                                json!(label)
+                            } else if dims.contains(f) {
+                                self.value(f, Some(label), key, None, rep)
+                            } else if f.starts_with("max") || f.starts_with("activeMax") || quotients.contains(f) {
+                                Value::Null
+                            } else {
+                                json!(0)
+                            }
+                        })
+                        .collect();
+                    rows.push((vals, (Some(*b), key.clone(), None)));
+                }
+            }
         }
         // Sort: the query's keys, then the group key (ids; absent first), contactId, ingestion order.
         let coll = Collation::new(self.q.locale.and_then(rai_core::parse_locale).as_ref());
@@ -1102,6 +1174,9 @@ fn query_string(q: &Q, fields: &[&str], sort: &[(usize, bool)]) -> String {
     let derived = derived_names(q.endpoint, q.derived);
     if !derived.is_empty() {
         p.push(("derived".into(), derived.join(",")));
+    }
+    if q.fill {
+        p.push(("fill".into(), "zero".into()));
     }
     p.push(("offset".into(), q.offset.to_string()));
     p.push(("limit".into(), q.limit.to_string()));
