@@ -220,3 +220,89 @@ fn bad_derived_values_are_400s() {
         Ok(true)
     );
 }
+
+#[test]
+fn service_level_thresholds_by_hand() {
+    let e = engine();
+    // Handled Sales segments queued 4 s and 20 s; offered = 3.
+    let q = format!("{DAY}&serviceLevelThresholds=5,20,5,60&sort=queueName");
+    let r = rows(&e, Endpoint::ContactHistory, &q);
+    let sales = &r[0];
+    for (secs, within) in [(5, 1), (20, 2), (60, 2)] {
+        let name = format!("serviceLevel{secs}s");
+        assert_eq!(sales[format!("{name}Numerator")], json!(within), "{name}");
+        assert_eq!(sales[format!("{name}Denominator")], json!(3), "{name}");
+        assert_eq!(sales[name.as_str()].as_f64(), Some(within as f64 / 3.0), "{name}");
+    }
+    let keys: Vec<&str> = sales.as_object().map_or(Vec::new(), |o| {
+        o.keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with("serviceLevel"))
+            .collect()
+    });
+    assert_eq!(keys.len(), 9, "a repeated threshold is one: {keys:?}");
+    assert!(r[1].get("serviceLevel20s").is_none(), "nothing offered: absent");
+    // Sorting by a threshold field, detail rows, the builder.
+    let by = rows(
+        &e,
+        Endpoint::ContactHistory,
+        &format!("{DAY}&serviceLevelThresholds=20&sort=-serviceLevel20sNumerator"),
+    );
+    assert_eq!(by[0]["queueName"], "Sales");
+    let d = rows(
+        &e,
+        Endpoint::ContactHistory,
+        &format!("{DAY}&showDetails=true&serviceLevelThresholds=5&sort=contactId"),
+    );
+    assert_eq!(
+        (
+            d[0]["serviceLevel5sNumerator"].clone(),
+            d[1]["serviceLevel5sNumerator"].clone()
+        ),
+        (json!(1), json!(0))
+    );
+    let built = e
+        .request(Endpoint::ContactHistory)
+        .param("startTime", "2026-01-05")
+        .param("endTime", "2026-01-06")
+        .service_level_thresholds(&[20])
+        .run()
+        .map(|r| r.to_json().contains("\"serviceLevel20sNumerator\":2"));
+    assert_eq!(built, Ok(true));
+    // Errors.
+    let err = |q: &str| {
+        e.query(Endpoint::ContactHistory, q)
+            .map(|r| r.total())
+            .map_err(|e| e.to_string())
+    };
+    for (raw, shown) in [
+        ("0", "0"),
+        ("3601", "3601"),
+        ("x", "x"),
+        ("%2B5", "+5"),
+        ("1.5", "1.5"),
+        ("", ""),
+    ] {
+        assert_eq!(
+            err(&format!("{DAY}&serviceLevelThresholds=20,{raw}")),
+            Err(format!("Invalid threshold: '{shown}'"))
+        );
+    }
+    let many: Vec<String> = (1..=21).map(|s| s.to_string()).collect();
+    assert_eq!(
+        err(&format!("{DAY}&serviceLevelThresholds={}", many.join(","))),
+        Err("Invalid threshold: '21'".into())
+    );
+    assert_eq!(
+        err(&format!("{DAY}&sort=serviceLevel20s")),
+        Err("Invalid sort field: 'serviceLevel20s'".into())
+    );
+    let agents = e.query(
+        Endpoint::AgentHistory,
+        "startTime=2026-01-05&endTime=2026-01-06&serviceLevelThresholds=20",
+    );
+    assert_eq!(
+        agents.map(|r| r.total()).map_err(|e| e.to_string()),
+        Err("Invalid field: 'serviceLevelThresholds'".into())
+    );
+}

@@ -37,6 +37,10 @@ pub fn invalid_locale(tag: &str) -> String {
 pub fn invalid_derived(token: &str) -> String {
     invalid_value("derived metric", token)
 }
+/// A bad `serviceLevelThresholds` value (not 1…3600 seconds, or the 21st).
+pub fn invalid_threshold(token: &str) -> String {
+    invalid_value("threshold", token)
+}
 /// `fill=zero` over more buckets × groups than allowed.
 pub fn fill_too_large(max: usize) -> String {
     format!("Invalid fill: more than {max} rows")

@@ -31,7 +31,15 @@ fn lib_dir() -> PathBuf {
     panic!("librai_ffi.a not found next to {}", exe.display());
 }
 
+/// The C test program, compiled once per test binary: tests run in
+/// parallel, and one rewriting the executable while another runs it fails
+/// with "Text file busy".
 fn compile() -> PathBuf {
+    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(compile_once).clone()
+}
+
+fn compile_once() -> PathBuf {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rai_test_c");
     let status = Command::new("cc")
         .arg("-std=c11")

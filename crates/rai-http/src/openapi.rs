@@ -48,6 +48,15 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
                 ),
             )
         }
+        Param::Thresholds => (
+            json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}),
+            format!(
+                "Up to {} service-level thresholds in seconds (1–{}); each T adds {p}Ts, {p}TsNumerator and {p}TsDenominator",
+                rai_core::MAX_THRESHOLDS,
+                rai_core::MAX_THRESHOLD_SECS,
+                p = d.thresholds.map_or("", |t| t.prefix)
+            ),
+        ),
         Param::Fill => (
             json!({"type": "string", "enum": rai_core::FILL_VALUES, "default": rai_core::FILL_VALUES[0]}),
             "zero: every bucket of the range for every group, zero counts and sums, maxima absent".into(),
@@ -123,7 +132,13 @@ pub fn document() -> Value {
             .iter()
             .map(|f| (f.name.to_string(), field_schema(f.kind)))
             .collect();
-        let item = json!({"type": "object", "properties": props, "xml": {"name": e.name()}});
+        let mut item = json!({"type": "object", "properties": props, "xml": {"name": e.name()}});
+        if let Some(t) = d.thresholds {
+            item["patternProperties"] = json!({
+                format!("^{}[0-9]+s$", t.prefix): {"type": "number"},
+                format!("^{}[0-9]+s(Numerator|Denominator)$", t.prefix): {"type": "integer"}
+            });
+        }
         paths.insert(
             format!("/{}", e.name()),
             json!({"get": {

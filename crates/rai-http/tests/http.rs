@@ -213,6 +213,9 @@ fn status_codes() {
         &v["paths"]["/agentHistory"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
     assert_eq!(item["properties"]["occupancy"]["type"], "number");
     assert_eq!(item["properties"]["occupancyNumerator"]["type"], "integer");
+    let contact =
+        &v["paths"]["/contactHistory"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
+    assert_eq!(contact["patternProperties"]["^serviceLevel[0-9]+s$"]["type"], "number");
 }
 
 #[test]

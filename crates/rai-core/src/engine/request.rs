@@ -94,6 +94,12 @@ impl<'e> Request<'e> {
         self.param("fill", crate::schema::FILL_VALUES[on as usize])
     }
 
+    /// serviceLevelThresholds, in seconds.
+    pub fn service_level_thresholds(self, secs: &[u32]) -> Self {
+        let list: Vec<String> = secs.iter().map(u32::to_string).collect();
+        self.param("serviceLevelThresholds", list.join(","))
+    }
+
     /// language.
     pub fn language(self, lang: &str) -> Self {
         self.param("language", lang)

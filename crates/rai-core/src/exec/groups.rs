@@ -202,6 +202,14 @@ impl<F: Fact> Groups<'_, F> {
         let pass = m.cond == 0 || f.flags().is_some_and(|fl| fl[r] & m.cond != 0);
         let v = match m.input {
             Input::Rows => 1,
+            Input::Column(col) if m.at_most.is_some() => {
+                let v = match (f.time(col), f.number(col)) {
+                    (Some(t), _) => t[r],
+                    (None, Some(n)) => n.get(r),
+                    (None, None) => i64::MAX,
+                };
+                (Some(v) <= m.at_most) as i64
+            }
             Input::Column(col) => match (f.time(col), f.number(col)) {
                 (Some(t), _) => t[r],
                 (None, Some(n)) => n.get(r),

@@ -72,6 +72,8 @@ pub(super) struct Kernel {
     pub(super) init: Vec<i64>,
     pub(super) ops: Vec<Op>,
     pub(super) counts: Vec<(usize, u32)>,
+    /// Counts of the rows whose input is at most a limit: (slot, input, cond, limit).
+    pub(super) within: Vec<(usize, usize, u32, i64)>,
     /// Unconditional sums of a plain column, aggregated column by column (unsplit only).
     pub(super) plain: Vec<(usize, usize)>,
     pub(super) sums: Vec<(usize, usize, u32)>,
@@ -95,6 +97,7 @@ impl Kernel {
             init: Vec::new(),
             ops: Vec::new(),
             counts: Vec::new(),
+            within: Vec::new(),
             plain: Vec::new(),
             sums: Vec::new(),
             maxes: Vec::new(),
@@ -102,7 +105,7 @@ impl Kernel {
             dense: None,
             out: Vec::new(),
         };
-        let mut slots: Vec<(Op, Input, u32, bool)> = Vec::new();
+        let mut slots: Vec<(Op, Input, u32, bool, Option<i64>)> = Vec::new();
         for a in metrics {
             let (mut cond, mut half) = (a.cond, Half::Both);
             if split != 0 && cond == split {
@@ -111,7 +114,7 @@ impl Kernel {
                 (cond, half) = (0, Half::One(0));
             }
             let cond = if cond == 0 { ALWAYS } else { cond };
-            let key = (a.op, a.input, cond, a.time);
+            let key = (a.op, a.input, cond, a.time, a.at_most);
             let slot = match slots.iter().position(|s| *s == key) {
                 Some(i) => i,
                 None => {
@@ -121,10 +124,10 @@ impl Kernel {
             };
             k.out.push((slot, half));
         }
-        for (slot, &(op, input, cond, time)) in slots.iter().enumerate() {
+        for (slot, &(op, input, cond, time, at_most)) in slots.iter().enumerate() {
             k.init.push(metric::init(op, time));
             k.ops.push(op);
-            if op == Op::Count {
+            if op == Op::Count && at_most.is_none() {
                 k.counts.push((slot, cond));
                 continue;
             }
@@ -135,6 +138,10 @@ impl Kernel {
                     k.inputs.len() - 1
                 }
             };
+            if let Some(limit) = at_most {
+                k.within.push((slot, s, cond, limit));
+                continue;
+            }
             if op == Op::Sum && cond == ALWAYS && halves == 1 && matches!(input, Input::Column(_)) {
                 k.plain.push((slot, s));
             } else if op == Op::Sum {
@@ -296,12 +303,15 @@ pub(super) fn aggregate(
             _ => {}
         }
     }
-    if kernel.counts.is_empty() && kernel.sums.is_empty() && kernel.maxes.is_empty() {
+    if kernel.counts.is_empty() && kernel.sums.is_empty() && kernel.maxes.is_empty() && kernel.within.is_empty() {
         return;
     }
     // Only the inputs the fused loop reads.
     let needed: Vec<usize> = (0..cols.len().min(32))
-        .filter(|i| kernel.sums.iter().chain(&kernel.maxes).any(|(_, s, _)| s == i))
+        .filter(|i| {
+            kernel.sums.iter().chain(&kernel.maxes).any(|(_, s, _)| s == i)
+                || kernel.within.iter().any(|(_, s, _, _)| s == i)
+        })
         .collect();
     let k = kernel.k;
     // Blocks of rows: first each input column is gathered for the block in a
@@ -341,6 +351,9 @@ pub(super) fn aggregate(
             };
             for &(m, cond) in &kernel.counts {
                 a[m] += (b & cond != 0) as i64;
+            }
+            for &(m, s, cond, limit) in &kernel.within {
+                a[m] += ((b & cond != 0) & (gathered[s][j] <= limit)) as i64;
             }
             for &(m, s, cond) in &kernel.sums {
                 let mask = -((b & cond != 0) as i64);

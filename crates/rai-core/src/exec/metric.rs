@@ -15,6 +15,8 @@ pub(super) struct Metric {
     pub(super) input: Input,
     pub(super) cond: u32,
     pub(super) time: bool,
+    /// Counts only: count the rows whose input is at most this.
+    pub(super) at_most: Option<i64>,
 }
 
 /// The state of an aggregate over no rows.

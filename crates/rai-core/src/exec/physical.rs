@@ -10,7 +10,7 @@ use super::names::NameView;
 use crate::error::{Error, Result};
 use crate::model::{guid_hex, Bucketer, Millis, Pattern, TimeCategory};
 use crate::plan::{Expr, GroupKey, LogicalPlan, Predicate};
-use crate::schema::{ColumnId, Definition, Input, Term, CHANNELS, TYPES, TYPE_CHANNEL};
+use crate::schema::{ColumnId, Definition, Input, Op, Term, CHANNELS, TYPES, TYPE_CHANNEL};
 use crate::store::{Fact, Snapshot, NONE};
 use chrono_tz::Tz;
 
@@ -159,6 +159,7 @@ pub(super) fn prepare<'p, F: Fact + Default>(
     for a in &plan.aggregates {
         let time = match a.input {
             Input::Rows => false,
+            Input::Column(col) if a.op == Op::Count && a.at_most.is_none() => return Err(unsupported(col)),
             Input::Column(col) if empty.time(col).is_some() => true,
             Input::Column(col) if F::has_number(col) => false,
             Input::SinceNow(col) if empty.time(col).is_some() => false,
@@ -170,6 +171,7 @@ pub(super) fn prepare<'p, F: Fact + Default>(
             input: a.input,
             cond,
             time,
+            at_most: a.at_most,
         });
     }
     // Rows split in two halves when a condition and its negation are both

@@ -5,7 +5,7 @@
 use super::logical::{Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 use super::query::Query;
 use crate::model::TimeCategory;
-use crate::schema::{Agg, Field, Linear, Param, Presence, Src, TYPES};
+use crate::schema::{Agg, Field, Kind, Param, Presence, Src, TYPES};
 
 /// The index of `a` in `aggregates` (added once).
 fn aggregate(a: Agg, aggregates: &mut Vec<Agg>) -> usize {
@@ -18,7 +18,7 @@ fn aggregate(a: Agg, aggregates: &mut Vec<Agg>) -> usize {
     }
 }
 
-fn linear(terms: Linear, aggregates: &mut Vec<Agg>) -> Expr {
+fn linear(terms: &[(i64, Agg)], aggregates: &mut Vec<Agg>) -> Expr {
     Expr::Linear(
         terms
             .iter()
@@ -81,6 +81,34 @@ pub(crate) fn lower(q: &Query) -> LogicalPlan {
         })
         .collect();
 
+    let mut output = output;
+    if let Some(t) = d.thresholds {
+        for &secs in &q.thresholds {
+            let [name, num_name, den_name] = super::query::threshold_names(t.prefix, secs);
+            let within = Agg::count_at_most(t.compared, Some(t.when), i64::from(secs) * 1000);
+            let numerator = linear(&[(1, within)], &mut aggregates);
+            let denominator = linear(t.denominator, &mut aggregates);
+            output.push(OutputField {
+                name,
+                kind: Kind::Number,
+                expr: Expr::Quotient {
+                    numerator: Box::new(numerator.clone()),
+                    denominator: Box::new(denominator.clone()),
+                    ratio: true,
+                },
+            });
+            output.push(OutputField {
+                name: num_name,
+                kind: Kind::Int,
+                expr: numerator,
+            });
+            output.push(OutputField {
+                name: den_name,
+                kind: Kind::Int,
+                expr: denominator,
+            });
+        }
+    }
     let mut predicates: Vec<Predicate> = q
         .ids
         .iter()
@@ -135,7 +163,11 @@ pub(crate) fn lower(q: &Query) -> LogicalPlan {
         .sort
         .iter()
         .filter_map(|&(f, descending)| {
-            let field = shown.iter().position(|&s| s == f)?;
+            // Past the declared fields: the threshold fields, after the shown ones.
+            let field = match f.checked_sub(d.fields.len()) {
+                Some(extra) => shown.len() + extra,
+                None => shown.iter().position(|&s| s == f)?,
+            };
             Some(SortKey { field, descending })
         })
         .collect();

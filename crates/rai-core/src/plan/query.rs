@@ -9,6 +9,7 @@ use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quart
 use crate::model::{parse_zone, TimeCategory};
 use crate::schema::{
     ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_LIMIT,
+    MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use chrono_tz::Tz;
@@ -35,6 +36,8 @@ pub struct Query {
     pub(crate) flags: [bool; Flag::COUNT],
     /// fill=zero.
     pub(crate) fill: bool,
+    /// serviceLevelThresholds, in seconds, distinct, in the order given.
+    pub(crate) thresholds: Vec<u32>,
     /// The derived metrics asked for (bit N: the endpoint's metric N).
     pub(crate) derived: u64,
     /// The 0/1/2 inclusion parameters given, per boolean column.
@@ -98,6 +101,7 @@ impl Query {
             types: None,
             flags: [false; Flag::COUNT],
             fill: false,
+            thresholds: Vec::new(),
             derived: 0,
             includes: Vec::new(),
             filters: Vec::new(),
@@ -231,6 +235,21 @@ impl Query {
                         }
                     }
                 }
+                Param::Thresholds => {
+                    for tok in value.split(',') {
+                        let secs = tok
+                            .parse::<u32>()
+                            .ok()
+                            .filter(|s| (1..=MAX_THRESHOLD_SECS).contains(s) && tok.bytes().all(|b| b.is_ascii_digit()))
+                            .ok_or_else(|| Error::query(messages::invalid_threshold(tok)))?;
+                        if !q.thresholds.contains(&secs) {
+                            if q.thresholds.len() == MAX_THRESHOLDS {
+                                return Err(Error::query(messages::invalid_threshold(tok)));
+                            }
+                            q.thresholds.push(secs);
+                        }
+                    }
+                }
                 Param::Fill => {
                     let v = FILL_VALUES
                         .iter()
@@ -285,6 +304,20 @@ impl Query {
         Ok(q)
     }
 
+    /// A threshold field asked for (`serviceLevel20sNumerator`), as a field
+    /// index past the declared ones: `len + 3 × threshold + part`.
+    fn threshold_field(&self, name: &str) -> Option<usize> {
+        let t = self.decl.thresholds?;
+        let k = self
+            .thresholds
+            .iter()
+            .position(|&secs| threshold_names(t.prefix, secs).contains(&name))?;
+        let part = threshold_names(t.prefix, self.thresholds[k])
+            .iter()
+            .position(|n| *n == name)?;
+        Some(self.decl.fields.len() + 3 * k + part)
+    }
+
     /// Parses one `sort` value: keys (`-` = descending) and `LOCALE-xx` tokens.
     #[allow(clippy::type_complexity)]
     fn parse_sort(&self, s: &str) -> Result<(Vec<(usize, bool)>, Option<Locale>)> {
@@ -304,12 +337,35 @@ impl Query {
                 .decl
                 .field(name)
                 .filter(|&i| self.shows(i))
+                .or_else(|| self.threshold_field(name))
                 .ok_or_else(|| Error::query(messages::invalid_sort_field(name)))?;
             if !keys.iter().any(|(k, _)| *k == i) {
                 keys.push((i, desc));
             }
         }
         Ok((keys, locale))
+    }
+}
+
+/// The three field names of threshold `secs` (`serviceLevel20s`, `…Numerator`,
+/// `…Denominator`), made once per distinct value: at most
+/// [`MAX_THRESHOLD_SECS`] sets per prefix, so the memory is bounded.
+pub(crate) fn threshold_names(prefix: &'static str, secs: u32) -> [&'static str; 3] {
+    use std::sync::{LazyLock, Mutex};
+    type Names = ahash::AHashMap<(&'static str, u32), [&'static str; 3]>;
+    static NAMES: LazyLock<Mutex<Names>> = LazyLock::new(Mutex::default);
+    let make = || {
+        let base = format!("{prefix}{secs}s");
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        [
+            leak(base.clone()),
+            leak(format!("{base}Numerator")),
+            leak(format!("{base}Denominator")),
+        ]
+    };
+    match NAMES.lock() {
+        Ok(mut m) => *m.entry((prefix, secs)).or_insert_with(make),
+        Err(_) => make(),
     }
 }
 

@@ -56,6 +56,11 @@ fn the_declaration_is_consistent() {
                     valid(a) && sign.abs() == 1 && a.op != Op::Max && !matches!(a.input, Input::Column(c) if is_time(c))
                 })
         };
+        if let Some(t) = d.thresholds {
+            assert!(d.aggregated && own(t.compared) && is_number(t.compared), "{e:?}");
+            assert!(own(t.when) && t.when.is_bool() && linear(t.denominator), "{e:?}");
+            assert!(d.params.contains(&Param::Thresholds), "{e:?}");
+        }
         for m in d.derived {
             assert!(d.aggregated, "{e:?}");
             for name in [

@@ -172,6 +172,7 @@ pub enum Input {
 /// A metric: `op` of `input` over the rows where the boolean column `when`
 /// is true (every row when None).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Agg {
     /// Aggregation.
@@ -180,12 +181,29 @@ pub struct Agg {
     pub input: Input,
     /// Row condition: a boolean column of the table.
     pub when: Option<ColumnId>,
+    /// Counts only: count the rows whose input is at most this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<i64>,
 }
 
 impl Agg {
     /// `op` of `input` where `when` holds.
     pub(crate) const fn new(op: Op, input: Input, when: Option<ColumnId>) -> Agg {
-        Agg { op, input, when }
+        Agg {
+            op,
+            input,
+            when,
+            at_most: None,
+        }
+    }
+    /// The number of rows where `when` holds and `col` is at most `limit`.
+    pub(crate) const fn count_at_most(col: ColumnId, when: Option<ColumnId>, limit: i64) -> Agg {
+        Agg {
+            op: Op::Count,
+            input: Input::Column(col),
+            when,
+            at_most: Some(limit),
+        }
     }
     /// The number of rows where `when` holds.
     pub(crate) const fn count(when: Option<ColumnId>) -> Agg {
@@ -314,6 +332,26 @@ pub const MAX_LIMIT: u64 = 10_000;
 pub const FILL_VALUES: [&str; 2] = ["none", "zero"];
 /// The most rows `fill=zero` may produce (a larger fill is a 400).
 pub const MAX_FILL_ROWS: usize = 1_000_000;
+/// The most thresholds `serviceLevelThresholds=` takes.
+pub const MAX_THRESHOLDS: usize = 20;
+/// The largest threshold, in seconds.
+pub const MAX_THRESHOLD_SECS: u32 = 3600;
+
+/// How `serviceLevelThresholds=T,…` becomes fields: per threshold T, the
+/// ratio `{prefix}{T}s` = rows (where `when` holds) whose `compared` is at
+/// most T seconds, over `denominator`, with its `…Numerator` and
+/// `…Denominator` fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThresholdMetric {
+    /// The field name prefix (`serviceLevel`).
+    pub prefix: &'static str,
+    /// The duration compared with the threshold.
+    pub compared: ColumnId,
+    /// The rows counted (handled ones).
+    pub when: ColumnId,
+    pub(crate) denominator: Linear,
+}
+
 /// The default of the 0/1/2 inclusion parameters (1: keep).
 pub const DEFAULT_INCLUDE: u8 = 1;
 
@@ -348,6 +386,8 @@ pub enum Param {
     /// fill: `none` (the default) or `zero` (every bucket of the range for
     /// every group, with zero counts and sums).
     Fill,
+    /// serviceLevelThresholds: up to 20 thresholds in seconds.
+    Thresholds,
     /// sort.
     Sort,
     /// offset.
@@ -371,6 +411,7 @@ impl Param {
             Param::Include(name, _) => name,
             Param::Derived => "derived",
             Param::Fill => "fill",
+            Param::Thresholds => "serviceLevelThresholds",
             Param::Sort => "sort",
             Param::Offset => "offset",
             Param::Limit => "limit",
@@ -422,6 +463,8 @@ pub struct EndpointDecl {
     pub reduction: Option<Reduction>,
     /// The derived metrics `derived=` may ask for.
     pub derived: &'static [DerivedMetric],
+    /// The fields `serviceLevelThresholds=` adds, if the endpoint takes it.
+    pub thresholds: Option<&'static ThresholdMetric>,
 }
 
 impl EndpointDecl {

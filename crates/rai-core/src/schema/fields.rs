@@ -13,7 +13,7 @@ use super::endpoint::{
     Show, Src,
 };
 use super::ids::{c, cd, ev, iv, ivd, st, us};
-use super::metrics::{AGENT_METRICS, CONTACT_METRICS};
+use super::metrics::{AGENT_METRICS, CONTACT_METRICS, SERVICE_LEVEL_THRESHOLDS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
 use std::sync::LazyLock;
@@ -441,6 +441,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
             let (table, mut fields, rounded, end_required, time_key, aggregated, default_sort);
             let mut reduction = None;
             let mut derived: &'static [DerivedMetric] = &[];
+            let mut thresholds = None;
             match e {
                 Endpoint::ContactHistory | Endpoint::ContactStatistic => {
                     let stat = e == Endpoint::ContactStatistic;
@@ -464,6 +465,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     table = Table::Contacts;
                     fields = contact_fields(stat);
                     derived = CONTACT_METRICS;
+                    thresholds = Some(&SERVICE_LEVEL_THRESHOLDS);
                     rounded = !stat;
                     end_required = !stat;
                     time_key = if stat {
@@ -531,6 +533,9 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
             if aggregated {
                 params.push(Param::Fill);
             }
+            if thresholds.is_some() {
+                params.push(Param::Thresholds);
+            }
             if !derived.is_empty() {
                 params.push(Param::Derived);
                 derived_fields(&mut fields, derived);
@@ -548,6 +553,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                 default_sort,
                 reduction,
                 derived,
+                thresholds,
             }
         })
         .collect()

@@ -4,7 +4,7 @@
 //! (`docs/beyond-rai-v1.md`) state the same definitions in words.
 
 use super::derived::{ContactDerived as D, IntervalDerived};
-use super::endpoint::{Agg, DerivedMetric, Linear};
+use super::endpoint::{Agg, DerivedMetric, Linear, ThresholdMetric};
 use super::ids::{c, cd, iv, ivd};
 use super::table::{ContactCol as C, IntervalCol as I};
 
@@ -64,6 +64,17 @@ pub(crate) const CONTACT_METRICS: &[DerivedMetric] = &[
         &[(1, ARRIVED)],
     ),
 ];
+
+/// Service level per threshold: handled segments whose queuingDuration (the
+/// time the queue made them wait before they were connected; the waiting
+/// before the queue, such as a welcome message, is not the queue's doing)
+/// is at most the threshold, over the offered ones.
+pub(crate) const SERVICE_LEVEL_THRESHOLDS: ThresholdMetric = ThresholdMetric {
+    prefix: "serviceLevel",
+    compared: c(C::QueuingDuration),
+    when: cd(D::Handled),
+    denominator: OFFERED,
+};
 
 /// Time spent on contacts: contact handling plus after-contact work.
 const WORK: Linear = &[
