@@ -203,18 +203,9 @@ impl<F: Fact> Groups<'_, F> {
         let v = match m.input {
             Input::Rows => 1,
             Input::Column(col) if m.at_most.is_some() => {
-                let v = match (f.time(col), f.number(col)) {
-                    (Some(t), _) => t[r],
-                    (None, Some(n)) => n.get(r),
-                    (None, None) => i64::MAX,
-                };
-                (Some(v) <= m.at_most) as i64
+                f.value_at(col, r).is_some_and(|v| Some(v) <= m.at_most) as i64
             }
-            Input::Column(col) => match (f.time(col), f.number(col)) {
-                (Some(t), _) => t[r],
-                (None, Some(n)) => n.get(r),
-                (None, None) => 0,
-            },
+            Input::Column(col) => f.value_at(col, r).unwrap_or(0),
             Input::SinceNow(col) => f.time(col).map_or(0, |t| self.now.saturating_sub(t[r]).max(0)),
         };
         let init = metric::init(m.op, m.time);

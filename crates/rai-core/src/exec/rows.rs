@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::load::Cell;
 use crate::model::{guid_hex, Guid, Millis};
 use crate::plan::{Expr, LogicalPlan, Predicate};
-use crate::schema::{ColKind, ColumnId, StateCol, Table, UserCol};
+use crate::schema::{ColKind, ColumnId, Table};
 use crate::store::{cell, Row, Snapshot};
 use std::cmp::Ordering;
 
@@ -114,12 +114,9 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, now: Millis) ->
     let key = plan.time.key;
     let hi = plan.time.end.unwrap_or(Millis::MAX);
     let in_range = |r: &Row| cell(r, key).ts().is_some_and(|t| t >= plan.time.start && t < hi);
-    let user_col = match table {
-        Table::AgentStates => ColumnId::AgentStates(StateCol::UserId),
-        _ => ColumnId::AgentStatusEvents(crate::schema::EventCol::UserId),
-    };
+    let user_col = table.user_id();
     let user_row = |r: &Row| -> Option<&'s Row> {
-        let g = cell(r, user_col).guid()?;
+        let g = cell(r, user_col?).guid()?;
         snap.users.get(&g).map(|a| &**a)
     };
     let stored: Box<dyn Iterator<Item = &'s Row>> = match table {
@@ -199,11 +196,7 @@ impl Rows for RowSet<'_> {
     /// Rows kept by userId tie by userId; appended rows by ingestion order.
     fn tie(&self, a: usize, b: usize) -> Ordering {
         let (ra, rb) = (self.rows[a].0, self.rows[b].0);
-        if self.plan.table.is_upsert() {
-            let u = match self.plan.table {
-                Table::Users => ColumnId::Users(UserCol::UserId),
-                _ => ColumnId::AgentStates(StateCol::UserId),
-            };
+        if let (true, Some(u)) = (self.plan.table.is_upsert(), self.plan.table.user_id()) {
             cell(ra, u).guid().cmp(&cell(rb, u).guid())
         } else {
             ra.seq.cmp(&rb.seq)

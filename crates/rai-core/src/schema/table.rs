@@ -118,6 +118,30 @@ impl Table {
         self.columns().iter().position(|c| c.name == name)
     }
 
+    /// The userId column (the key of the upsert tables, and the user of a row).
+    pub fn user_id(self) -> Option<ColumnId> {
+        Some(match self {
+            Table::Contacts => ColumnId::Contacts(ContactCol::UserId),
+            Table::AgentIntervals => ColumnId::AgentIntervals(IntervalCol::UserId),
+            Table::AgentStates => ColumnId::AgentStates(StateCol::UserId),
+            Table::AgentStatusEvents => ColumnId::AgentStatusEvents(EventCol::UserId),
+            Table::Users => ColumnId::Users(UserCol::UserId),
+            Table::Translations => return None,
+        })
+    }
+
+    /// The changeTimestamp column (every table but translations has one).
+    pub fn change_timestamp(self) -> Option<ColumnId> {
+        Some(match self {
+            Table::Contacts => ColumnId::Contacts(ContactCol::ChangeTimestamp),
+            Table::AgentIntervals => ColumnId::AgentIntervals(IntervalCol::ChangeTimestamp),
+            Table::AgentStates => ColumnId::AgentStates(StateCol::ChangeTimestamp),
+            Table::AgentStatusEvents => ColumnId::AgentStatusEvents(EventCol::ChangeTimestamp),
+            Table::Users => ColumnId::Users(UserCol::ChangeTimestamp),
+            Table::Translations => return None,
+        })
+    }
+
     /// Whether rows are upserted by userId (agentStates, users) rather than appended.
     pub fn is_upsert(self) -> bool {
         matches!(self, Table::AgentStates | Table::Users)

@@ -65,7 +65,6 @@ impl Fact for Contacts {
     const BLOCK_KEYS: [ColumnId; 2] = [c(C::ArrivalTime), cd(D::StatisticTime)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = Some((c(C::Channel), c(C::Type)));
     const HAS_FLAGS: bool = true;
-    const CHANGE: ColumnId = c(C::ChangeTimestamp);
     const ROW_ID: Option<ColumnId> = Some(c(C::ContactId));
 
     fn of(data: &super::BatchData) -> Option<&Self> {

@@ -6,8 +6,8 @@ use crate::load::Cell;
 use crate::model::Millis;
 use crate::schema::{ColumnId, Definition, Term};
 
-/// The cell of an input column (Absent for derived ones).
-fn cell(cells: &[Cell], col: ColumnId) -> &Cell {
+/// The cell of an input column in a row's cells (Absent for derived ones).
+pub(crate) fn cell(cells: &[Cell], col: ColumnId) -> &Cell {
     col.input_index().and_then(|i| cells.get(i)).unwrap_or(&Cell::Absent)
 }
 

@@ -202,8 +202,6 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     /// The (channel, type) columns, when rows store a contact type (the
     /// channel follows from the type).
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)>;
-    /// changeTimestamp (§2.7 name summaries).
-    const CHANGE: ColumnId;
     /// The column that identifies a stored row in output (contactId).
     const ROW_ID: Option<ColumnId>;
     /// Whether rows store a flag word ([`Fact::flags`]).
@@ -229,6 +227,13 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     fn number(&self, col: ColumnId) -> Option<&super::column::NumCol> {
         let i = Self::number_columns().iter().position(|&n| n == col)?;
         self.numbers().0.get(i)
+    }
+    /// The value of a stored timestamp or number column at row `r`.
+    fn value_at(&self, col: ColumnId, r: usize) -> Option<i64> {
+        match self.time(col) {
+            Some(t) => t.get(r).copied(),
+            None => Some(self.number(col)?.get(r)),
+        }
     }
     /// The contact type per row, if stored.
     fn types(&self) -> Option<&[u8]> {
@@ -259,7 +264,7 @@ mod tests {
     /// executor or summary lookup of them can come back empty.
     fn check<F: Fact + Default>() {
         let f = F::default();
-        for key in F::BLOCK_KEYS.into_iter().chain([F::CHANGE]) {
+        for key in F::BLOCK_KEYS.into_iter().chain(F::TABLE.change_timestamp()) {
             assert!(f.time(key).is_some(), "{key:?}");
         }
         for (slot, col) in F::CODE_COLUMNS.into_iter().enumerate() {

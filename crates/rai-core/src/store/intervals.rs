@@ -37,7 +37,6 @@ impl Fact for Intervals {
     const BLOCK_KEYS: [ColumnId; 2] = [iv(I::IntervalStart), iv(I::IntervalStart)];
     const TYPE_COLUMNS: Option<(ColumnId, ColumnId)> = None;
     const HAS_FLAGS: bool = false;
-    const CHANGE: ColumnId = iv(I::ChangeTimestamp);
     const ROW_ID: Option<ColumnId> = None;
 
     fn of(data: &super::BatchData) -> Option<&Self> {

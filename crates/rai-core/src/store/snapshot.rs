@@ -51,28 +51,20 @@ impl Default for Snapshot {
 
 /// The cell of an input column of a kept row.
 pub(crate) fn cell(row: &Row, col: ColumnId) -> &Cell {
-    col.input_index()
-        .and_then(|i| row.cells.get(i))
-        .unwrap_or(&Cell::Absent)
+    super::derive::cell(&row.cells, col)
 }
 
-/// The changeTimestamp of a kept row (every table but translations has one).
+/// The changeTimestamp of a kept row (`Millis::MIN` without one).
 fn change_of(table: Table, row: &Row) -> Millis {
-    let col = match table {
-        Table::AgentStates => ColumnId::AgentStates(crate::schema::StateCol::ChangeTimestamp),
-        Table::Users => ColumnId::Users(crate::schema::UserCol::ChangeTimestamp),
-        _ => ColumnId::AgentStatusEvents(crate::schema::EventCol::ChangeTimestamp),
-    };
-    cell(row, col).ts().unwrap_or(Millis::MIN)
+    table
+        .change_timestamp()
+        .and_then(|col| cell(row, col).ts())
+        .unwrap_or(Millis::MIN)
 }
 
-/// The userId of an upserted row.
+/// The userId of a kept row.
 fn user_of(table: Table, row: &Row) -> Option<Guid> {
-    let col = match table {
-        Table::Users => ColumnId::Users(crate::schema::UserCol::UserId),
-        _ => ColumnId::AgentStates(crate::schema::StateCol::UserId),
-    };
-    cell(row, col).guid()
+    cell(row, table.user_id()?).guid()
 }
 
 /// The contact type must belong to the contact's channel.

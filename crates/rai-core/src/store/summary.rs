@@ -20,7 +20,11 @@ pub(crate) fn summary<F: Fact>(f: &F, batch: u64, texts: &[Arc<str>]) -> Vec<Nam
             Some((s.kind, f.codes(slot)))
         })
         .collect();
-    let (codes, change, order) = (f.name_codes(), f.time(F::CHANGE).unwrap_or(&[]), f.order());
+    let (codes, change, order) = (
+        f.name_codes(),
+        F::TABLE.change_timestamp().and_then(|c| f.time(c)).unwrap_or(&[]),
+        f.order(),
+    );
     let mut best: AHashMap<(NameKind, u32), (Millis, u64, u32)> = AHashMap::new();
     for (r, row) in codes.iter().enumerate() {
         for (s, &(kind, ids)) in sources.iter().enumerate() {
