@@ -8,6 +8,7 @@ mod fill;
 mod golden;
 mod model;
 mod model_rows;
+mod percentiles;
 mod rules;
 mod serve;
 

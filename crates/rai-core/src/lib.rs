@@ -49,9 +49,9 @@ pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predi
 pub use render::{QueryResult, Representation, Value};
 pub use schema::{
     Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
-    Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, Reduction, StateCol, Table, ThresholdMetric,
-    TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT, MAX_THRESHOLDS,
-    MAX_THRESHOLD_SECS,
+    Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol, Table,
+    ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
+    MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 pub use store::{BatchInfo, Snapshot};
 

@@ -41,6 +41,10 @@ pub fn invalid_derived(token: &str) -> String {
 pub fn invalid_threshold(token: &str) -> String {
     invalid_value("threshold", token)
 }
+/// A bad `percentiles` value (not a whole number 1…99, or the 21st).
+pub fn invalid_percentile(token: &str) -> String {
+    invalid_value("percentile", token)
+}
 /// `fill=zero` over more buckets × groups than allowed.
 pub fn fill_too_large(max: usize) -> String {
     format!("Invalid fill: more than {max} rows")

@@ -57,6 +57,18 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
                 p = d.thresholds.map_or("", |t| t.prefix)
             ),
         ),
+        Param::Percentiles => (
+            json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}),
+            format!(
+                "Up to {} percentiles (whole numbers 1–99; nearest rank, within 1/256); each P adds {}",
+                rai_core::MAX_PERCENTILES,
+                d.percentiles
+                    .iter()
+                    .map(|m| format!("p<P>{}", m.suffix))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
         Param::Fill => (
             json!({"type": "string", "enum": rai_core::FILL_VALUES, "default": rai_core::FILL_VALUES[0]}),
             "zero: every bucket of the range for every group, zero counts and sums, maxima absent".into(),
@@ -133,11 +145,23 @@ pub fn document() -> Value {
             .map(|f| (f.name.to_string(), field_schema(f.kind)))
             .collect();
         let mut item = json!({"type": "object", "properties": props, "xml": {"name": e.name()}});
+        let mut patterns = Map::new();
         if let Some(t) = d.thresholds {
-            item["patternProperties"] = json!({
-                format!("^{}[0-9]+s$", t.prefix): {"type": "number"},
-                format!("^{}[0-9]+s(Numerator|Denominator)$", t.prefix): {"type": "integer"}
-            });
+            patterns.insert(format!("^{}[0-9]+s$", t.prefix), json!({"type": "number"}));
+            patterns.insert(
+                format!("^{}[0-9]+s(Numerator|Denominator)$", t.prefix),
+                json!({"type": "integer"}),
+            );
+        }
+        if !d.percentiles.is_empty() {
+            let suffixes: Vec<&str> = d.percentiles.iter().map(|m| m.suffix).collect();
+            patterns.insert(
+                format!("^p[0-9]+({})$", suffixes.join("|")),
+                json!({"type": "integer", "minimum": 0}),
+            );
+        }
+        if !patterns.is_empty() {
+            item["patternProperties"] = Value::Object(patterns);
         }
         paths.insert(
             format!("/{}", e.name()),

@@ -100,6 +100,13 @@ impl<'e> Request<'e> {
         self.param("serviceLevelThresholds", list.join(","))
     }
 
+    /// percentiles (1–99): per summarised duration, `p{P}{Duration}` fields
+    /// (`p90QueuingDuration`).
+    pub fn percentiles(self, ps: &[u8]) -> Self {
+        let list: Vec<String> = ps.iter().map(u8::to_string).collect();
+        self.param(crate::schema::Param::Percentiles.name(), list.join(","))
+    }
+
     /// language.
     pub fn language(self, lang: &str) -> Self {
         self.param("language", lang)

@@ -9,6 +9,7 @@ use super::names::NameView;
 use super::output::{Real, Rows, Val};
 use super::physical::{prepare, Physical};
 use super::scan::{chunks, scan};
+use super::sketch::Sketch;
 use super::GKey;
 use crate::error::{Error, Result};
 use crate::model::TimeCategory;
@@ -34,6 +35,8 @@ enum Out {
     Linear(Vec<(i64, usize)>),
     /// A quotient of two signed sums; a ratio is clamped to [0, 1].
     Quotient(Vec<(i64, usize)>, Vec<(i64, usize)>, bool),
+    /// A percentile of a distribution metric.
+    Percentile(usize, u8),
 }
 
 /// The groups of one aggregating query.
@@ -43,6 +46,8 @@ pub(crate) struct Groups<'s, F: Fact> {
     keys: Vec<GKey>,
     /// Row-major: `kernel.width` slots per group.
     acc: Vec<i64>,
+    /// Group-major: the kernel's sketches of each group.
+    sketches: Vec<Sketch>,
     kernel: Kernel,
     metrics: Vec<Metric>,
     /// Detail rows: metrics are the row's own values, computed on demand.
@@ -64,6 +69,7 @@ fn resolve<F: Fact>(expr: &Expr) -> Result<Out> {
         Expr::Column(col) if Some(col) == channel => Out::Channel,
         Expr::Column(col) if Some(col) == ty => Out::Type,
         Expr::Aggregate(i) => Out::Metric(i),
+        Expr::Percentile { aggregate, percentile } => Out::Percentile(aggregate, percentile),
         Expr::Linear(ref terms) => Out::Linear(terms.clone()),
         Expr::Quotient {
             ref numerator,
@@ -176,6 +182,7 @@ pub(crate) fn run<'s, F: Fact + Default>(
         names,
         keys: part.keys,
         acc: part.acc,
+        sketches: part.sketches,
         kernel,
         metrics: phys.metrics,
         details: phys.details,
@@ -237,6 +244,30 @@ impl<F: Fact> Groups<'_, F> {
         metric::finalize(metric, self.kernel.value(m, acc))
     }
 
+    /// Percentile `p` of distribution metric `m` in group `row`: from the
+    /// group's sketch, or a detail row's own value (exact).
+    fn percentile(&self, row: usize, m: usize, p: u8) -> Val<'_> {
+        let Some(metric) = self.metrics.get(m) else {
+            return Val::Absent;
+        };
+        if self.details {
+            let Some((f, _, r)) = self.detail_row(&self.keys[row]) else {
+                return Val::Absent;
+            };
+            let pass = metric.cond == 0 || f.flags().is_some_and(|fl| fl[r] & metric.cond != 0);
+            return match (pass, metric.input) {
+                (true, Input::Column(col)) => f.value_at(col, r).map_or(Val::Absent, |v| Val::Int(v.max(0))),
+                _ => Val::Absent,
+            };
+        }
+        let ns = self.kernel.sketches.len();
+        self.kernel
+            .sketch(m)
+            .and_then(|s| self.sketches.get(row * ns + s))
+            .and_then(|sk| sk.percentile(p))
+            .map_or(Val::Absent, Val::Int)
+    }
+
     /// `Σ sign × metric` in group `row`, exactly (128 bits).
     fn linear(&self, row: usize, terms: &[(i64, usize)]) -> i128 {
         terms
@@ -276,6 +307,7 @@ impl<F: Fact> Rows for Groups<'_, F> {
             Out::Id(slot) => self.guid(k.d[*slot]).map_or(Val::Absent, Val::Guid),
             Out::Name(slot, kind) => self.names.get(*kind, k.d[*slot]).map_or(Val::Absent, Val::Text),
             Out::Metric(m) => self.metric(row, *m),
+            Out::Percentile(m, p) => self.percentile(row, *m, *p),
             Out::Linear(terms) => Val::Int(saturate(self.linear(row, terms))),
             Out::Quotient(n, d, ratio) => {
                 let den = self.linear(row, d);

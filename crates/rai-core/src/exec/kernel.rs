@@ -3,6 +3,7 @@
 
 use super::dense::Dense;
 use super::metric::{self, Metric};
+use super::sketch::Sketch;
 use super::GKey;
 use crate::model::Millis;
 use crate::schema::{Input, Op};
@@ -50,6 +51,8 @@ pub(super) enum Half {
     Both,
     /// One half (0: not handled, 1: handled).
     One(usize),
+    /// Not in the accumulator: the slot is the number of the group's sketch.
+    Sketch,
 }
 
 /// The metrics of a plan compiled into flat lists of "slots", evaluated per
@@ -80,6 +83,8 @@ pub(super) struct Kernel {
     pub(super) maxes: Vec<(usize, usize, u32)>,
     /// Distinct inputs, in `sums`/`maxes` source order.
     pub(super) inputs: Vec<Input>,
+    /// Distributions, one sketch per group each: (input, cond).
+    pub(super) sketches: Vec<(usize, u32)>,
     /// The dense group index of the query, if its key space is small.
     pub(super) dense: Option<Dense>,
     /// Per plan metric: its slot and half.
@@ -102,11 +107,25 @@ impl Kernel {
             sums: Vec::new(),
             maxes: Vec::new(),
             inputs: Vec::new(),
+            sketches: Vec::new(),
             dense: None,
             out: Vec::new(),
         };
         let mut slots: Vec<(Op, Input, u32, bool, Option<i64>)> = Vec::new();
         for a in metrics {
+            if a.op == Op::Distribution {
+                let input = k.input(a.input);
+                let key = (input, if a.cond == 0 { ALWAYS } else { a.cond });
+                let s = match k.sketches.iter().position(|s| *s == key) {
+                    Some(s) => s,
+                    None => {
+                        k.sketches.push(key);
+                        k.sketches.len() - 1
+                    }
+                };
+                k.out.push((s, Half::Sketch));
+                continue;
+            }
             let (mut cond, mut half) = (a.cond, Half::Both);
             if split != 0 && cond == split {
                 (cond, half) = (0, Half::One(1));
@@ -131,13 +150,7 @@ impl Kernel {
                 k.counts.push((slot, cond));
                 continue;
             }
-            let s = match k.inputs.iter().position(|i| *i == input) {
-                Some(s) => s,
-                None => {
-                    k.inputs.push(input);
-                    k.inputs.len() - 1
-                }
-            };
+            let s = k.input(input);
             if let Some(limit) = at_most {
                 k.within.push((slot, s, cond, limit));
                 continue;
@@ -155,6 +168,25 @@ impl Kernel {
         k
     }
 
+    /// The number of input `input` in `inputs` (added once).
+    fn input(&mut self, input: Input) -> usize {
+        match self.inputs.iter().position(|i| *i == input) {
+            Some(s) => s,
+            None => {
+                self.inputs.push(input);
+                self.inputs.len() - 1
+            }
+        }
+    }
+
+    /// The group's sketch number of plan metric `m`, if it is a distribution.
+    pub(super) fn sketch(&self, m: usize) -> Option<usize> {
+        match self.out.get(m) {
+            Some(&(s, Half::Sketch)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The value of plan metric `m` in the group whose accumulator is `acc`.
     pub(super) fn value(&self, m: usize, acc: &[i64]) -> i64 {
         let Some(&(slot, half)) = self.out.get(m) else { return 0 };
@@ -163,6 +195,7 @@ impl Kernel {
             Half::One(h) => at(h),
             Half::Both if self.halves == 2 => metric::merge(self.ops[slot], at(0), at(1)),
             Half::Both => at(0),
+            Half::Sketch => 0,
         }
     }
 }
@@ -174,6 +207,8 @@ pub(super) struct Partial {
     dense: Vec<u32>,
     pub(super) keys: Vec<GKey>,
     pub(super) acc: Vec<i64>,
+    /// Group-major: `kernel.sketches.len()` sketches per group.
+    pub(super) sketches: Vec<Sketch>,
 }
 
 impl Partial {
@@ -183,6 +218,7 @@ impl Partial {
             dense: Vec::new(),
             keys: Vec::new(),
             acc: Vec::new(),
+            sketches: Vec::new(),
         }
     }
 
@@ -223,6 +259,10 @@ impl Partial {
                 self.acc.extend_from_slice(&kernel.init);
             }
         }
+        let ns = kernel.sketches.len();
+        if ns > 0 {
+            self.sketches.resize_with(self.keys.len() * ns, Sketch::default);
+        }
     }
 
     pub(super) fn merge(mut self, other: Partial, kernel: &Kernel) -> Partial {
@@ -234,6 +274,7 @@ impl Partial {
             // Detail rows are unique: concatenate.
             self.keys.extend(other.keys);
             self.acc.extend(other.acc);
+            self.sketches.extend(other.sketches);
             return self;
         }
         for (g, k) in other.keys.iter().enumerate() {
@@ -242,6 +283,12 @@ impl Partial {
             for m in 0..w {
                 let d = &mut self.acc[to * w + m];
                 *d = metric::merge(kernel.ops[m % kernel.k.max(1)], *d, other.acc[g * w + m]);
+            }
+            let ns = kernel.sketches.len();
+            for s in 0..ns {
+                if let (Some(from), Some(to)) = (other.sketches.get(g * ns + s), self.sketches.get_mut(to * ns + s)) {
+                    to.merge(from);
+                }
             }
         }
         self
@@ -301,6 +348,18 @@ pub(super) fn aggregate(
             Some(InputCol::Col(col)) => add_column(&mut part.acc, w, m, sel, col),
             Some(InputCol::Narrow(col)) => add_column(&mut part.acc, w, m, sel, col),
             _ => {}
+        }
+    }
+    let ns = kernel.sketches.len();
+    for (j, &(s, cond)) in kernel.sketches.iter().enumerate() {
+        let Some(col) = cols.get(s) else { continue };
+        for &(r, g) in sel {
+            let b = bits.map_or(0, |b| b.get(r as usize).copied().unwrap_or(0)) | ALWAYS;
+            if b & cond != 0 {
+                if let Some(sk) = part.sketches.get_mut(g as usize * ns + j) {
+                    sk.add(col.get(r as usize));
+                }
+            }
         }
     }
     if kernel.counts.is_empty() && kernel.sums.is_empty() && kernel.maxes.is_empty() && kernel.within.is_empty() {

@@ -1,6 +1,8 @@
 //! Aggregate kinds: each kind's partial state, merge and finalize, in one
-//! place. A state is one `i64` slot; the kernel's fused loop is the fast
-//! path of `update` for all of them at once.
+//! place. A count, sum or maximum's state is one `i64` slot; the kernel's
+//! fused loop is the fast path of `update` for all of them at once. A
+//! distribution's state is a [`super::sketch::Sketch`] beside the slots
+//! (its slot functions below leave the slot alone).
 
 use super::output::Val;
 use crate::model::Millis;
@@ -33,6 +35,7 @@ pub(super) fn update(op: Op, state: i64, v: i64) -> i64 {
     match op {
         Op::Count | Op::Sum => state.wrapping_add(v),
         Op::Max => state.max(v),
+        Op::Distribution => state,
     }
 }
 

@@ -13,6 +13,7 @@ mod output;
 mod physical;
 mod rows;
 mod scan;
+mod sketch;
 
 use crate::error::{Error, Result};
 use crate::messages;

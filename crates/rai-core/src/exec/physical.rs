@@ -158,7 +158,9 @@ pub(super) fn prepare<'p, F: Fact + Default>(
     let mut metrics = Vec::with_capacity(plan.aggregates.len());
     for a in &plan.aggregates {
         let time = match a.input {
-            Input::Rows => false,
+            Input::Rows if a.op != Op::Distribution => false,
+            Input::Column(col) if a.op == Op::Distribution && F::has_number(col) => false,
+            _ if a.op == Op::Distribution => return Err(unsupported(a)),
             Input::Column(col) if a.op == Op::Count && a.at_most.is_none() => return Err(unsupported(col)),
             Input::Column(col) if empty.time(col).is_some() => true,
             Input::Column(col) if F::has_number(col) => false,

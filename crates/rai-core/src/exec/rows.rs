@@ -41,7 +41,7 @@ fn cell_val(col: ColumnId, c: &Cell) -> Val<'_> {
 /// Whether an expression can be evaluated on a stored row.
 fn row_expr(e: &Expr) -> bool {
     match e {
-        Expr::Bucket | Expr::Aggregate(_) | Expr::Linear(_) | Expr::Quotient { .. } => false,
+        Expr::Bucket | Expr::Aggregate(_) | Expr::Linear(_) | Expr::Quotient { .. } | Expr::Percentile { .. } => false,
         Expr::WhenPositive { expr, .. } | Expr::UnlessReduced(expr) => row_expr(expr),
         _ => true,
     }
@@ -99,7 +99,9 @@ impl<'s> RowSet<'s> {
                     self.eval(i, expr)
                 }
             }
-            Expr::Bucket | Expr::Aggregate(_) | Expr::Linear(_) | Expr::Quotient { .. } => Val::Absent,
+            Expr::Bucket | Expr::Aggregate(_) | Expr::Linear(_) | Expr::Quotient { .. } | Expr::Percentile { .. } => {
+                Val::Absent
+            }
         }
     }
 }

@@ -172,6 +172,14 @@ pub enum Expr {
         /// Whether the quotient is a ratio.
         ratio: bool,
     },
+    /// The `percentile`-th percentile (nearest rank) of a distribution
+    /// aggregate ([`crate::Op::Distribution`]), absent over no rows.
+    Percentile {
+        /// The distribution aggregate.
+        aggregate: usize,
+        /// 1–99.
+        percentile: u8,
+    },
 }
 
 /// One output field.

@@ -3,9 +3,9 @@
 //! is the only place where an endpoint's rules turn into plan terms.
 
 use super::logical::{Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
-use super::query::Query;
+use super::query::{Extra, Query};
 use crate::model::TimeCategory;
-use crate::schema::{Agg, Field, Kind, Param, Presence, Src, TYPES};
+use crate::schema::{Agg, Field, Input, Kind, Op, Param, Presence, Src, TYPES};
 
 /// The index of `a` in `aggregates` (added once).
 fn aggregate(a: Agg, aggregates: &mut Vec<Agg>) -> usize {
@@ -82,32 +82,37 @@ pub(crate) fn lower(q: &Query) -> LogicalPlan {
         .collect();
 
     let mut output = output;
-    if let Some(t) = d.thresholds {
-        for &secs in &q.thresholds {
-            let [name, num_name, den_name] = super::query::threshold_names(t.prefix, secs);
-            let within = Agg::count_at_most(t.compared, Some(t.when), i64::from(secs) * 1000);
-            let numerator = linear(&[(1, within)], &mut aggregates);
-            let denominator = linear(t.denominator, &mut aggregates);
-            output.push(OutputField {
-                name,
-                kind: Kind::Number,
-                expr: Expr::Quotient {
-                    numerator: Box::new(numerator.clone()),
-                    denominator: Box::new(denominator.clone()),
-                    ratio: true,
-                },
-            });
-            output.push(OutputField {
-                name: num_name,
-                kind: Kind::Int,
-                expr: numerator,
-            });
-            output.push(OutputField {
-                name: den_name,
-                kind: Kind::Int,
-                expr: denominator,
-            });
-        }
+    for (name, extra) in q.extras() {
+        let expr = match extra {
+            Extra::Threshold { secs, part } => {
+                let Some(t) = d.thresholds else { continue };
+                let within = Agg::count_at_most(t.compared, Some(t.when), i64::from(secs) * 1000);
+                let numerator = linear(&[(1, within)], &mut aggregates);
+                let denominator = linear(t.denominator, &mut aggregates);
+                match part {
+                    0 => Expr::Quotient {
+                        numerator: Box::new(numerator),
+                        denominator: Box::new(denominator),
+                        ratio: true,
+                    },
+                    1 => numerator,
+                    _ => denominator,
+                }
+            }
+            Extra::Percentile { p, metric } => {
+                let Some(m) = d.percentiles.get(metric) else { continue };
+                let dist = Agg::new(Op::Distribution, Input::Column(m.input), m.when);
+                Expr::Percentile {
+                    aggregate: aggregate(dist, &mut aggregates),
+                    percentile: p,
+                }
+            }
+        };
+        let kind = match (extra, &expr) {
+            (Extra::Threshold { part: 0, .. }, _) => Kind::Number,
+            _ => Kind::Int,
+        };
+        output.push(OutputField { name, kind, expr });
     }
     let mut predicates: Vec<Predicate> = q
         .ids
@@ -163,7 +168,7 @@ pub(crate) fn lower(q: &Query) -> LogicalPlan {
         .sort
         .iter()
         .filter_map(|&(f, descending)| {
-            // Past the declared fields: the threshold fields, after the shown ones.
+            // Past the declared fields: the extra fields, after the shown ones.
             let field = match f.checked_sub(d.fields.len()) {
                 Some(extra) => shown.len() + extra,
                 None => shown.iter().position(|&s| s == f)?,

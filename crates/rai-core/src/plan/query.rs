@@ -9,7 +9,7 @@ use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quart
 use crate::model::{parse_zone, TimeCategory};
 use crate::schema::{
     ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_LIMIT,
-    MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
+    MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 use crate::schema::{CHANNELS, TYPES, TYPE_CHANNEL};
 use chrono_tz::Tz;
@@ -38,6 +38,8 @@ pub struct Query {
     pub(crate) fill: bool,
     /// serviceLevelThresholds, in seconds, distinct, in the order given.
     pub(crate) thresholds: Vec<u32>,
+    /// percentiles (1–99), distinct, in the order given.
+    pub(crate) percentiles: Vec<u8>,
     /// The derived metrics asked for (bit N: the endpoint's metric N).
     pub(crate) derived: u64,
     /// The 0/1/2 inclusion parameters given, per boolean column.
@@ -102,6 +104,7 @@ impl Query {
             flags: [false; Flag::COUNT],
             fill: false,
             thresholds: Vec::new(),
+            percentiles: Vec::new(),
             derived: 0,
             includes: Vec::new(),
             filters: Vec::new(),
@@ -250,6 +253,21 @@ impl Query {
                         }
                     }
                 }
+                Param::Percentiles => {
+                    for tok in value.split(',') {
+                        let p = tok
+                            .parse::<u8>()
+                            .ok()
+                            .filter(|p| (1..=99).contains(p) && tok.bytes().all(|b| b.is_ascii_digit()))
+                            .ok_or_else(|| Error::query(messages::invalid_percentile(tok)))?;
+                        if !q.percentiles.contains(&p) {
+                            if q.percentiles.len() == MAX_PERCENTILES {
+                                return Err(Error::query(messages::invalid_percentile(tok)));
+                            }
+                            q.percentiles.push(p);
+                        }
+                    }
+                }
                 Param::Fill => {
                     let v = FILL_VALUES
                         .iter()
@@ -304,18 +322,31 @@ impl Query {
         Ok(q)
     }
 
-    /// A threshold field asked for (`serviceLevel20sNumerator`), as a field
-    /// index past the declared ones: `len + 3 × threshold + part`.
-    fn threshold_field(&self, name: &str) -> Option<usize> {
-        let t = self.decl.thresholds?;
-        let k = self
-            .thresholds
-            .iter()
-            .position(|&secs| threshold_names(t.prefix, secs).contains(&name))?;
-        let part = threshold_names(t.prefix, self.thresholds[k])
-            .iter()
-            .position(|n| *n == name)?;
-        Some(self.decl.fields.len() + 3 * k + part)
+    /// The fields past the declared ones, in output order: per threshold
+    /// its three fields, then per summarised duration one field per
+    /// percentile.
+    pub(crate) fn extras(&self) -> Vec<(&'static str, Extra)> {
+        let mut out = Vec::new();
+        if let Some(t) = self.decl.thresholds {
+            for &secs in &self.thresholds {
+                for (part, name) in threshold_names(t.prefix, secs).into_iter().enumerate() {
+                    out.push((name, Extra::Threshold { secs, part }));
+                }
+            }
+        }
+        for (metric, m) in self.decl.percentiles.iter().enumerate() {
+            for &p in &self.percentiles {
+                out.push((percentile_name(p, m.suffix), Extra::Percentile { p, metric }));
+            }
+        }
+        out
+    }
+
+    /// An extra field asked for by name, as a field index past the
+    /// declared ones: `len + its position in [`Query::extras`]`.
+    fn extra_field(&self, name: &str) -> Option<usize> {
+        let i = self.extras().iter().position(|(n, _)| *n == name)?;
+        Some(self.decl.fields.len() + i)
     }
 
     /// Parses one `sort` value: keys (`-` = descending) and `LOCALE-xx` tokens.
@@ -337,7 +368,7 @@ impl Query {
                 .decl
                 .field(name)
                 .filter(|&i| self.shows(i))
-                .or_else(|| self.threshold_field(name))
+                .or_else(|| self.extra_field(name))
                 .ok_or_else(|| Error::query(messages::invalid_sort_field(name)))?;
             if !keys.iter().any(|(k, _)| *k == i) {
                 keys.push((i, desc));
@@ -347,26 +378,49 @@ impl Query {
     }
 }
 
+/// A field past the declared ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extra {
+    /// Part 0 (ratio), 1 (numerator) or 2 (denominator) of threshold `secs`.
+    Threshold { secs: u32, part: usize },
+    /// Percentile `p` of the endpoint's summarised duration number `metric`.
+    Percentile { p: u8, metric: usize },
+}
+
+/// Interns a name made at query time: each distinct one is made once, and
+/// the callers bound how many there can be.
+fn intern(key: String) -> &'static str {
+    use std::sync::{LazyLock, Mutex};
+    static NAMES: LazyLock<Mutex<ahash::AHashSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let Ok(mut set) = NAMES.lock() else {
+        return Box::leak(key.into_boxed_str());
+    };
+    match set.get(key.as_str()) {
+        Some(s) => s,
+        None => {
+            let s: &'static str = Box::leak(key.into_boxed_str());
+            set.insert(s);
+            s
+        }
+    }
+}
+
+/// The field of percentile `p` of a duration (`p90QueuingDuration`): at
+/// most 99 per duration.
+pub(crate) fn percentile_name(p: u8, suffix: &'static str) -> &'static str {
+    intern(format!("p{p}{suffix}"))
+}
+
 /// The three field names of threshold `secs` (`serviceLevel20s`, `…Numerator`,
 /// `…Denominator`), made once per distinct value: at most
 /// [`MAX_THRESHOLD_SECS`] sets per prefix, so the memory is bounded.
 pub(crate) fn threshold_names(prefix: &'static str, secs: u32) -> [&'static str; 3] {
-    use std::sync::{LazyLock, Mutex};
-    type Names = ahash::AHashMap<(&'static str, u32), [&'static str; 3]>;
-    static NAMES: LazyLock<Mutex<Names>> = LazyLock::new(Mutex::default);
-    let make = || {
-        let base = format!("{prefix}{secs}s");
-        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-        [
-            leak(base.clone()),
-            leak(format!("{base}Numerator")),
-            leak(format!("{base}Denominator")),
-        ]
-    };
-    match NAMES.lock() {
-        Ok(mut m) => *m.entry((prefix, secs)).or_insert_with(make),
-        Err(_) => make(),
-    }
+    let base = format!("{prefix}{secs}s");
+    [
+        intern(base.clone()),
+        intern(format!("{base}Numerator")),
+        intern(format!("{base}Denominator")),
+    ]
 }
 
 /// The instant of a retention request's query string (`before=…`, SPEC §10).

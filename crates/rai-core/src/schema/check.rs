@@ -61,6 +61,21 @@ fn the_declaration_is_consistent() {
             assert!(own(t.when) && t.when.is_bool() && linear(t.denominator), "{e:?}");
             assert!(d.params.contains(&Param::Thresholds), "{e:?}");
         }
+        // Percentiles: of a duration of this table, under a boolean condition.
+        assert_eq!(
+            d.params.contains(&Param::Percentiles),
+            !d.percentiles.is_empty(),
+            "{e:?}"
+        );
+        for p in d.percentiles {
+            let a = Agg::new(Op::Distribution, Input::Column(p.input), p.when);
+            assert!(d.aggregated && valid(a) && is_number(p.input), "{e:?} {p:?}");
+            assert!(
+                d.field(&format!("{}{}", &p.suffix[..1].to_lowercase(), &p.suffix[1..]))
+                    .is_some(),
+                "{p:?}"
+            );
+        }
         for m in d.derived {
             assert!(d.aggregated, "{e:?}");
             for name in [

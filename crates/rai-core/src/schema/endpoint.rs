@@ -154,6 +154,9 @@ pub enum Op {
     Sum,
     /// Maximum of the input (0 over no rows for durations).
     Max,
+    /// The distribution of the input (a mergeable quantile sketch), read
+    /// by percentile expressions.
+    Distribution,
 }
 
 /// What a metric aggregates.
@@ -352,6 +355,23 @@ pub struct ThresholdMetric {
     pub(crate) denominator: Linear,
 }
 
+/// The most percentiles `percentiles=` takes.
+pub const MAX_PERCENTILES: usize = 20;
+
+/// A duration that `percentiles=P,…` summarises: per P, the field
+/// `p{P}{suffix}` (`p90QueuingDuration`) = the P-th percentile of `input`
+/// over the rows where `when` holds (every row when None), by the
+/// nearest-rank rule, within 1/256 of the exact value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PercentileMetric {
+    /// The field name suffix (`QueuingDuration`).
+    pub suffix: &'static str,
+    /// The duration column.
+    pub input: ColumnId,
+    /// The rows whose durations are counted.
+    pub when: Option<ColumnId>,
+}
+
 /// The default of the 0/1/2 inclusion parameters (1: keep).
 pub const DEFAULT_INCLUDE: u8 = 1;
 
@@ -388,6 +408,8 @@ pub enum Param {
     Fill,
     /// serviceLevelThresholds: up to 20 thresholds in seconds.
     Thresholds,
+    /// percentiles: up to 20 percentiles, whole numbers 1–99.
+    Percentiles,
     /// sort.
     Sort,
     /// offset.
@@ -412,6 +434,7 @@ impl Param {
             Param::Derived => "derived",
             Param::Fill => "fill",
             Param::Thresholds => "serviceLevelThresholds",
+            Param::Percentiles => "percentiles",
             Param::Sort => "sort",
             Param::Offset => "offset",
             Param::Limit => "limit",
@@ -465,6 +488,8 @@ pub struct EndpointDecl {
     pub derived: &'static [DerivedMetric],
     /// The fields `serviceLevelThresholds=` adds, if the endpoint takes it.
     pub thresholds: Option<&'static ThresholdMetric>,
+    /// The durations `percentiles=` summarises (none: it does not take it).
+    pub percentiles: &'static [PercentileMetric],
 }
 
 impl EndpointDecl {

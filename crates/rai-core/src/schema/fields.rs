@@ -9,11 +9,11 @@
 
 use super::derived::{ContactDerived, IntervalDerived};
 use super::endpoint::{
-    Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, Presence, Reduction,
-    Show, Src,
+    Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, PercentileMetric,
+    Presence, Reduction, Show, Src,
 };
 use super::ids::{c, cd, ev, iv, ivd, st, us};
-use super::metrics::{AGENT_METRICS, CONTACT_METRICS, SERVICE_LEVEL_THRESHOLDS};
+use super::metrics::{AGENT_METRICS, CONTACT_METRICS, CONTACT_PERCENTILES, SERVICE_LEVEL_THRESHOLDS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
 use std::sync::LazyLock;
@@ -442,6 +442,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
             let mut reduction = None;
             let mut derived: &'static [DerivedMetric] = &[];
             let mut thresholds = None;
+            let mut percentiles: &'static [PercentileMetric] = &[];
             match e {
                 Endpoint::ContactHistory | Endpoint::ContactStatistic => {
                     let stat = e == Endpoint::ContactStatistic;
@@ -466,6 +467,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     fields = contact_fields(stat);
                     derived = CONTACT_METRICS;
                     thresholds = Some(&SERVICE_LEVEL_THRESHOLDS);
+                    percentiles = CONTACT_PERCENTILES;
                     rounded = !stat;
                     end_required = !stat;
                     time_key = if stat {
@@ -536,6 +538,9 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
             if thresholds.is_some() {
                 params.push(Param::Thresholds);
             }
+            if !percentiles.is_empty() {
+                params.push(Param::Percentiles);
+            }
             if !derived.is_empty() {
                 params.push(Param::Derived);
                 derived_fields(&mut fields, derived);
@@ -554,6 +559,7 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                 reduction,
                 derived,
                 thresholds,
+                percentiles,
             }
         })
         .collect()

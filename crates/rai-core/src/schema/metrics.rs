@@ -4,7 +4,7 @@
 //! (`docs/beyond-rai-v1.md`) state the same definitions in words.
 
 use super::derived::{ContactDerived as D, IntervalDerived};
-use super::endpoint::{Agg, DerivedMetric, Linear, ThresholdMetric};
+use super::endpoint::{Agg, DerivedMetric, Linear, PercentileMetric, ThresholdMetric};
 use super::ids::{c, cd, iv, ivd};
 use super::table::{ContactCol as C, IntervalCol as I};
 
@@ -75,6 +75,29 @@ pub(crate) const SERVICE_LEVEL_THRESHOLDS: ThresholdMetric = ThresholdMetric {
     when: cd(D::Handled),
     denominator: OFFERED,
 };
+
+/// The durations `percentiles=` summarises on contactHistory and
+/// contactStatistic. Each is taken over the rows of the matching average's
+/// denominator: waiting and queuing over every segment (as
+/// averageWaitingTime and averageQueuingTime), handling over the handled
+/// segments (those an agent connected to, as averageHandlingTime).
+pub(crate) const CONTACT_PERCENTILES: &[PercentileMetric] = &[
+    PercentileMetric {
+        suffix: "WaitingDuration",
+        input: c(C::WaitingDuration),
+        when: None,
+    },
+    PercentileMetric {
+        suffix: "QueuingDuration",
+        input: c(C::QueuingDuration),
+        when: None,
+    },
+    PercentileMetric {
+        suffix: "HandlingDuration",
+        input: c(C::HandlingDuration),
+        when: Some(cd(D::Handled)),
+    },
+];
 
 /// Time spent on contacts: contact handling plus after-contact work.
 const WORK: Linear = &[
