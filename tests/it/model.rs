@@ -242,6 +242,26 @@ struct Q {
     derived: u8,
     /// fill=zero.
     fill: bool,
+    /// percentiles= (contact endpoints), distinct.
+    percentiles: Vec<u8>,
+}
+
+/// The durations `percentiles=` summarises: (field suffix, index in DURS, handled segments only).
+const PERCENTILE_DURS: [(&str, usize, bool); 3] = [
+    ("WaitingDuration", 0, false),
+    ("QueuingDuration", 1, false),
+    ("HandlingDuration", 2, true),
+];
+
+/// The percentile fields of a query, in output order: per duration, per percentile.
+fn percentile_fields(q: &Q) -> Vec<(&'static str, u8, usize, bool)> {
+    let mut out = Vec::new();
+    for (suffix, d, handled) in PERCENTILE_DURS {
+        for &p in &q.percentiles {
+            out.push((&*Box::leak(format!("p{p}{suffix}").into_boxed_str()), p, d, handled));
+        }
+    }
+    out
 }
 
 /// The derived metrics (`derived=`) of the contact and the agent endpoints, in declared order.
@@ -327,6 +347,10 @@ fn query() -> impl Strategy<Value = Q> {
             prop::sample::select(vec![0u64, 1, 3, 100]),
             prop_oneof![Just(0u8), any::<u8>()],
             prop::bool::weighted(0.3),
+            prop_oneof![
+                Just(vec![]),
+                prop::collection::vec(prop::sample::select(vec![1u8, 25, 50, 90, 99]), 1..4)
+            ],
         ),
     )
         .prop_map(
@@ -336,7 +360,7 @@ fn query() -> impl Strategy<Value = Q> {
                 (fl, direct, internal),
                 (ids1, ids2, ct),
                 (filters, sort, locale, language),
-                (offset, limit, derived, fill),
+                (offset, limit, derived, fill, percentiles),
             )| {
                 let start = BASE + s * 60_000 + if s % 3 == 0 { 0 } else { 7_123 };
                 let end = match en {
@@ -413,6 +437,19 @@ fn query() -> impl Strategy<Value = Q> {
                     limit,
                     derived,
                     fill,
+                    percentiles: if contacts_ep(e) {
+                        let mut ps = percentiles;
+                        let mut seen = Vec::new();
+                        ps.retain(|p| {
+                            !seen.contains(p) && {
+                                seen.push(*p);
+                                true
+                            }
+                        });
+                        ps
+                    } else {
+                        vec![]
+                    },
                 }
             },
         )
@@ -758,7 +795,8 @@ impl Model<'_> {
                 "campaignId",
                 "campaignName",
             ];
-            let quotients = derived_names(e, self.q.derived);
+            let mut quotients = derived_names(e, self.q.derived);
+            quotients.extend(percentile_fields(self.q).into_iter().map(|p| p.0));
             for (key, rep) in &combos {
                 for (b, label) in &buckets {
                     if present.contains(&(Some(*b), key.clone())) {
@@ -941,6 +979,7 @@ impl Model<'_> {
             f.push(Box::leak(format!("{name}Numerator").into_boxed_str()));
             f.push(Box::leak(format!("{name}Denominator").into_boxed_str()));
         }
+        f.extend(percentile_fields(self.q).into_iter().map(|p| p.0));
         f
     }
 
@@ -1042,6 +1081,18 @@ impl Model<'_> {
             if f.strip_prefix(name) == Some("Denominator") {
                 return json!(self.derived_parts(name, m).1 as i64);
             }
+        }
+        if let Some(&(_, p, d, handled)) = percentile_fields(self.q).iter().find(|pf| pf.0 == f) {
+            // The exact nearest-rank value: rank ⌈p × n / 100⌉ in ascending order.
+            let mut values: Vec<i64> = m
+                .iter()
+                .map(|&i| &self.segs[i])
+                .filter(|r| !handled || r.connect.is_some())
+                .map(|r| r.durs[d])
+                .collect();
+            values.sort_unstable();
+            let rank = (usize::from(p) * values.len()).div_ceil(100).max(1);
+            return values.get(rank - 1).map_or(Value::Null, |v| json!(v));
         }
         let s = |v: Option<String>| v.map_or(Value::Null, Value::String);
         if contacts_ep(e) {
@@ -1178,6 +1229,10 @@ fn query_string(q: &Q, fields: &[&str], sort: &[(usize, bool)]) -> String {
     if q.fill {
         p.push(("fill".into(), "zero".into()));
     }
+    if !q.percentiles.is_empty() {
+        let ps: Vec<String> = q.percentiles.iter().map(u8::to_string).collect();
+        p.push(("percentiles".into(), ps.join(",")));
+    }
     p.push(("offset".into(), q.offset.to_string()));
     p.push(("limit".into(), q.limit.to_string()));
     form_encode(&p)
@@ -1228,6 +1283,21 @@ proptest! {
         ivs in prop::collection::vec(interval(), 0..40),
         q in query(),
     ) {
+        // Percentiles are exact below 256 ms (within 1/256 above, tested on
+        // their own): with them, the summarised durations stay below 256 so
+        // that the model's exact values, and sorting on them, must match.
+        let segs: Vec<Seg> = if q.percentiles.is_empty() {
+            segs
+        } else {
+            segs.into_iter()
+                .map(|mut s| {
+                    for (_, d, _) in PERCENTILE_DURS {
+                        s.durs[d] %= 256;
+                    }
+                    s
+                })
+                .collect()
+        };
         let engine = engine_for(&segs, &ivs);
         let model = Model { segs: &segs, ivs: &ivs, q: &q };
         let fields = model.fields();
