@@ -9,7 +9,7 @@ use super::names::NameView;
 use super::output::{Real, Rows, Val};
 use super::physical::{prepare, Physical};
 use super::scan::{chunks, scan};
-use super::sketch::Sketch;
+use super::sketch::{self, Sketch};
 use super::GKey;
 use crate::error::{Error, Result};
 use crate::model::TimeCategory;
@@ -20,6 +20,7 @@ use crate::store::{Fact, Snapshot};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 /// What an output field reads of a group, resolved once per query.
 #[derive(Debug, Clone)]
@@ -48,6 +49,9 @@ pub(crate) struct Groups<'s, F: Fact> {
     acc: Vec<i64>,
     /// Group-major: the kernel's sketches of each group.
     sketches: Vec<Sketch>,
+    /// Each sketch's counts, folded when a percentile of it is first read
+    /// (only the rows sorted on or rendered pay for it).
+    folded: Vec<OnceLock<Vec<(u16, u64)>>>,
     kernel: Kernel,
     metrics: Vec<Metric>,
     /// Detail rows: metrics are the row's own values, computed on demand.
@@ -182,6 +186,7 @@ pub(crate) fn run<'s, F: Fact + Default>(
         names,
         keys: part.keys,
         acc: part.acc,
+        folded: part.sketches.iter().map(|_| OnceLock::new()).collect(),
         sketches: part.sketches,
         kernel,
         metrics: phys.metrics,
@@ -261,11 +266,13 @@ impl<F: Fact> Groups<'_, F> {
             };
         }
         let ns = self.kernel.sketches.len();
-        self.kernel
-            .sketch(m)
-            .and_then(|s| self.sketches.get(row * ns + s))
-            .and_then(|sk| sk.percentile(p))
-            .map_or(Val::Absent, Val::Int)
+        let Some(i) = self.kernel.sketch(m).map(|s| row * ns + s) else {
+            return Val::Absent;
+        };
+        let (Some(sketch), Some(folded)) = (self.sketches.get(i), self.folded.get(i)) else {
+            return Val::Absent;
+        };
+        sketch::percentile(folded.get_or_init(|| sketch.counts()), p).map_or(Val::Absent, Val::Int)
     }
 
     /// `Σ sign × metric` in group `row`, exactly (128 bits).

@@ -265,7 +265,7 @@ impl Partial {
         }
     }
 
-    pub(super) fn merge(mut self, other: Partial, kernel: &Kernel) -> Partial {
+    pub(super) fn merge(mut self, mut other: Partial, kernel: &Kernel) -> Partial {
         if self.keys.len() < other.keys.len() {
             return other.merge(self, kernel);
         }
@@ -286,8 +286,9 @@ impl Partial {
             }
             let ns = kernel.sketches.len();
             for s in 0..ns {
-                if let (Some(from), Some(to)) = (other.sketches.get(g * ns + s), self.sketches.get_mut(to * ns + s)) {
-                    to.merge(from);
+                if let (Some(from), Some(to)) = (other.sketches.get_mut(g * ns + s), self.sketches.get_mut(to * ns + s))
+                {
+                    to.merge(std::mem::take(from));
                 }
             }
         }
@@ -354,8 +355,8 @@ pub(super) fn aggregate(
     for (j, &(s, cond)) in kernel.sketches.iter().enumerate() {
         let Some(col) = cols.get(s) else { continue };
         for &(r, g) in sel {
-            let b = bits.map_or(0, |b| b.get(r as usize).copied().unwrap_or(0)) | ALWAYS;
-            if b & cond != 0 {
+            let pass = cond == ALWAYS || bits.and_then(|b| b.get(r as usize)).is_some_and(|&b| b & cond != 0);
+            if pass {
                 if let Some(sk) = part.sketches.get_mut(g as usize * ns + j) {
                     sk.add(col.get(r as usize));
                 }
