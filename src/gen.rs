@@ -782,6 +782,20 @@ pub fn generate_tables(opts: &GenOptions) -> Vec<Generated> {
                 v.push(V::T(t));
                 out.row(&v);
             }
+            // The session ends with a log-out (if it has by now).
+            t += r.exp(1_800_000.0) + 1_000;
+            if t <= now {
+                let mut v: Vec<V<'_>> = vec![V::G(session), V::G(user.id), V::T(sign_on), V::No, V::No, V::No];
+                v.extend([
+                    V::S("LoggedOut"),
+                    V::T(t - 300),
+                    V::S("LoggedOut"),
+                    V::T(t - 200),
+                    V::No,
+                    V::T(t),
+                ]);
+                out.row(&v);
+            }
         }
     }
     tables.push(Generated {

@@ -33,7 +33,7 @@ pub(super) fn init(op: Op, time: bool) -> i64 {
 #[inline]
 pub(super) fn update(op: Op, state: i64, v: i64) -> i64 {
     match op {
-        Op::Count | Op::Sum => state.wrapping_add(v),
+        Op::Count | Op::Sum | Op::StateTime => state.wrapping_add(v),
         Op::Max => state.max(v),
         Op::Distribution => state,
     }

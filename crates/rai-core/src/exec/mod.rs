@@ -1,7 +1,8 @@
 //! The columnar backend: runs a [`LogicalPlan`] against one snapshot and
 //! nothing else (it never looks at the endpoint). Aggregating plans scan a
-//! fact table ([`groups`]); plans without group keys return one row per
-//! stored row ([`rows`]). Both are then sorted, paged and materialised by
+//! fact table ([`groups`]) or, over the status log, sum the time in each
+//! state ([`spans`]); plans without group keys return one row per stored
+//! row ([`rows`]). Both are then sorted, paged and materialised by
 //! [`output`].
 
 mod dense;
@@ -14,6 +15,7 @@ mod physical;
 mod rows;
 mod scan;
 mod sketch;
+mod spans;
 
 use crate::error::{Error, Result};
 use crate::messages;
@@ -45,6 +47,10 @@ pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Resul
         (Some(keys), Table::AgentIntervals) => {
             let groups = groups::run::<Intervals>(snap, plan, keys, now)?;
             Ok(output::finish(&groups, plan))
+        }
+        (Some(keys), Table::AgentStatusEvents) => {
+            let spans = spans::run(snap, plan, keys, now)?;
+            Ok(output::finish(&spans, plan))
         }
         (None, Table::AgentStates | Table::AgentStatusEvents) => {
             let rows = rows::run(snap, plan, now)?;

@@ -158,6 +158,8 @@ pub(super) fn prepare<'p, F: Fact + Default>(
     let mut metrics = Vec::with_capacity(plan.aggregates.len());
     for a in &plan.aggregates {
         let time = match a.input {
+            // States in time are a sequence per user: the span executor's.
+            _ if a.op == Op::StateTime => return Err(unsupported(a)),
             Input::Rows if a.op != Op::Distribution => false,
             Input::Column(col) if a.op == Op::Distribution && F::has_number(col) => false,
             _ if a.op == Op::Distribution => return Err(unsupported(a)),

@@ -1,15 +1,16 @@
 //! Plans without group keys (agentStatus, agentStatusHistory): one result
 //! row per stored row of a kept-rows table, each output field an
-//! expression over the row and its user's `users` row.
+//! expression over the row and its user's `users` row. The state-log
+//! executor ([`super::spans`]) reads its rows through the same set.
 
 use super::names::NameView;
 use super::output::{Rows, Val};
 use crate::error::{Error, Result};
 use crate::load::Cell;
-use crate::model::{guid_hex, Guid, Millis};
+use crate::model::{guid_hex, Millis};
 use crate::plan::{Expr, LogicalPlan, Predicate};
 use crate::schema::{ColKind, ColumnId, Table};
-use crate::store::{cell, Row, Snapshot};
+use crate::store::{cell, enum_of, Row, Snapshot};
 use std::cmp::Ordering;
 
 /// The rows of a row plan.
@@ -48,6 +49,30 @@ fn row_expr(e: &Expr) -> bool {
 }
 
 impl<'s> RowSet<'s> {
+    /// A set over `rows` (each with its user's `users` row).
+    pub(super) fn new(
+        snap: &'s Snapshot,
+        plan: &'s LogicalPlan,
+        now: Millis,
+        rows: Vec<(&'s Row, Option<&'s Row>)>,
+    ) -> Result<RowSet<'s>> {
+        let reduced_when = match plan.reduction {
+            Some(r) => match r.column.input_kind() {
+                Some(ColKind::Enum(values)) => values.iter().position(|v| *v == r.value).map(|i| (r.column, i as u8)),
+                _ => return Err(unsupported(&r)),
+            },
+            None => None,
+        };
+        Ok(RowSet {
+            snap,
+            plan,
+            names: NameView::new(snap, plan.language.as_deref()),
+            now,
+            rows,
+            reduced_when,
+        })
+    }
+
     /// The cell of `col` in row `i`: a users column reads the row's user.
     fn cell(&self, i: usize, col: ColumnId) -> &'s Cell {
         let (row, user) = self.rows[i];
@@ -58,15 +83,24 @@ impl<'s> RowSet<'s> {
         }
     }
 
+    /// The value of column `col` in row `i` (a derived enum by its definition).
+    fn column(&self, i: usize, col: ColumnId) -> Val<'s> {
+        if col.definition().is_some() {
+            return enum_of(&self.rows[i].0.cells, col).map_or(Val::Absent, Val::Text);
+        }
+        cell_val(col, self.cell(i, col))
+    }
+
     fn reduced(&self, i: usize) -> bool {
         self.reduced_when
             .is_some_and(|(col, v)| self.cell(i, col).enum_index() == Some(v))
     }
 
+    /// The value of expression `e` in row `i`.
     fn eval(&self, i: usize, e: &'s Expr) -> Val<'s> {
         let names = &self.names;
         match e {
-            Expr::Column(col) => cell_val(*col, self.cell(i, *col)),
+            Expr::Column(col) => self.column(i, *col),
             Expr::Name { id, kind, fallback } => self
                 .cell(i, *id)
                 .guid()
@@ -104,11 +138,61 @@ impl<'s> RowSet<'s> {
             }
         }
     }
+
+    /// Which rows every predicate of the plan accepts: id lists, then
+    /// patterns over field values (each distinct value matched once per
+    /// filter, since rows repeat values).
+    pub(super) fn accepted(&self) -> Result<Vec<bool>> {
+        let mut keep = vec![true; self.rows.len()];
+        let mut matches: Vec<(&'s Expr, &'s [crate::model::Pattern])> = Vec::new();
+        for p in &self.plan.predicates {
+            match p {
+                Predicate::IdIn { column, ids } => {
+                    for (i, k) in keep.iter_mut().enumerate() {
+                        *k = *k && self.cell(i, *column).guid().is_some_and(|g| ids.contains(&g));
+                    }
+                }
+                Predicate::Matches { expr, patterns } if row_expr(expr) => matches.push((expr, patterns)),
+                other => return Err(unsupported(other)),
+            }
+        }
+        let mut seen: Vec<ahash::AHashMap<Val<'_>, bool>> = vec![ahash::AHashMap::new(); matches.len()];
+        for (i, k) in keep.iter_mut().enumerate() {
+            if !*k {
+                continue;
+            }
+            *k = matches.iter().zip(seen.iter_mut()).all(|((expr, pats), seen)| {
+                let v = self.eval(i, expr);
+                *seen.entry(v).or_insert_with(|| {
+                    let buf;
+                    let text: Option<&str> = match v {
+                        Val::Text(s) => Some(s),
+                        Val::Guid(g) => {
+                            buf = guid_hex(g);
+                            std::str::from_utf8(&buf).ok()
+                        }
+                        _ => None,
+                    };
+                    text.is_some_and(|s| pats.iter().any(|p| p.matches(s)))
+                })
+            });
+        }
+        Ok(keep)
+    }
+}
+
+fn unsupported(what: &dyn std::fmt::Debug) -> Error {
+    Error::internal(crate::messages::cannot_run(what))
+}
+
+/// The `users` row of a stored row's user, if the table has a userId.
+pub(super) fn user_row<'s>(snap: &'s Snapshot, table: Table, r: &Row) -> Option<&'s Row> {
+    let g = cell(r, table.user_id()?).guid()?;
+    snap.users.get(&g).map(|a| &**a)
 }
 
 /// Runs a row plan.
 pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, now: Millis) -> Result<RowSet<'s>> {
-    let unsupported = |what: &dyn std::fmt::Debug| Error::internal(crate::messages::cannot_run(what));
     if let Some(f) = plan.output.iter().find(|f| !row_expr(&f.expr)) {
         return Err(unsupported(f));
     }
@@ -116,70 +200,17 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, now: Millis) ->
     let key = plan.time.key;
     let hi = plan.time.end.unwrap_or(Millis::MAX);
     let in_range = |r: &Row| cell(r, key).ts().is_some_and(|t| t >= plan.time.start && t < hi);
-    let user_col = table.user_id();
-    let user_row = |r: &Row| -> Option<&'s Row> {
-        let g = cell(r, user_col?).guid()?;
-        snap.users.get(&g).map(|a| &**a)
-    };
     let stored: Box<dyn Iterator<Item = &'s Row>> = match table {
         Table::AgentStates => Box::new(snap.states.values().map(|r| &**r)),
         _ => Box::new(snap.events()),
     };
-    let rows = stored.filter(|r| in_range(r)).map(|r| (r, user_row(r))).collect();
-    let reduced_when = match plan.reduction {
-        Some(r) => match r.column.input_kind() {
-            Some(ColKind::Enum(values)) => values.iter().position(|v| *v == r.value).map(|i| (r.column, i as u8)),
-            _ => return Err(unsupported(&r)),
-        },
-        None => None,
-    };
-    let mut set = RowSet {
-        snap,
-        plan,
-        names: NameView::new(snap, plan.language.as_deref()),
-        now,
-        rows,
-        reduced_when,
-    };
-    // Id lists first (cheap), then patterns over field values.
-    let mut matches: Vec<(&'s Expr, &'s [crate::model::Pattern])> = Vec::new();
-    for p in &plan.predicates {
-        match p {
-            Predicate::IdIn { column, ids } => {
-                let has = |g: Option<Guid>| g.is_some_and(|g| ids.contains(&g));
-                let keep: Vec<bool> = (0..set.rows.len()).map(|i| has(set.cell(i, *column).guid())).collect();
-                let mut it = keep.into_iter();
-                set.rows.retain(|_| it.next().unwrap_or(false));
-            }
-            Predicate::Matches { expr, patterns } if row_expr(expr) => matches.push((expr, patterns)),
-            other => return Err(unsupported(other)),
-        }
-    }
-    if !matches.is_empty() {
-        // Each distinct value is matched once per filter (rows repeat values).
-        let mut seen: Vec<ahash::AHashMap<Val<'_>, bool>> = vec![ahash::AHashMap::new(); matches.len()];
-        let keep: Vec<bool> = (0..set.rows.len())
-            .map(|i| {
-                matches.iter().zip(seen.iter_mut()).all(|((expr, pats), seen)| {
-                    let v = set.eval(i, expr);
-                    *seen.entry(v).or_insert_with(|| {
-                        let buf;
-                        let text: Option<&str> = match v {
-                            Val::Text(s) => Some(s),
-                            Val::Guid(g) => {
-                                buf = guid_hex(g);
-                                std::str::from_utf8(&buf).ok()
-                            }
-                            _ => None,
-                        };
-                        text.is_some_and(|s| pats.iter().any(|p| p.matches(s)))
-                    })
-                })
-            })
-            .collect();
-        let mut it = keep.into_iter();
-        set.rows.retain(|_| it.next().unwrap_or(false));
-    }
+    let rows = stored
+        .filter(|r| in_range(r))
+        .map(|r| (r, user_row(snap, table, r)))
+        .collect();
+    let mut set = RowSet::new(snap, plan, now, rows)?;
+    let mut keep = set.accepted()?.into_iter();
+    set.rows.retain(|_| keep.next().unwrap_or(false));
     Ok(set)
 }
 

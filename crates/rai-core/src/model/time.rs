@@ -172,6 +172,36 @@ impl Bucketer {
         (out.len() <= max).then_some(out)
     }
 
+    /// The end of `t`'s bucket, at most `limit`: the first instant after
+    /// `t` in another bucket. Boundaries fall on UTC quarter hours (zone
+    /// offsets are whole quarter hours) and buckets follow each other in
+    /// time, so a gallop then a bisection over quarter hours finds it in a
+    /// few dozen bucket lookups however long the bucket is.
+    pub fn bucket_end(&self, t: Millis, limit: Millis) -> Millis {
+        if matches!(self.cat, TimeCategory::Null | TimeCategory::All) || t >= limit {
+            return limit;
+        }
+        let b = self.bucket(t);
+        // Whether quarter hour `q` starts at or past the limit or in another bucket.
+        let past = |q: i64| q.saturating_mul(QUARTER_HOUR_MS) >= limit || self.bucket(q * QUARTER_HOUR_MS) != b;
+        let (mut lo, mut hi) = (t.div_euclid(QUARTER_HOUR_MS), t.div_euclid(QUARTER_HOUR_MS) + 1);
+        let mut step = 1i64;
+        while !past(hi) {
+            lo = hi;
+            hi = hi.saturating_add(step);
+            step = step.saturating_mul(2);
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if past(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi.saturating_mul(QUARTER_HOUR_MS).min(limit)
+    }
+
     /// The category.
     pub fn category(&self) -> TimeCategory {
         self.cat
@@ -282,6 +312,43 @@ mod tests {
         let tz = parse_zone(zone).unwrap_or(Tz::UTC);
         let b = Bucketer::new(cat, tz);
         b.label(b.bucket(parse_timestamp(t).unwrap_or(0)))
+    }
+
+    /// The end of a bucket is where stepping quarter hour by quarter hour
+    /// first meets another bucket (around DST changes, in odd zones, for
+    /// every category), capped at the limit.
+    #[test]
+    fn bucket_ends_are_where_the_bucket_changes() {
+        let start = parse_timestamp("2026-03-27T21:07:00Z").unwrap_or(0);
+        for zone in [
+            "UTC",
+            "Europe/Helsinki",
+            "America/New_York",
+            "Asia/Kathmandu",
+            "Australia/Lord_Howe",
+        ] {
+            let tz = parse_zone(zone).unwrap_or(Tz::UTC);
+            for cat in [
+                TimeCategory::QuarterHour,
+                TimeCategory::Hour,
+                TimeCategory::Day,
+                TimeCategory::Week,
+                TimeCategory::Month,
+                TimeCategory::Year,
+                TimeCategory::All,
+            ] {
+                let b = Bucketer::new(cat, tz);
+                for i in 0..60 {
+                    let t = start + i * 3_517_000;
+                    let limit = t + 40 * DAY_MS;
+                    let mut want = (t.div_euclid(QUARTER_HOUR_MS) + 1) * QUARTER_HOUR_MS;
+                    while want < limit && b.bucket(want) == b.bucket(t) {
+                        want += QUARTER_HOUR_MS;
+                    }
+                    assert_eq!(b.bucket_end(t, limit), want.min(limit), "{zone} {cat:?} {t}");
+                }
+            }
+        }
     }
 
     #[test]

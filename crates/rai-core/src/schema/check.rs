@@ -15,7 +15,9 @@ fn the_declaration_is_consistent() {
         let d = e.decl();
         assert_eq!(d.endpoint, e);
         assert!(d.field(d.default_sort).is_some(), "{e:?}");
-        let own = |col: ColumnId| col.table() == d.table || (!d.aggregated && col.table() == Table::Users);
+        // The kept-row tables read their user's `users` row too.
+        let reads_users = matches!(d.table, Table::AgentStates | Table::AgentStatusEvents);
+        let own = |col: ColumnId| col.table() == d.table || (reads_users && col.table() == Table::Users);
         let is_time = |col: ColumnId| {
             col.input_kind() == Some(ColKind::Timestamp) || matches!(col.definition(), Some(Definition::Choose { .. }))
         };
@@ -92,7 +94,19 @@ fn the_declaration_is_consistent() {
             match field.src {
                 Src::Bucket => assert!(d.aggregated && field.kind == Kind::Label, "{name}"),
                 Src::Key(col) | Src::RowKey(col) | Src::KeyName(col, _) => {
-                    assert!(d.aggregated && own(col), "{name}")
+                    assert!(d.aggregated && own(col), "{name}");
+                    // A key is an id, an enum, or (contacts) the channel/type.
+                    assert!(
+                        col.input_kind() == Some(ColKind::Guid) || col.is_enum(),
+                        "{name}: key {col:?}"
+                    );
+                }
+                Src::Metric(a) if a.op == Op::StateTime => {
+                    // Time in state: over a change log (a userId and a session
+                    // column), from its time key, in milliseconds.
+                    assert!(d.aggregated && a.input == Input::Column(d.time_key) && a.when.is_none(), "{name}");
+                    assert!(d.table.user_id().is_some() && d.table.session_id().is_some(), "{name}");
+                    assert_eq!(field.kind, Kind::Int, "{name}");
                 }
                 Src::Metric(a) => {
                     assert!(d.aggregated && valid(a), "{name}");

@@ -3,8 +3,8 @@
 //! (it holds no rule of its own); the endpoint declaration refers to them
 //! like any column.
 
-use super::ids::{c, cd, iv};
-use super::table::{ColumnId, ContactCol, IntervalCol, Table};
+use super::ids::{c, cd, ev, iv};
+use super::table::{ColumnId, ContactCol, EventCol, IntervalCol, Table};
 
 /// A derived column of contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,6 +38,16 @@ pub enum IntervalDerived {
     ServingDuration,
 }
 
+/// A derived column of agentStatusEvents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventDerived {
+    /// The availability of the state an event begins (agentStates'
+    /// `LoggedOut`/`Away`/`Busy`/`Free`), which the status log does not
+    /// carry: classified from userStatus and the handling status.
+    Availability,
+}
+
 /// One term of a boolean definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -50,6 +60,8 @@ pub enum Term {
     Is(ColumnId),
     /// The boolean column is false.
     IsNot(ColumnId),
+    /// The enum column holds one of the values.
+    OneOf(ColumnId, &'static [&'static str]),
 }
 
 /// How a derived column is computed from one row.
@@ -71,6 +83,9 @@ pub enum Definition {
     },
     /// The sum of number columns (wrapping at 64 bits, like every sum).
     Sum(&'static [ColumnId]),
+    /// An enum value: that of the first rule whose terms all hold; absent
+    /// when none does.
+    Case(&'static [(&'static str, &'static [Term])]),
 }
 
 impl ContactDerived {
@@ -179,13 +194,75 @@ impl IntervalDerived {
     }
 }
 
+/// The handling statuses of the status log in which an agent is occupied
+/// with a contact: talking, chatting, e-mailing, dialing, previewing one or
+/// wrapping one up.
+const BUSY_STATUSES: &[&str] = &[
+    "Preview",
+    "Wrap",
+    "Talking_Inbound",
+    "Talking_Outbound",
+    "Talking_Outbound_CBR",
+    "Talking_Outbound_Campaign",
+    "Chatting_Inbound",
+    "Chatting_Outbound",
+    "Emailing_Inbound",
+    "Emailing_Outbound",
+    "Dialing_Outbound",
+    "Dialing_Outbound_CBR",
+    "Dialing_Outbound_Campaign",
+];
+
+impl EventDerived {
+    /// Every derived event column.
+    pub const ALL: [EventDerived; 1] = [EventDerived::Availability];
+
+    /// Its name in plans and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventDerived::Availability => "availability",
+        }
+    }
+
+    /// Its definition. Availability, first rule that holds: LoggedOut when
+    /// userStatus or status is LoggedOut; Busy when the status is one of
+    /// a contact's (talking, chatting, e-mailing, dialing, preview, wrap-up),
+    /// whatever the userStatus; Away when userStatus is NotReady or Pause;
+    /// Free when it is Ready; else absent.
+    pub fn definition(self) -> Definition {
+        use EventCol as E;
+        match self {
+            EventDerived::Availability => {
+                const DEF: Definition = Definition::Case(&[
+                    ("LoggedOut", &[Term::OneOf(ev(E::UserStatus), &["LoggedOut"])]),
+                    ("LoggedOut", &[Term::OneOf(ev(E::Status), &["LoggedOut"])]),
+                    ("Busy", &[Term::OneOf(ev(E::Status), BUSY_STATUSES)]),
+                    ("Away", &[Term::OneOf(ev(E::UserStatus), &["NotReady", "Pause"])]),
+                    ("Free", &[Term::OneOf(ev(E::UserStatus), &["Ready"])]),
+                ]);
+                DEF
+            }
+        }
+    }
+}
+
 impl ColumnId {
     /// The definition of a derived column (None for an input column).
     pub fn definition(self) -> Option<Definition> {
         match self {
             ColumnId::ContactsDerived(d) => Some(d.definition()),
             ColumnId::AgentIntervalsDerived(d) => Some(d.definition()),
+            ColumnId::AgentStatusEventsDerived(d) => Some(d.definition()),
             _ => None,
+        }
+    }
+
+    /// Whether the column holds an enum value (an input Enum or a `Case`).
+    pub fn is_enum(self) -> bool {
+        match self.definition() {
+            Some(Definition::Case(_)) => true,
+            Some(_) => false,
+            None => matches!(self.input_kind(), Some(super::ColKind::Enum(_))),
         }
     }
 
@@ -203,6 +280,7 @@ impl ColumnId {
         match self {
             ColumnId::ContactsDerived(_) => Some(Table::Contacts),
             ColumnId::AgentIntervalsDerived(_) => Some(Table::AgentIntervals),
+            ColumnId::AgentStatusEventsDerived(_) => Some(Table::AgentStatusEvents),
             _ => None,
         }
     }
@@ -220,6 +298,9 @@ mod tests {
         }
         for d in IntervalDerived::ALL {
             assert!(Table::AgentIntervals.col(d.name()).is_none(), "{d:?}");
+        }
+        for d in EventDerived::ALL {
+            assert!(Table::AgentStatusEvents.col(d.name()).is_none(), "{d:?}");
         }
     }
 }

@@ -7,7 +7,7 @@ use super::names::NameKind;
 use super::table::{ColumnId, Table};
 use serde::Serialize;
 
-/// The six endpoints of the source document.
+/// The six endpoints of the source document, and agentStatusTime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -24,17 +24,21 @@ pub enum Endpoint {
     AgentStatus,
     /// The status change log.
     AgentStatusHistory,
+    /// Time in each agent state per bucket, from the status change log
+    /// (beyond RAI v1).
+    AgentStatusTime,
 }
 
 impl Endpoint {
     /// All endpoints.
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 7] = [
         Endpoint::ContactHistory,
         Endpoint::AgentHistory,
         Endpoint::ContactStatistic,
         Endpoint::AgentStatistic,
         Endpoint::AgentStatus,
         Endpoint::AgentStatusHistory,
+        Endpoint::AgentStatusTime,
     ];
 
     /// The endpoint's path name (`contactHistory`).
@@ -46,6 +50,7 @@ impl Endpoint {
             Endpoint::AgentStatistic => "agentStatistic",
             Endpoint::AgentStatus => "agentStatus",
             Endpoint::AgentStatusHistory => "agentStatusHistory",
+            Endpoint::AgentStatusTime => "agentStatusTime",
         }
     }
 
@@ -105,11 +110,17 @@ pub enum Flag {
     OnlyContactCenter,
     /// showAgentInfo.
     AgentInfo,
+    /// showReportingGroup.
+    ReportingGroup,
+    /// showUserStatus.
+    UserStatus,
+    /// showAvailability.
+    Availability,
 }
 
 impl Flag {
     /// Number of flags.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 12;
 
     /// The parameter name.
     pub fn name(self) -> &'static str {
@@ -123,6 +134,9 @@ impl Flag {
             Flag::Details => "showDetails",
             Flag::OnlyContactCenter => "showOnlyContactCenter",
             Flag::AgentInfo => "showAgentInfo",
+            Flag::ReportingGroup => "showReportingGroup",
+            Flag::UserStatus => "showUserStatus",
+            Flag::Availability => "showAvailability",
         }
     }
 }
@@ -157,6 +171,13 @@ pub enum Op {
     /// The distribution of the input (a mergeable quantile sketch), read
     /// by percentile expressions.
     Distribution,
+    /// Milliseconds in state: the rows of one user (the table's userId),
+    /// in input-timestamp order, are changes; the state a row begins holds
+    /// every field's latest value within the row's session (the table's
+    /// session column) and lasts until the user's next row (the last one:
+    /// to now). The sum, over the group's states, of those spans clipped
+    /// to the plan's time range (ended at now) and to the group's bucket.
+    StateTime,
 }
 
 /// What a metric aggregates.

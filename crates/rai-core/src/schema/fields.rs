@@ -7,12 +7,12 @@
 //! Over 500 lines, one idea: the six endpoints' declarations, side by
 //! side, so that each reads like the source document's field list.
 
-use super::derived::{ContactDerived, IntervalDerived};
+use super::derived::{ContactDerived, EventDerived, IntervalDerived};
 use super::endpoint::{
     Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, PercentileMetric,
     Presence, Reduction, Show, Src,
 };
-use super::ids::{c, cd, ev, iv, ivd, st, us};
+use super::ids::{c, cd, ev, evd, iv, ivd, st, us};
 use super::metrics::{AGENT_METRICS, CONTACT_METRICS, CONTACT_PERCENTILES, SERVICE_LEVEL_THRESHOLDS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};
@@ -398,6 +398,48 @@ fn agent_status_history_fields() -> Vec<Field> {
     ]
 }
 
+/// agentStatusTime (beyond RAI v1): per bucket and shown dimension, the
+/// milliseconds spent in each state of the status log.
+fn agent_status_time_fields() -> Vec<Field> {
+    use Show::If;
+    let mut v = vec![LABEL];
+    id_and_name(&mut v, ev(EventCol::UserId), "userName", NameKind::UserName, Flag::User);
+    // The user's current reporting group, spelled as agentStatus spells it.
+    let group = us(UserCol::ReportingGroupId);
+    v.push(f(
+        "reportingGroupid",
+        Kind::Id,
+        If(Flag::ReportingGroup),
+        Src::Key(group),
+    ));
+    v.push(f(
+        "reportingGroupName",
+        Kind::Text,
+        If(Flag::ReportingGroup),
+        Src::KeyName(group, NameKind::ReportingGroupName),
+    ));
+    v.push(f(
+        "userStatus",
+        Kind::Enum,
+        If(Flag::UserStatus),
+        Src::Key(ev(EventCol::UserStatus)),
+    ));
+    v.push(f(
+        "availability",
+        Kind::Enum,
+        If(Flag::Availability),
+        Src::Key(evd(EventDerived::Availability)),
+    ));
+    v.push(f(
+        "stateDuration",
+        Kind::Int,
+        Show::Always,
+        agg(Op::StateTime, Input::Column(ev(EventCol::ChangeTimestamp)), None),
+    ));
+    v.push(max_change(ev(EventCol::ChangeTimestamp)));
+    v
+}
+
 /// The three fields of each derived metric, shown when `derived=` names it.
 fn derived_fields(v: &mut Vec<Field>, metrics: &'static [DerivedMetric]) {
     for (i, m) in metrics.iter().enumerate() {
@@ -530,6 +572,25 @@ static DECLS: LazyLock<Vec<EndpointDecl>> = LazyLock::new(|| {
                     time_key = ev(EventCol::ChangeTimestamp);
                     aggregated = false;
                     default_sort = "changeTimestamp";
+                }
+                Endpoint::AgentStatusTime => {
+                    params.extend([
+                        TimeCategory,
+                        TimeZone,
+                        Ids(IdParam::User, ev(EventCol::UserId)),
+                        Ids(IdParam::ReportingGroup, us(UserCol::ReportingGroupId)),
+                        Flag(self::Flag::User, true),
+                        Flag(self::Flag::ReportingGroup, false),
+                        Flag(self::Flag::UserStatus, true),
+                        Flag(self::Flag::Availability, true),
+                    ]);
+                    table = Table::AgentStatusEvents;
+                    fields = agent_status_time_fields();
+                    rounded = false;
+                    end_required = false;
+                    time_key = ev(EventCol::ChangeTimestamp);
+                    aggregated = true;
+                    default_sort = "maxChangeTimestamp";
                 }
             }
             if aggregated {

@@ -1,7 +1,7 @@
 //! Short const constructors of typed column ids, so that declarations
 //! read like the column lists they refer to (`c(ContactCol::QueueId)`).
 
-use super::derived::{ContactDerived, IntervalDerived};
+use super::derived::{ContactDerived, EventDerived, IntervalDerived};
 use super::table::{ColumnId, ContactCol, EventCol, IntervalCol, StateCol, UserCol};
 
 /// An input column of contacts.
@@ -27,6 +27,10 @@ pub(crate) const fn st(col: StateCol) -> ColumnId {
 /// An input column of agentStatusEvents.
 pub(crate) const fn ev(col: EventCol) -> ColumnId {
     ColumnId::AgentStatusEvents(col)
+}
+/// A derived column of agentStatusEvents.
+pub(crate) const fn evd(col: EventDerived) -> ColumnId {
+    ColumnId::AgentStatusEventsDerived(col)
 }
 /// An input column of users.
 pub(crate) const fn us(col: UserCol) -> ColumnId {

@@ -130,6 +130,16 @@ impl Table {
         })
     }
 
+    /// The session column of a change log (agentStatusEvents' sessionId):
+    /// each row states what changed, and a field's value holds until the
+    /// session changes it again or ends.
+    pub fn session_id(self) -> Option<ColumnId> {
+        match self {
+            Table::AgentStatusEvents => Some(ColumnId::AgentStatusEvents(EventCol::SessionId)),
+            _ => None,
+        }
+    }
+
     /// The changeTimestamp column (every table but translations has one).
     pub fn change_timestamp(self) -> Option<ColumnId> {
         Some(match self {
@@ -424,6 +434,8 @@ pub enum ColumnId {
     ContactsDerived(super::ContactDerived),
     /// A derived column of agentIntervals.
     AgentIntervalsDerived(super::IntervalDerived),
+    /// A derived column of agentStatusEvents.
+    AgentStatusEventsDerived(super::EventDerived),
 }
 
 impl ColumnId {
@@ -461,7 +473,9 @@ impl ColumnId {
             ColumnId::AgentStatusEvents(c) => c.index(),
             ColumnId::Users(c) => c.index(),
             ColumnId::Translations(c) => c.index(),
-            ColumnId::ContactsDerived(_) | ColumnId::AgentIntervalsDerived(_) => return None,
+            ColumnId::ContactsDerived(_)
+            | ColumnId::AgentIntervalsDerived(_)
+            | ColumnId::AgentStatusEventsDerived(_) => return None,
         })
     }
 
@@ -475,6 +489,7 @@ impl ColumnId {
         match self {
             ColumnId::ContactsDerived(d) => d.name(),
             ColumnId::AgentIntervalsDerived(d) => d.name(),
+            ColumnId::AgentStatusEventsDerived(d) => d.name(),
             other => other.input_index().map_or("", |i| other.table().columns()[i].name),
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::load::Cell;
 use crate::model::Millis;
-use crate::schema::{ColumnId, Definition, Term};
+use crate::schema::{ColKind, ColumnId, Definition, Term};
 
 /// The cell of an input column in a row's cells (Absent for derived ones).
 pub(crate) fn cell(cells: &[Cell], col: ColumnId) -> &Cell {
@@ -18,16 +18,37 @@ fn present(cells: &[Cell], col: ColumnId) -> bool {
 /// A boolean column's value in a row (false when absent).
 pub(crate) fn bool_of(cells: &[Cell], col: ColumnId) -> bool {
     match col.definition() {
-        Some(Definition::All(terms)) => terms.iter().all(|t| match *t {
-            Term::Present(c) => present(cells, c),
-            Term::Absent(c) => !present(cells, c),
-            Term::Is(c) => bool_of(cells, c),
-            Term::IsNot(c) => !bool_of(cells, c),
-        }),
+        Some(Definition::All(terms)) => bool_of_terms(cells, terms),
         Some(Definition::BoolOr(c, default)) => cell(cells, c).bool_or(default),
-        Some(Definition::Choose { .. } | Definition::Sum(_)) => false,
+        Some(Definition::Choose { .. } | Definition::Sum(_) | Definition::Case(_)) => false,
         None => cell(cells, col).bool_or(false),
     }
+}
+
+/// An enum column's value in a row (None when absent): an input enum's
+/// value, or the value of a `Case` definition's first rule that holds.
+pub(crate) fn enum_of(cells: &[Cell], col: ColumnId) -> Option<&'static str> {
+    match col.definition() {
+        Some(Definition::Case(rules)) => rules
+            .iter()
+            .find(|(_, terms)| bool_of_terms(cells, terms))
+            .map(|(value, _)| *value),
+        Some(_) => None,
+        None => match col.input_kind() {
+            Some(ColKind::Enum(values)) => values.get(cell(cells, col).enum_index()? as usize).copied(),
+            _ => None,
+        },
+    }
+}
+
+fn bool_of_terms(cells: &[Cell], terms: &[Term]) -> bool {
+    terms.iter().all(|t| match *t {
+        Term::Present(c) => present(cells, c),
+        Term::Absent(c) => !present(cells, c),
+        Term::Is(c) => bool_of(cells, c),
+        Term::IsNot(c) => !bool_of(cells, c),
+        Term::OneOf(c, values) => enum_of(cells, c).is_some_and(|v| values.contains(&v)),
+    })
 }
 
 /// A timestamp column's value in a row (`Millis::MIN` when absent).

@@ -18,6 +18,7 @@ pub use batch::BatchInfo;
 pub(crate) use batch::{BatchData, Row};
 pub(crate) use column::{NumCol, BLOCK};
 pub(crate) use contacts::Contacts;
+pub(crate) use derive::enum_of;
 pub(crate) use dict::NONE;
 pub(crate) use fact::Fact;
 pub(crate) use intervals::Intervals;
