@@ -87,7 +87,7 @@ enum Command {
         /// Language used when the query names none.
         #[arg(long)]
         default_language: Option<String>,
-        /// contactHistory, agentHistory, contactStatistic, agentStatistic, agentStatus or agentStatusHistory.
+        /// contactHistory, agentHistory, contactStatistic, agentStatistic, agentStatus, agentStatusHistory or agentStatusTime.
         endpoint: String,
         /// The raw query string, e.g. `startTime=…&endTime=…&timeCategory=day`.
         query: String,
@@ -97,7 +97,7 @@ enum Command {
         /// Language used when the query names none.
         #[arg(long)]
         default_language: Option<String>,
-        /// contactHistory, agentHistory, contactStatistic, agentStatistic, agentStatus or agentStatusHistory.
+        /// contactHistory, agentHistory, contactStatistic, agentStatistic, agentStatus, agentStatusHistory or agentStatusTime.
         endpoint: String,
         /// The raw query string, e.g. `startTime=…&endTime=…&timeCategory=day`.
         query: String,

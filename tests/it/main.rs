@@ -11,6 +11,7 @@ mod model_rows;
 mod percentiles;
 mod rules;
 mod serve;
+mod status_time;
 
 use std::path::{Path, PathBuf};
 

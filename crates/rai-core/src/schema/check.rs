@@ -104,7 +104,10 @@ fn the_declaration_is_consistent() {
                 Src::Metric(a) if a.op == Op::StateTime => {
                     // Time in state: over a change log (a userId and a session
                     // column), from its time key, in milliseconds.
-                    assert!(d.aggregated && a.input == Input::Column(d.time_key) && a.when.is_none(), "{name}");
+                    assert!(
+                        d.aggregated && a.input == Input::Column(d.time_key) && a.when.is_none(),
+                        "{name}"
+                    );
                     assert!(d.table.user_id().is_some() && d.table.session_id().is_some(), "{name}");
                     assert_eq!(field.kind, Kind::Int, "{name}");
                 }
