@@ -2,7 +2,8 @@
 //!
 //! The query core of rai: an in-memory, columnar engine that answers the six
 //! endpoints of the contact-center Restful Analytics Interface exactly as
-//! `SPEC.md` says. It knows nothing of HTTP, FFI or the command line.
+//! `SPEC.md` says (and, beyond it, agentStatusTime and the opt-in metrics of
+//! `docs/beyond-rai-v1.md`). It knows nothing of HTTP, FFI or the command line.
 //!
 //! ```
 //! use rai_core::{Endpoint, Engine, Format, Table};

@@ -4,7 +4,7 @@
 //! outcome-flag counts, the duration families, the active-contact pairs)
 //! are derived from the column they read, so no list is written twice.
 //!
-//! Over 500 lines, one idea: the six endpoints' declarations, side by
+//! Over 500 lines, one idea: the seven endpoints' declarations, side by
 //! side, so that each reads like the source document's field list.
 
 use super::derived::{ContactDerived, EventDerived, IntervalDerived};
