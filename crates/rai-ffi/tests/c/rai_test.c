@@ -87,6 +87,8 @@ int main(int argc, char **argv) {
     query(e, "agentStatistic", "startTime=2026-03-08&timeCategory=day&limit=2", "xml");
     query(e, "agentStatus", "startTime=2026-01-01&showAgentInfo=true&language=fi&limit=2", "json");
     query(e, "agentStatusHistory", "startTime=2026-06-15&endTime=2026-06-16&limit=2", "xml");
+    query(e, "agentStatusTime", "startTime=2026-06-15&endTime=2026-06-16&timeCategory=hour&sort=-stateDuration&limit=2", "csv");
+    query(e, "contactHistory", "startTime=2026-10-24&endTime=2026-10-26&showChannel=false&showChannelType=false&percentiles=50,90&limit=1", "json");
 
     /* Error paths. */
     query(e, "contactHistory", "startTime=2019-01-01&queueId=XYZ", "json");
