@@ -328,15 +328,7 @@ mod tests {
             "Australia/Lord_Howe",
         ] {
             let tz = parse_zone(zone).unwrap_or(Tz::UTC);
-            for cat in [
-                TimeCategory::QuarterHour,
-                TimeCategory::Hour,
-                TimeCategory::Day,
-                TimeCategory::Week,
-                TimeCategory::Month,
-                TimeCategory::Year,
-                TimeCategory::All,
-            ] {
+            for cat in TimeCategory::ALL {
                 let b = Bucketer::new(cat, tz);
                 for i in 0..60 {
                     let t = start + i * 3_517_000;

@@ -238,36 +238,20 @@ impl Query {
                         }
                     }
                 }
-                Param::Thresholds => {
-                    for tok in value.split(',') {
-                        let secs = tok
-                            .parse::<u32>()
-                            .ok()
-                            .filter(|s| (1..=MAX_THRESHOLD_SECS).contains(s) && tok.bytes().all(|b| b.is_ascii_digit()))
-                            .ok_or_else(|| Error::query(messages::invalid_threshold(tok)))?;
-                        if !q.thresholds.contains(&secs) {
-                            if q.thresholds.len() == MAX_THRESHOLDS {
-                                return Err(Error::query(messages::invalid_threshold(tok)));
-                            }
-                            q.thresholds.push(secs);
-                        }
-                    }
-                }
-                Param::Percentiles => {
-                    for tok in value.split(',') {
-                        let p = tok
-                            .parse::<u8>()
-                            .ok()
-                            .filter(|p| (1..=99).contains(p) && tok.bytes().all(|b| b.is_ascii_digit()))
-                            .ok_or_else(|| Error::query(messages::invalid_percentile(tok)))?;
-                        if !q.percentiles.contains(&p) {
-                            if q.percentiles.len() == MAX_PERCENTILES {
-                                return Err(Error::query(messages::invalid_percentile(tok)));
-                            }
-                            q.percentiles.push(p);
-                        }
-                    }
-                }
+                Param::Thresholds => add_distinct(
+                    &mut q.thresholds,
+                    value,
+                    1..=MAX_THRESHOLD_SECS,
+                    MAX_THRESHOLDS,
+                    messages::invalid_threshold,
+                )?,
+                Param::Percentiles => add_distinct(
+                    &mut q.percentiles,
+                    value,
+                    1..=99,
+                    MAX_PERCENTILES,
+                    messages::invalid_percentile,
+                )?,
                 Param::Fill => {
                     let v = FILL_VALUES
                         .iter()
@@ -376,6 +360,32 @@ impl Query {
         }
         Ok((keys, locale))
     }
+}
+
+/// Adds the comma-separated whole numbers of `value` to `list`: each in
+/// `range`, written in ASCII digits only, a repeat counted once, at most
+/// `max` in all; the first bad token (or the first past `max`) is the error.
+fn add_distinct<T: std::str::FromStr + PartialOrd + Copy>(
+    list: &mut Vec<T>,
+    value: &str,
+    range: std::ops::RangeInclusive<T>,
+    max: usize,
+    invalid: fn(&str) -> String,
+) -> Result<()> {
+    for tok in value.split(',') {
+        let n = tok
+            .parse::<T>()
+            .ok()
+            .filter(|n| range.contains(n) && tok.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| Error::query(invalid(tok)))?;
+        if !list.iter().any(|x| *x == n) {
+            if list.len() == max {
+                return Err(Error::query(invalid(tok)));
+            }
+            list.push(n);
+        }
+    }
+    Ok(())
 }
 
 /// A field past the declared ones.

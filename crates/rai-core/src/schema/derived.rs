@@ -4,7 +4,7 @@
 //! like any column.
 
 use super::ids::{c, cd, ev, iv};
-use super::table::{ColumnId, ContactCol, EventCol, IntervalCol, Table};
+use super::table::{ColumnId, ContactCol, EventCol, IntervalCol, Table, EVENT_STATUSES};
 
 /// A derived column of contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,23 +195,9 @@ impl IntervalDerived {
 }
 
 /// The handling statuses of the status log in which an agent is occupied
-/// with a contact: talking, chatting, e-mailing, dialing, previewing one or
-/// wrapping one up.
-const BUSY_STATUSES: &[&str] = &[
-    "Preview",
-    "Wrap",
-    "Talking_Inbound",
-    "Talking_Outbound",
-    "Talking_Outbound_CBR",
-    "Talking_Outbound_Campaign",
-    "Chatting_Inbound",
-    "Chatting_Outbound",
-    "Emailing_Inbound",
-    "Emailing_Outbound",
-    "Dialing_Outbound",
-    "Dialing_Outbound_CBR",
-    "Dialing_Outbound_Campaign",
-];
+/// with a contact: Preview, Wrap, and the talking, chatting, e-mailing and
+/// dialing ones (the table's list from Preview to Dialing_Outbound_Campaign).
+const BUSY_STATUSES: &[&str] = EVENT_STATUSES.split_at(2).1.split_at(13).0;
 
 impl EventDerived {
     /// Every derived event column.
@@ -301,6 +287,17 @@ mod tests {
         }
         for d in EventDerived::ALL {
             assert!(Table::AgentStatusEvents.col(d.name()).is_none(), "{d:?}");
+        }
+    }
+
+    /// Busy: the statuses of a contact, neither waiting nor (un)joining nor logged out.
+    #[test]
+    fn busy_statuses_are_the_contact_ones() {
+        assert_eq!(BUSY_STATUSES.first(), Some(&"Preview"));
+        assert_eq!(BUSY_STATUSES.last(), Some(&"Dialing_Outbound_Campaign"));
+        for s in EVENT_STATUSES {
+            let contact = !matches!(*s, "Waiting" | "OBJoin" | "OBUnJoin" | "LoggedOut");
+            assert_eq!(BUSY_STATUSES.contains(s), contact, "{s}");
         }
     }
 }
