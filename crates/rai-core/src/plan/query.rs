@@ -378,7 +378,7 @@ fn add_distinct<T: std::str::FromStr + PartialOrd + Copy>(
             .ok()
             .filter(|n| range.contains(n) && tok.bytes().all(|b| b.is_ascii_digit()))
             .ok_or_else(|| Error::query(invalid(tok)))?;
-        if !list.iter().any(|x| *x == n) {
+        if !list.contains(&n) {
             if list.len() == max {
                 return Err(Error::query(invalid(tok)));
             }
