@@ -244,6 +244,27 @@ struct Q {
     fill: bool,
     /// percentiles= (contact endpoints), distinct.
     percentiles: Vec<u8>,
+    /// serviceLevelThresholds= in seconds (contact endpoints), distinct.
+    thresholds: Vec<u32>,
+}
+
+/// The three fields of each threshold: (ratio, numerator, denominator) names and T.
+fn threshold_fields(q: &Q) -> Vec<([&'static str; 3], u32)> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    q.thresholds
+        .iter()
+        .map(|&t| {
+            let base = format!("serviceLevel{t}s");
+            (
+                [
+                    leak(base.clone()),
+                    leak(format!("{base}Numerator")),
+                    leak(format!("{base}Denominator")),
+                ],
+                t,
+            )
+        })
+        .collect()
 }
 
 /// The durations `percentiles=` summarises: (field suffix, index in DURS, handled segments only).
@@ -351,6 +372,10 @@ fn query() -> impl Strategy<Value = Q> {
                 Just(vec![]),
                 prop::collection::vec(prop::sample::select(vec![1u8, 25, 50, 90, 99]), 1..4)
             ],
+            prop_oneof![
+                Just(vec![]),
+                prop::collection::vec(prop::sample::select(vec![1u32, 20, 60, 100]), 1..4)
+            ],
         ),
     )
         .prop_map(
@@ -360,7 +385,7 @@ fn query() -> impl Strategy<Value = Q> {
                 (fl, direct, internal),
                 (ids1, ids2, ct),
                 (filters, sort, locale, language),
-                (offset, limit, derived, fill, percentiles),
+                (offset, limit, derived, fill, percentiles, thresholds),
             )| {
                 let start = BASE + s * 60_000 + if s % 3 == 0 { 0 } else { 7_123 };
                 let end = match en {
@@ -437,6 +462,19 @@ fn query() -> impl Strategy<Value = Q> {
                     limit,
                     derived,
                     fill,
+                    thresholds: if contacts_ep(e) {
+                        let mut ts = thresholds;
+                        let mut seen = Vec::new();
+                        ts.retain(|t| {
+                            !seen.contains(t) && {
+                                seen.push(*t);
+                                true
+                            }
+                        });
+                        ts
+                    } else {
+                        vec![]
+                    },
                     percentiles: if contacts_ep(e) {
                         let mut ps = percentiles;
                         let mut seen = Vec::new();
@@ -797,6 +835,7 @@ impl Model<'_> {
             ];
             let mut quotients = derived_names(e, self.q.derived);
             quotients.extend(percentile_fields(self.q).into_iter().map(|p| p.0));
+            quotients.extend(threshold_fields(self.q).into_iter().map(|(names, _)| names[0]));
             for (key, rep) in &combos {
                 for (b, label) in &buckets {
                     if present.contains(&(Some(*b), key.clone())) {
@@ -979,6 +1018,9 @@ impl Model<'_> {
             f.push(Box::leak(format!("{name}Numerator").into_boxed_str()));
             f.push(Box::leak(format!("{name}Denominator").into_boxed_str()));
         }
+        for (names, _) in threshold_fields(self.q) {
+            f.extend(names);
+        }
         f.extend(percentile_fields(self.q).into_iter().map(|p| p.0));
         f
     }
@@ -1080,6 +1122,23 @@ impl Model<'_> {
             }
             if f.strip_prefix(name) == Some("Denominator") {
                 return json!(self.derived_parts(name, m).1 as i64);
+            }
+        }
+        for (names, t) in threshold_fields(self.q) {
+            if let Some(part) = names.iter().position(|n| *n == f) {
+                // Handled segments queued at most T seconds, over the offered ones.
+                let rows: Vec<&Seg> = m.iter().map(|&i| &self.segs[i]).collect();
+                let count = |p: &dyn Fn(&Seg) -> bool| rows.iter().filter(|r| p(r)).count() as i128;
+                let flag = |n: &str| FLAGS.iter().position(|x| *x == n).unwrap_or(0);
+                let num = count(&|r| r.connect.is_some() && r.durs[1] <= i64::from(t) * 1000);
+                let den = count(&|r| r.disconnect.is_some())
+                    - count(&|r| r.flags[flag("FalseAttempt")])
+                    - count(&|r| r.flags[flag("ServiceClosed")]);
+                return match part {
+                    0 => quotient(num, den, true),
+                    1 => json!(num as i64),
+                    _ => json!(den as i64),
+                };
             }
         }
         if let Some(&(_, p, d, handled)) = percentile_fields(self.q).iter().find(|pf| pf.0 == f) {
@@ -1228,6 +1287,10 @@ fn query_string(q: &Q, fields: &[&str], sort: &[(usize, bool)]) -> String {
     }
     if q.fill {
         p.push(("fill".into(), "zero".into()));
+    }
+    if !q.thresholds.is_empty() {
+        let ts: Vec<String> = q.thresholds.iter().map(u32::to_string).collect();
+        p.push(("serviceLevelThresholds".into(), ts.join(",")));
     }
     if !q.percentiles.is_empty() {
         let ps: Vec<String> = q.percentiles.iter().map(u8::to_string).collect();
