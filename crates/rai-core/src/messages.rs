@@ -140,6 +140,26 @@ pub fn unknown_format(name: &str) -> String {
     format!("Unknown format: '{name}'")
 }
 
+/// A stream that could not be read to its end.
+pub fn read_failed(e: impl std::fmt::Display) -> String {
+    format!("could not read the input: {e}")
+}
+
+// --- the write path and its journal --------------------------------------------
+
+/// The writer lock was poisoned by a panic.
+pub fn writer_poisoned() -> String {
+    "Internal error: the writer lock is poisoned".into()
+}
+/// A second journal for one engine.
+pub fn journal_attached() -> String {
+    "Internal error: the engine already has a journal".into()
+}
+/// Writes after the journal failed.
+pub fn journal_failed() -> String {
+    "Writes are refused: the write-ahead log failed; restart to recover".into()
+}
+
 // --- internal errors (bugs, reported instead of hidden) ------------------------
 
 /// A plan term the executor cannot run (the declaration test rules it out).

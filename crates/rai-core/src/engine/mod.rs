@@ -1,7 +1,7 @@
 //! The embedding API: an [`Engine`] that loads batches while queries run,
 //! each query reading one consistent [`Snapshot`].
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::load::Format;
 use crate::messages;
 use crate::model::{guid_string, parse_guid, Millis};
@@ -9,9 +9,11 @@ use crate::plan::{lower, LogicalPlan, Query};
 use crate::render::QueryResult;
 use crate::schema::{Endpoint, Table};
 use crate::store::{BatchInfo, Snapshot};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+mod journal;
 mod request;
+pub use journal::{Journal, Write};
 pub use request::Request;
 
 /// Where "now" comes from (SPEC §3: injectable).
@@ -22,10 +24,24 @@ pub fn system_clock() -> Clock {
     Arc::new(|| chrono::Utc::now().timestamp_millis())
 }
 
+/// The newest applied state: what the next write builds on. With a
+/// journal it can be ahead of the published snapshot while its writes are
+/// being made durable.
+struct Head {
+    snapshot: Arc<Snapshot>,
+    /// The position of the last write applied.
+    position: u64,
+    /// A journal failed: the head may hold writes that were never
+    /// acknowledged, so no further write is taken.
+    failed: bool,
+}
+
 /// An in-memory RAI engine. `Send + Sync`: share it behind an `Arc`.
 pub struct Engine {
-    current: RwLock<Arc<Snapshot>>,
-    writer: Mutex<()>,
+    /// The published snapshot and the position of its last write.
+    current: RwLock<(Arc<Snapshot>, u64)>,
+    writer: Mutex<Head>,
+    journal: OnceLock<Arc<dyn Journal>>,
     clock: Clock,
     default_language: Option<String>,
 }
@@ -47,9 +63,15 @@ impl Default for Engine {
 impl Engine {
     /// An empty engine on the system clock.
     pub fn new() -> Engine {
+        let empty = Arc::new(Snapshot::default());
         Engine {
-            current: RwLock::new(Arc::new(Snapshot::default())),
-            writer: Mutex::new(()),
+            current: RwLock::new((empty.clone(), 0)),
+            writer: Mutex::new(Head {
+                snapshot: empty,
+                position: 0,
+                failed: false,
+            }),
+            journal: OnceLock::new(),
             clock: system_clock(),
             default_language: None,
         }
@@ -85,38 +107,104 @@ impl Engine {
     /// The current snapshot (readers keep it as long as they like).
     pub fn snapshot(&self) -> Arc<Snapshot> {
         match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
+            Ok(g) => g.0.clone(),
+            Err(p) => p.into_inner().0.clone(),
         }
     }
 
-    /// Serialises writers; readers never wait for it.
-    fn write_lock(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
-        self.writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Internal, "writer lock poisoned"))
+    /// Attaches the journal every later write goes through (once; a durable
+    /// store does this after replaying its log into the engine).
+    pub fn attach_journal(&self, journal: Arc<dyn Journal>) -> Result<()> {
+        self.journal
+            .set(journal)
+            .map_err(|_| Error::internal(messages::journal_attached()))
     }
 
-    fn publish(&self, next: Snapshot) {
+    /// Publishes `next` (the state after the write at `position`) unless a
+    /// later write is already published: writes made durable together may
+    /// finish in any order, and the newest state includes the others.
+    fn publish(&self, next: Arc<Snapshot>, position: u64) {
         let mut g = match self.current.write() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        *g = Arc::new(next);
+        if position > g.1 {
+            *g = (next, position);
+        }
+    }
+
+    /// Applies one write: `apply` builds the next state from the newest
+    /// one (its error rejects the write: nothing is recorded); the journal,
+    /// if any, records it and makes it durable; then it is published.
+    fn write<T>(&self, record: Write<'_>, apply: impl FnOnce(&Snapshot) -> Result<(Snapshot, T)>) -> Result<T> {
+        let journal = self.journal.get();
+        let (next, position, out) = {
+            let mut head = self
+                .writer
+                .lock()
+                .map_err(|_| Error::internal(messages::writer_poisoned()))?;
+            if head.failed {
+                return Err(Error::internal(messages::journal_failed()));
+            }
+            let (next, out) = apply(&head.snapshot)?;
+            let position = match journal {
+                Some(j) => match j.append(&record) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        head.failed = true;
+                        return Err(e);
+                    }
+                },
+                None => head.position + 1,
+            };
+            let next = Arc::new(next);
+            head.snapshot = next.clone();
+            head.position = position;
+            (next, position, out)
+        };
+        if let Some(j) = journal {
+            if let Err(e) = j.commit(position) {
+                if let Ok(mut head) = self.writer.lock() {
+                    head.failed = true;
+                }
+                return Err(e);
+            }
+        }
+        self.publish(next, position);
+        Ok(out)
     }
 
     /// Loads one atomic batch into `table`.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
-        self.load_reader(table, format, input)
+        self.write(
+            Write::Load {
+                table,
+                format,
+                bytes: input,
+            },
+            |snap| snap.with_batch(table, format, input),
+        )
     }
 
-    /// Loads one atomic batch from a stream (CSV and JSON Lines are read
-    /// incrementally, so a large file need not fit in memory twice).
-    pub fn load_reader(&self, table: Table, format: Format, input: impl std::io::Read) -> Result<BatchInfo> {
-        let _w = self.write_lock()?;
-        let (next, info) = self.snapshot().with_batch(table, format, input)?;
-        self.publish(next);
-        Ok(info)
+    /// Loads one atomic batch from a stream (without a journal, CSV and JSON
+    /// Lines are read incrementally, so a large file need not fit in memory
+    /// twice; a journal records the bytes, so they are read whole first).
+    pub fn load_reader(&self, table: Table, format: Format, mut input: impl std::io::Read) -> Result<BatchInfo> {
+        if self.journal.get().is_some() {
+            let mut bytes = Vec::new();
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::data(messages::read_failed(e)))?;
+            return self.load(table, format, &bytes);
+        }
+        self.write(
+            Write::Load {
+                table,
+                format,
+                bytes: &[],
+            },
+            |snap| snap.with_batch(table, format, input),
+        )
     }
 
     /// Loads a data directory (SPEC §11): every `<table>.jsonl`, `.json`
@@ -144,18 +232,14 @@ impl Engine {
 
     /// Retracts an appended batch.
     pub fn retract(&self, batch: u64) -> Result<()> {
-        let _w = self.write_lock()?;
-        let next = self.snapshot().without_batch(batch)?;
-        self.publish(next);
-        Ok(())
+        self.write(Write::Retract { batch }, |snap| Ok((snap.without_batch(batch)?, ())))
     }
 
     /// Retention: drops the rows of `table` whose time key is before `before`.
     pub fn retain_before(&self, table: Table, before: Millis) -> Result<()> {
-        let _w = self.write_lock()?;
-        let next = self.snapshot().without_before(table, before)?;
-        self.publish(next);
-        Ok(())
+        self.write(Write::Retain { table, before }, |snap| {
+            Ok((snap.without_before(table, before)?, ()))
+        })
     }
 
     /// Upserts one row of agentStates or users, given as a JSON object. When
@@ -223,6 +307,7 @@ pub fn run_on(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<QueryR
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     const USER: &str = "AC083B34470B4164A6A5968DD031B5E5";
 
@@ -230,6 +315,46 @@ mod tests {
         e.query_at(Endpoint::AgentStatus, "startTime=2019-01-01", 0)
             .map(|r| r.to_json())
             .unwrap_or_else(|e| e.to_string())
+    }
+
+    /// A journal that records positions and fails the commit of position 3.
+    struct Flaky(Mutex<Vec<u64>>);
+    impl Journal for Flaky {
+        fn append(&self, _w: &Write<'_>) -> Result<u64> {
+            let mut v = self.0.lock().map_err(|_| Error::internal("poisoned"))?;
+            let p = v.len() as u64 + 1;
+            v.push(p);
+            Ok(p)
+        }
+        fn commit(&self, position: u64) -> Result<()> {
+            if position == 3 {
+                Err(Error::internal("disk gone"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    /// A write is published only after its commit; a failed commit is not
+    /// applied, and no write is taken after it.
+    #[test]
+    fn a_failed_commit_is_never_applied() {
+        let e = Engine::new();
+        let journal = Arc::new(Flaky(Mutex::new(Vec::new())));
+        assert!(e.attach_journal(journal.clone()).is_ok());
+        assert!(e.attach_journal(journal.clone()).is_err());
+        let t = |id: &str| format!(r#"[{{"language":"fi","field":"queueName","value":"{id}","text":"x"}}]"#);
+        assert!(e.load(Table::Translations, Format::Json, t("a").as_bytes()).is_ok());
+        // Refused by the engine: nothing reaches the journal.
+        assert!(e.retract(99).is_err());
+        assert!(e.load(Table::Translations, Format::Json, t("b").as_bytes()).is_ok());
+        let before = e.snapshot().row_counts();
+        let failed = e.load(Table::Translations, Format::Json, t("c").as_bytes());
+        assert_eq!(failed.map(|_| ()).map_err(|e| e.to_string()), Err("disk gone".into()));
+        assert_eq!(e.snapshot().row_counts(), before);
+        let after = e.load(Table::Translations, Format::Json, t("d").as_bytes());
+        assert_eq!(after.map(|_| ()).map_err(|e| e.kind()), Err(ErrorKind::Internal));
+        assert_eq!(journal.0.lock().map(|v| v.len()).unwrap_or(0), 3);
     }
 
     #[test]
