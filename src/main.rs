@@ -28,9 +28,23 @@ struct ServeArgs {
     /// Port (0 = any free port; the chosen one is logged).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Load this data directory instead of generating the demo.
+    /// Load this data directory instead of generating the demo (into the
+    /// store when --store is given: every start loads it again).
     #[arg(long)]
     data: Option<PathBuf>,
+    /// Keep everything in this durable store directory (created if
+    /// missing): every write is logged before it is acknowledged, and a
+    /// restart recovers it. No demo data is generated into a store.
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// When acknowledged writes reach the disk: sync (before the answer),
+    /// interval (within a second after), off (when the OS decides).
+    #[arg(long, default_value = "sync", value_parser = ["sync", "interval", "off"])]
+    durability: String,
+    /// Truncate a corrupt write-ahead log at its first bad record instead
+    /// of refusing to start (the writes from there on are lost).
+    #[arg(long)]
+    repair: bool,
     /// Start empty (fill it through the write API).
     #[arg(long)]
     no_demo: bool,
@@ -268,6 +282,33 @@ fn default_command() -> Command {
     Command::Serve(ServeOnly::parse_from(["rai"]).args)
 }
 
+/// `, contacts N, …` of the engine's tables.
+fn row_counts(engine: &Engine) -> String {
+    engine
+        .snapshot()
+        .row_counts()
+        .iter()
+        .map(|(t, n)| format!(", {} {n}", t.name()))
+        .collect()
+}
+
+/// Loads a data directory into the engine, logging what it loaded; the
+/// exit code on failure.
+fn load_data(engine: &Engine, dir: &std::path::Path) -> Result<(), u8> {
+    let started = std::time::Instant::now();
+    if let Err(e) = engine.load_dir(dir) {
+        eprintln!("{e}");
+        return Err(3);
+    }
+    eprintln!(
+        "rai: loaded {}{} in {:.1?}",
+        dir.display(),
+        row_counts(engine),
+        started.elapsed()
+    );
+    Ok(())
+}
+
 fn serve(a: ServeArgs) -> ExitCode {
     if !a.bind.is_loopback() && a.read_token.is_none() && a.write_token.is_none() && !a.insecure_open {
         eprintln!(
@@ -284,25 +325,46 @@ fn serve(a: ServeArgs) -> ExitCode {
     if let Some(t) = now {
         engine = engine.with_fixed_now(t);
     }
-    let started = std::time::Instant::now();
-    if let Some(dir) = &a.data {
-        if let Err(e) = engine.load_dir(dir) {
-            eprintln!("{e}");
-            return ExitCode::from(3);
+    let engine = std::sync::Arc::new(engine);
+    let ready = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(a.store.is_none()));
+    if let Some(dir) = a.store.clone() {
+        // Recover in the background: /livez answers at once, /readyz once done.
+        let (engine, ready, data) = (engine.clone(), ready.clone(), a.data.clone());
+        let durability = rai_store::Durability::from_name(&a.durability).unwrap_or_default();
+        let options = rai_store::Options::new(durability).with_repair(a.repair);
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            match rai_store::open(&dir, options, &engine) {
+                Ok(rec) => {
+                    for note in &rec.notes {
+                        eprintln!("rai: {note}");
+                    }
+                    eprintln!(
+                        "rai: recovered {} ({} log records{}) in {:.1?}",
+                        dir.display(),
+                        rec.records,
+                        row_counts(&engine),
+                        started.elapsed()
+                    );
+                }
+                Err(e) => {
+                    eprintln!("rai serve: {e}");
+                    std::process::exit(2);
+                }
+            }
+            if let Some(data) = data {
+                if let Err(code) = load_data(&engine, &data) {
+                    std::process::exit(code.into());
+                }
+            }
+            ready.store(true, std::sync::atomic::Ordering::Release);
+        });
+    } else if let Some(dir) = &a.data {
+        if let Err(code) = load_data(&engine, dir) {
+            return ExitCode::from(code);
         }
-        let counts: Vec<String> = engine
-            .snapshot()
-            .row_counts()
-            .iter()
-            .map(|(t, n)| format!("{} {n}", t.name()))
-            .collect();
-        eprintln!(
-            "rai: loaded {} ({}) in {:.1?}",
-            dir.display(),
-            counts.join(", "),
-            started.elapsed()
-        );
     } else if !a.no_demo {
+        let started = std::time::Instant::now();
         let now = engine.now();
         let first_day = (now - a.demo_days as i64 * rai_core::DAY_MS).div_euclid(rai_core::DAY_MS) * rai_core::DAY_MS;
         let opts = GenOptions {
@@ -333,8 +395,8 @@ fn serve(a: ServeArgs) -> ExitCode {
         max_uri_bytes: a.max_uri_bytes,
         request_timeout: std::time::Duration::from_secs(a.timeout_secs),
         max_concurrency: a.max_concurrency,
+        ready,
     };
-    let engine = std::sync::Arc::new(engine);
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];
     let res = rai_http::serve_blocking(std::net::SocketAddr::new(a.bind, a.port), engine, config, |addr| {

@@ -185,6 +185,12 @@ pub const METHOD_NOT_ALLOWED: &str = "Method not allowed";
 pub const UNAUTHORIZED: &str = "Unauthorized";
 /// 503, too many requests at once.
 pub const SERVER_BUSY: &str = "Server busy";
+/// 503 before the store is recovered (and `/readyz`'s body then).
+pub const NOT_READY: &str = "Not ready: recovering the store";
+/// `/readyz` once ready, `/livez` always.
+pub const READY: &str = "ready";
+/// `/livez`.
+pub const LIVE: &str = "live";
 /// 503, the request took too long.
 pub const TIMED_OUT: &str = "Request timed out";
 /// 406.

@@ -29,6 +29,7 @@ use axum::Router;
 use rai_core::messages;
 use rai_core::{Endpoint, Engine, ErrorKind, Format, Table};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -48,6 +49,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Requests served at once; more are shed with 503.
     pub max_concurrency: usize,
+    /// Whether the engine is ready (a durable store recovered): until it
+    /// is, `/readyz` and every API route answer 503; `/livez` answers 200
+    /// from the start.
+    pub ready: Arc<AtomicBool>,
 }
 
 /// Default largest request body (bytes).
@@ -68,6 +73,7 @@ impl Default for Config {
             max_uri_bytes: DEFAULT_MAX_URI_BYTES,
             request_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            ready: Arc::new(AtomicBool::new(true)),
         }
     }
 }
@@ -124,6 +130,15 @@ pub fn router(engine: Arc<Engine>, config: Config) -> Router {
 /// Limits and auth, before any handler: URI length, bearer token,
 /// concurrency (shed with 503), request timeout.
 async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    // Probes: no token, no limits (they reveal only liveness and readiness).
+    let ready = st.config.ready.load(Ordering::Acquire);
+    match req.uri().path() {
+        "/livez" => return text(StatusCode::OK, messages::LIVE),
+        "/readyz" if ready => return text(StatusCode::OK, messages::READY),
+        "/readyz" => return text(StatusCode::SERVICE_UNAVAILABLE, messages::NOT_READY),
+        _ if !ready => return text(StatusCode::SERVICE_UNAVAILABLE, messages::NOT_READY),
+        _ => {}
+    }
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if uri_len > st.config.max_uri_bytes {
         return text(StatusCode::URI_TOO_LONG, messages::URI_TOO_LONG);
