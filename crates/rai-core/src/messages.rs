@@ -135,6 +135,10 @@ pub fn unknown_table(name: &str) -> String {
 pub fn unknown_endpoint(name: &str) -> String {
     format!("Unknown endpoint: '{name}'")
 }
+/// An unknown durability mode name.
+pub fn unknown_durability(name: &str) -> String {
+    format!("Unknown durability: '{name}' (sync, interval or off)")
+}
 /// An unknown data or result format name.
 pub fn unknown_format(name: &str) -> String {
     format!("Unknown format: '{name}'")

@@ -76,6 +76,22 @@ extern "C" {
 struct RaiEngine *rai_engine_new(void);
 
 /*
+ Opens (or creates) a durable store in directory `dir` and returns an
+ engine over it in `*engine_out`: the log is replayed, and every later
+ write is synced to it before the call that made it returns. `durability`
+ is `"sync"` (the default when null), `"interval"` or `"off"`. Free the
+ engine with [`rai_engine_free`] (the store stays on disk).
+
+ # Safety
+ `dir` is a NUL-terminated string; `durability` is null or one;
+ `engine_out` is writable; `error_out` is null or writable.
+ */
+enum RaiStatus rai_engine_open(const char *dir,
+                               const char *durability,
+                               struct RaiEngine **engine_out,
+                               struct RaiBuffer *error_out);
+
+/*
  Frees an engine. Null is ignored.
 
  # Safety

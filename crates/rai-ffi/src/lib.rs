@@ -160,6 +160,45 @@ pub extern "C" fn rai_engine_new() -> *mut RaiEngine {
     catch_unwind(|| Box::into_raw(Box::new(RaiEngine { engine: Engine::new() }))).unwrap_or(std::ptr::null_mut())
 }
 
+/// Opens (or creates) a durable store in directory `dir` and returns an
+/// engine over it in `*engine_out`: the log is replayed, and every later
+/// write is synced to it before the call that made it returns. `durability`
+/// is `"sync"` (the default when null), `"interval"` or `"off"`. Free the
+/// engine with [`rai_engine_free`] (the store stays on disk).
+///
+/// # Safety
+/// `dir` is a NUL-terminated string; `durability` is null or one;
+/// `engine_out` is writable; `error_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rai_engine_open(
+    dir: *const c_char,
+    durability: *const c_char,
+    engine_out: *mut *mut RaiEngine,
+    error_out: *mut RaiBuffer,
+) -> RaiStatus {
+    // SAFETY: the closure only dereferences arguments under the function's contract.
+    unsafe {
+        guarded(error_out, || {
+            if engine_out.is_null() {
+                return Err(Fail(RaiStatus::InvalidArgument, messages::null_argument("engine_out")));
+            }
+            engine_out.write(std::ptr::null_mut());
+            let dir = arg(dir, "dir")?;
+            let mode = if durability.is_null() {
+                rai_store::Durability::Sync
+            } else {
+                let name = arg(durability, "durability")?;
+                rai_store::Durability::from_name(name)
+                    .ok_or_else(|| Fail(RaiStatus::InvalidArgument, messages::unknown_durability(name)))?
+            };
+            let engine = Engine::new();
+            rai_store::open(std::path::Path::new(dir), rai_store::Options::new(mode), &engine)?;
+            engine_out.write(Box::into_raw(Box::new(RaiEngine { engine })));
+            Ok(())
+        })
+    }
+}
+
 /// Frees an engine. Null is ignored.
 ///
 /// # Safety

@@ -63,7 +63,13 @@ fn compile_once() -> PathBuf {
 #[test]
 fn c_program_transcript() {
     let exe = compile();
-    let out = Command::new(&exe).arg(data_dir()).output().expect("run C test");
+    let store = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("c-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&store);
+    let out = Command::new(&exe)
+        .arg(data_dir())
+        .arg(&store)
+        .output()
+        .expect("run C test");
     let transcript = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
