@@ -32,6 +32,10 @@ pub fn repaired(path: &Path, offset: u64, dropped_segments: usize) -> String {
 pub fn replay_failed(seq: u64, e: impl std::fmt::Display) -> String {
     format!("log record {seq} could not be replayed: {e}")
 }
+/// A write too large for one log record.
+pub fn too_large(bytes: usize) -> String {
+    format!("A batch of {bytes} bytes is too large for the write-ahead log (at most 4 GiB per batch): split it")
+}
 /// A record whose payload does not decode.
 pub const BAD_PAYLOAD: &str = "unknown record payload";
 /// Checksum mismatch.

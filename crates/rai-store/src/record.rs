@@ -10,6 +10,8 @@ use rai_core::{Format, Millis, Table, Write};
 
 /// Bytes before the payload.
 pub const HEADER: usize = 16;
+/// The largest payload a record holds (its length is 32 bits).
+pub const MAX_PAYLOAD: usize = u32::MAX as usize;
 
 /// A decoded write, owning its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -216,6 +216,13 @@ impl Journal for Wal {
         }
         let seq = t.next_seq;
         let bytes = record::encode(seq, write);
+        if bytes.len() - record::HEADER > record::MAX_PAYLOAD {
+            // Refused before anything is written: the log stays whole.
+            return Err(Error::new(
+                rai_core::ErrorKind::LimitExceeded,
+                messages::too_large(bytes.len()),
+            ));
+        }
         if let Err(e) = t.file.write_all(&bytes) {
             let path = t.path.clone();
             return Err(self.fail(io_err(&path, e)));

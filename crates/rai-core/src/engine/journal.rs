@@ -44,9 +44,11 @@ pub enum Write<'a> {
 /// order writes are applied, only for writes that validated; then, without
 /// the lock, [`Journal::commit`] for that write's position, so concurrent
 /// writers can share one sync; then it publishes the write and returns to
-/// the caller. If `append` or `commit` fails, the write is not published,
-/// the caller gets the error, and the engine refuses further writes (what
-/// reached the log is in doubt until a restart recovers it).
+/// the caller. If `append` or `commit` fails, the write is not published and
+/// the caller gets the error; after an `Internal` error (what reached the
+/// log is in doubt until a restart recovers it) the engine refuses further
+/// writes. `append` may refuse a write it did not start to record with
+/// another kind (a batch too large for a record): only that write fails.
 pub trait Journal: Send + Sync {
     /// Records `write`; returns its position (increasing).
     fn append(&self, write: &Write<'_>) -> Result<u64>;

@@ -151,7 +151,8 @@ impl Engine {
                 Some(j) => match j.append(&record) {
                     Ok(p) => p,
                     Err(e) => {
-                        head.failed = true;
+                        // A refusal (too large, …) wrote nothing; a failure may have.
+                        head.failed |= e.kind() == crate::error::ErrorKind::Internal;
                         return Err(e);
                     }
                 },
