@@ -10,6 +10,7 @@ mod golden;
 mod model;
 mod model_rows;
 mod percentiles;
+mod restore;
 mod rules;
 mod serve;
 mod status_time;

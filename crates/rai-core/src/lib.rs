@@ -54,7 +54,7 @@ pub use schema::{
     ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
     MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
-pub use store::{BatchInfo, Snapshot};
+pub use store::{BatchInfo, Snapshot, StoredBatch};
 
 /// SPEC §2 column lists and value sets.
 pub mod tables {

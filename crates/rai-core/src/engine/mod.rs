@@ -175,6 +175,62 @@ impl Engine {
         Ok(out)
     }
 
+    /// Restores one batch from a checkpoint: `feed` hands its rows (as
+    /// [`Snapshot::batch_rows`] or [`Snapshot::upserted_rows`] gave them)
+    /// to the sink, and the batch keeps `id`. Only while recovering: before
+    /// any other write and before a journal is attached; ids in increasing
+    /// order.
+    pub fn restore_batch(
+        &self,
+        table: Table,
+        id: u64,
+        feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
+    ) -> Result<()> {
+        if self.journal.get().is_some() {
+            return Err(Error::internal(messages::journal_attached()));
+        }
+        let mut head = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal(messages::writer_poisoned()))?;
+        let (next, _) = head.snapshot.with_restored(table, id, feed)?;
+        head.snapshot = Arc::new(next);
+        Ok(())
+    }
+
+    /// Ends a restore: the next batch id and the upsert batch ids of the
+    /// checkpoint, and the log position its state covers (the log's later
+    /// records replay after it). Publishes the restored state.
+    pub fn restore_finish(&self, next_batch: u64, upsert_batches: &[u64], position: u64) -> Result<()> {
+        if self.journal.get().is_some() {
+            return Err(Error::internal(messages::journal_attached()));
+        }
+        let next = {
+            let mut head = self
+                .writer
+                .lock()
+                .map_err(|_| Error::internal(messages::writer_poisoned()))?;
+            head.snapshot = Arc::new(head.snapshot.with_counters(next_batch, upsert_batches));
+            head.position = position;
+            head.snapshot.clone()
+        };
+        let mut g = match self.current.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        *g = (next, position);
+        Ok(())
+    }
+
+    /// The published snapshot and the log position of its last write (what
+    /// a checkpoint writes out).
+    pub fn published(&self) -> (Arc<Snapshot>, u64) {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
     /// Loads one atomic batch into `table`.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
         self.write(

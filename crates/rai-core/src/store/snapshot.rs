@@ -30,8 +30,8 @@ pub struct Snapshot {
     pub(crate) names: Arc<Names>,
     pub(crate) translations: Arc<Translations>,
     /// Ids of upsert batches (not retractable).
-    upsert_batches: Arc<Vec<u64>>,
-    next_batch: u64,
+    pub(super) upsert_batches: Arc<Vec<u64>>,
+    pub(super) next_batch: u64,
 }
 
 impl Default for Snapshot {
@@ -114,9 +114,30 @@ impl Snapshot {
         format: Format,
         input: impl std::io::Read,
     ) -> Result<(Snapshot, BatchInfo)> {
+        self.with_rows(table, None, |sink| read_batch_from(table, format, input, sink))
+    }
+
+    /// A batch from rows of input cells under a given id (a restore from a
+    /// checkpoint: ids increase, and later batches get later ids).
+    pub(crate) fn with_restored(
+        &self,
+        table: Table,
+        id: u64,
+        feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
+    ) -> Result<(Snapshot, BatchInfo)> {
+        self.with_rows(table, Some(id), feed)
+    }
+
+    /// Loads one batch whose rows `feed` hands over; `id` None: the next id.
+    fn with_rows(
+        &self,
+        table: Table,
+        id: Option<u64>,
+        feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
+    ) -> Result<(Snapshot, BatchInfo)> {
         let mut next = self.clone();
-        let id = next.next_batch;
-        next.next_batch += 1;
+        let id = id.unwrap_or(next.next_batch);
+        next.next_batch = next.next_batch.max(id + 1);
         let seq0 = id << 32;
         let ids = Arc::make_mut(&mut next.ids);
         let mut names = NameTexts::new(table);
@@ -143,7 +164,7 @@ impl Snapshot {
                     index += 1;
                     Ok(())
                 };
-                read_batch_from(table, format, input, &mut sink)?;
+                feed(&mut sink)?;
                 if table == Table::Contacts {
                     super::fact::seal(&mut contacts)?;
                     BatchData::Contacts(Box::new(contacts))
@@ -160,7 +181,7 @@ impl Snapshot {
                     });
                     Ok(())
                 };
-                read_batch_from(table, format, input, &mut sink)?;
+                feed(&mut sink)?;
                 if table.is_upsert() {
                     let rows = kept.len();
                     next.apply_upserts(table, kept);
@@ -319,6 +340,20 @@ impl Snapshot {
             }
         }
         self.translations = Arc::new(tr);
+    }
+
+    /// Sets what a restore brings beyond the batches: the next batch id and
+    /// the ids of upsert batches (also those whose rows were all replaced).
+    pub(crate) fn with_counters(&self, next_batch: u64, upsert_batches: &[u64]) -> Snapshot {
+        let mut next = self.clone();
+        next.next_batch = next.next_batch.max(next_batch);
+        let ids = Arc::make_mut(&mut next.upsert_batches);
+        for &id in upsert_batches {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        next
     }
 
     /// Rows of each table (for diagnostics and tests).
