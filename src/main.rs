@@ -45,6 +45,10 @@ struct ServeArgs {
     /// of refusing to start (the writes from there on are lost).
     #[arg(long)]
     repair: bool,
+    /// Seconds between checkpoints of the store (Parquet files by table and
+    /// day; the log they cover is deleted); one more at a clean stop.
+    #[arg(long, default_value_t = 60)]
+    checkpoint_secs: u64,
     /// Start empty (fill it through the write API).
     #[arg(long)]
     no_demo: bool,
@@ -327,15 +331,18 @@ fn serve(a: ServeArgs) -> ExitCode {
     }
     let engine = std::sync::Arc::new(engine);
     let ready = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(a.store.is_none()));
+    let opened: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<rai_store::Store>>> = Default::default();
     if let Some(dir) = a.store.clone() {
         // Recover in the background: /livez answers at once, /readyz once done.
-        let (engine, ready, data) = (engine.clone(), ready.clone(), a.data.clone());
+        let (engine, ready, data, opened) = (engine.clone(), ready.clone(), a.data.clone(), opened.clone());
+        let every = std::time::Duration::from_secs(a.checkpoint_secs.max(1));
         let durability = rai_store::Durability::from_name(&a.durability).unwrap_or_default();
         let options = rai_store::Options::new(durability).with_repair(a.repair);
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             match rai_store::open(&dir, options, &engine) {
-                Ok(rec) => {
+                Ok(store) => {
+                    let rec = &store.recovery;
                     for note in &rec.notes {
                         eprintln!("rai: {note}");
                     }
@@ -346,6 +353,11 @@ fn serve(a: ServeArgs) -> ExitCode {
                         row_counts(&engine),
                         started.elapsed()
                     );
+                    let store = std::sync::Arc::new(store);
+                    if let Err(e) = store.checkpoint_every(engine.clone(), every) {
+                        eprintln!("rai serve: {e}");
+                    }
+                    let _ = opened.set(store);
                 }
                 Err(e) => {
                     eprintln!("rai serve: {e}");
@@ -399,18 +411,29 @@ fn serve(a: ServeArgs) -> ExitCode {
     };
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];
-    let res = rai_http::serve_blocking(std::net::SocketAddr::new(a.bind, a.port), engine, config, |addr| {
-        use std::io::Write;
-        let base = format!("http://{addr}/RI/rai");
-        let links = [
+    let res = rai_http::serve_blocking(
+        std::net::SocketAddr::new(a.bind, a.port),
+        engine.clone(),
+        config,
+        |addr| {
+            use std::io::Write;
+            let base = format!("http://{addr}/RI/rai");
+            let links = [
             format!("rai: serving {base}  (Ctrl-C stops)"),
             format!("  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"),
             format!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10"),
             format!("  {base}/openapi.json"),
         ];
-        // The log may go to a closed pipe: that must not stop the server.
-        let _ = writeln!(std::io::stderr(), "{}", links.join("\n"));
-    });
+            // The log may go to a closed pipe: that must not stop the server.
+            let _ = writeln!(std::io::stderr(), "{}", links.join("\n"));
+        },
+    );
+    if let Some(store) = opened.get() {
+        // A clean stop: checkpoint, so the next start restores files instead of replaying the log.
+        if let Err(e) = store.checkpoint(&engine) {
+            eprintln!("rai: final checkpoint failed (the log keeps every write): {e}");
+        }
+    }
     match res {
         Ok(()) => {
             use std::io::Write;

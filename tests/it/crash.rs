@@ -1,6 +1,6 @@
 //! Crash trials: `rai serve --store` as a child process, concurrent writers
-//! (POSTed batches and retractions over loopback), SIGKILL at a random
-//! moment, a restart on the same store. After each restart: every
+//! (POSTed batches and retractions over loopback), checkpoints every
+//! second, SIGKILL at a random moment, a restart on the same store. After each restart: every
 //! acknowledged batch is there whole, every acknowledged retraction holds,
 //! no batch is there in part, and the answers equal a reference engine fed
 //! exactly the batches that survived. `RAI_CRASH_TRIALS` sets the number of
@@ -39,7 +39,16 @@ fn request(addr: &str, method: &str, target: &str, body: &str) -> Option<(u16, S
 /// Starts `rai serve --store DIR` on a free port; returns it once ready.
 fn start(store: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rai"))
-        .args(["serve", "--port", "0", "--now", "2030-01-01T00:00:00Z", "--store"])
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--now",
+            "2030-01-01T00:00:00Z",
+            "--checkpoint-secs",
+            "1",
+            "--store",
+        ])
         .arg(store)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -124,7 +133,7 @@ struct Ledger {
 }
 
 fn writer(addr: String, first: u64, ledger: Arc<Mutex<Ledger>>, retracts: bool) {
-    for i in 0..10_000u64 {
+    for i in 0..200u64 {
         let n = first + i;
         ledger.lock().unwrap().in_flight.insert(n);
         match request(&addr, "POST", "/RI/rai/agentStatusEvents", &batch(n)) {
@@ -183,7 +192,10 @@ fn acknowledged_writes_survive_sigkill() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(30 + seed % 250));
+        // Every fourth trial runs past a checkpoint (one a second), so that
+        // kills also land during and after checkpoints.
+        let extra = if trial % 4 == 3 { 1_000 } else { 0 };
+        std::thread::sleep(Duration::from_millis(30 + extra + seed % 250));
         child.kill().expect("SIGKILL");
         let _ = child.wait();
         for w in writers {

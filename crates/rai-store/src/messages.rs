@@ -36,6 +36,14 @@ pub fn replay_failed(seq: u64, e: impl std::fmt::Display) -> String {
 pub fn too_large(bytes: usize) -> String {
     format!("A batch of {bytes} bytes is too large for the write-ahead log (at most 4 GiB per batch): split it")
 }
+/// A checkpoint file without an expected column (or with one of another type).
+pub fn missing_column(name: &str) -> String {
+    format!("checkpoint file lacks column '{name}' of the expected type")
+}
+/// A manifest that does not parse.
+pub fn bad_manifest(e: impl std::fmt::Display) -> String {
+    format!("the checkpoint manifest does not read: {e}")
+}
 /// A record whose payload does not decode.
 pub const BAD_PAYLOAD: &str = "unknown record payload";
 /// Checksum mismatch.

@@ -140,6 +140,18 @@ impl Table {
         }
     }
 
+    /// The time key of retention (SPEC §10) and of a checkpoint's day
+    /// partitions: contacts arrivalTime, agentIntervals intervalStart, the
+    /// others changeTimestamp; translations have none.
+    pub fn time_key(self) -> Option<ColumnId> {
+        match self {
+            Table::Contacts => Some(ColumnId::Contacts(ContactCol::ArrivalTime)),
+            Table::AgentIntervals => Some(ColumnId::AgentIntervals(IntervalCol::IntervalStart)),
+            Table::Translations => None,
+            other => other.change_timestamp(),
+        }
+    }
+
     /// The changeTimestamp column (every table but translations has one).
     pub fn change_timestamp(self) -> Option<ColumnId> {
         Some(match self {

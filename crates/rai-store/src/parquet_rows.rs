@@ -1,0 +1,175 @@
+//! Rows of input cells to and from Parquet, in SPEC §2's columns and
+//! canonical forms, so that DuckDB, Polars, pyarrow and DataFusion read a
+//! checkpoint as it is: GUIDs as 32 upper-case hex digits, timestamps as
+//! UTC milliseconds, durations and counts as 64-bit integers, booleans,
+//! enums and texts as strings. Two more columns keep what a restore
+//! needs: `_batch` (the batch id) and `_row` (the row's place in its batch).
+
+use crate::messages;
+use arrow_array::builder::{
+    BooleanBuilder, Int64Builder, StringBuilder, TimestampMillisecondBuilder, UInt32Builder, UInt64Builder,
+};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt32Array,
+    UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rai_core::{guid_string, parse_guid, Cell, ColKind, Error, Result, Table};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The batch id column.
+pub const BATCH: &str = "_batch";
+/// The row-in-batch column.
+pub const ROW: &str = "_row";
+
+/// The Arrow schema of `table`'s files.
+pub fn schema(table: Table) -> Arc<Schema> {
+    let mut fields: Vec<Field> = table
+        .columns()
+        .iter()
+        .map(|c| {
+            let ty = match c.kind {
+                ColKind::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+                ColKind::Duration | ColKind::Count => DataType::Int64,
+                ColKind::Bool => DataType::Boolean,
+                _ => DataType::Utf8,
+            };
+            Field::new(c.name, ty, true)
+        })
+        .collect();
+    fields.push(Field::new(BATCH, DataType::UInt64, false));
+    fields.push(Field::new(ROW, DataType::UInt32, false));
+    Arc::new(Schema::new(fields))
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::internal(messages::io(path, e))
+}
+
+/// Writes `rows` ((batch, row, cells)) of `table` to a new Parquet file at `path`, synced.
+pub fn write(path: &Path, table: Table, rows: &[(u64, u32, &[Cell])]) -> Result<()> {
+    let cols = table.columns();
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(cols.len() + 2);
+    for (i, c) in cols.iter().enumerate() {
+        let cell = |r: &(u64, u32, &[Cell])| r.2.get(i).unwrap_or(&Cell::Absent).clone();
+        let array: ArrayRef = match c.kind {
+            ColKind::Timestamp => {
+                let mut b = TimestampMillisecondBuilder::with_capacity(rows.len()).with_timezone("UTC");
+                rows.iter().for_each(|r| b.append_option(cell(r).ts()));
+                Arc::new(b.finish())
+            }
+            ColKind::Duration | ColKind::Count => {
+                let mut b = Int64Builder::with_capacity(rows.len());
+                rows.iter().for_each(|r| match cell(r) {
+                    Cell::Int(v) => b.append_value(v),
+                    _ => b.append_null(),
+                });
+                Arc::new(b.finish())
+            }
+            ColKind::Bool => {
+                let mut b = BooleanBuilder::with_capacity(rows.len());
+                rows.iter().for_each(|r| match cell(r) {
+                    Cell::Bool(v) => b.append_value(v),
+                    _ => b.append_null(),
+                });
+                Arc::new(b.finish())
+            }
+            kind => {
+                let mut b = StringBuilder::new();
+                for r in rows {
+                    match (kind, cell(r)) {
+                        (_, Cell::Guid(g)) => b.append_value(guid_string(g)),
+                        (_, Cell::Text(t)) => b.append_value(&*t),
+                        (ColKind::Enum(values), Cell::Enum(e)) => b.append_option(values.get(e as usize).copied()),
+                        _ => b.append_null(),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+        };
+        arrays.push(array);
+    }
+    let mut batch = UInt64Builder::with_capacity(rows.len());
+    let mut row = UInt32Builder::with_capacity(rows.len());
+    for r in rows {
+        batch.append_value(r.0);
+        row.append_value(r.1);
+    }
+    arrays.push(Arc::new(batch.finish()));
+    arrays.push(Arc::new(row.finish()));
+    let record = RecordBatch::try_new(schema(table), arrays).map_err(|e| io(path, e))?;
+    let file = std::fs::File::create(path).map_err(|e| io(path, e))?;
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let mut w = ArrowWriter::try_new(file, schema(table), Some(props)).map_err(|e| io(path, e))?;
+    w.write(&record).map_err(|e| io(path, e))?;
+    let file = w.into_inner().map_err(|e| io(path, e))?;
+    file.sync_all().map_err(|e| io(path, e))
+}
+
+/// Reads the rows ((batch, row, cells)) of `table` from the Parquet file at `path`.
+pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
+    let cols = table.columns();
+    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .map_err(|e| io(path, e))?;
+    let mut out = Vec::new();
+    for record in reader {
+        let record = record.map_err(|e| io(path, e))?;
+        let column = |name: &str| {
+            record
+                .column_by_name(name)
+                .ok_or_else(|| io(path, messages::missing_column(name)))
+        };
+        let batch = column(BATCH)?;
+        let row = column(ROW)?;
+        let (Some(batch), Some(row)) = (
+            batch.as_any().downcast_ref::<UInt64Array>(),
+            row.as_any().downcast_ref::<UInt32Array>(),
+        ) else {
+            return Err(io(path, messages::missing_column(BATCH)));
+        };
+        let first = out.len();
+        for r in 0..record.num_rows() {
+            out.push((batch.value(r), row.value(r), vec![Cell::Absent; cols.len()]));
+        }
+        for (i, c) in cols.iter().enumerate() {
+            let a = column(c.name)?;
+            let bad = || io(path, messages::missing_column(c.name));
+            for r in 0..record.num_rows() {
+                if a.is_null(r) {
+                    continue;
+                }
+                let cell = match c.kind {
+                    ColKind::Timestamp => Cell::Ts(
+                        a.as_any()
+                            .downcast_ref::<TimestampMillisecondArray>()
+                            .ok_or_else(bad)?
+                            .value(r),
+                    ),
+                    ColKind::Duration | ColKind::Count => {
+                        Cell::Int(a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?.value(r))
+                    }
+                    ColKind::Bool => Cell::Bool(a.as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?.value(r)),
+                    kind => {
+                        let s = a.as_any().downcast_ref::<StringArray>().ok_or_else(bad)?.value(r);
+                        match kind {
+                            ColKind::Guid => Cell::Guid(parse_guid(s).ok_or_else(bad)?),
+                            ColKind::Enum(values) => {
+                                Cell::Enum(values.iter().position(|v| *v == s).ok_or_else(bad)? as u8)
+                            }
+                            _ => Cell::Text(Box::from(s)),
+                        }
+                    }
+                };
+                out[first + r].2[i] = cell;
+            }
+        }
+    }
+    Ok(out)
+}
