@@ -174,7 +174,7 @@ fn main() -> ExitCode {
                 Ok(None) => {}
                 Err(code) => return code,
             }
-            if let Err(e) = engine.load_dir(&data) {
+            if let Err(e) = load_dir(&engine, &data) {
                 eprintln!("{e}");
                 return ExitCode::from(3);
             }
@@ -296,11 +296,29 @@ fn row_counts(engine: &Engine) -> String {
         .collect()
 }
 
+/// Loads a data directory (SPEC §11: `<table>.jsonl`, `.json`, `.csv`),
+/// then each `<table>.parquet` (read into JSON Lines, validated alike).
+fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
+    engine.load_dir(dir)?;
+    for table in rai_core::Table::ALL {
+        let file = format!("{}.parquet", table.name());
+        let bytes = match std::fs::read(dir.join(&file)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(rai_core::Error::data(rai_core::messages::in_file(&file, e))),
+        };
+        let in_file = |e: rai_core::Error| rai_core::Error::new(e.kind(), rai_core::messages::in_file(&file, e));
+        let lines = rai_store::parquet_rows::to_json_lines(bytes).map_err(in_file)?;
+        engine.load(table, Format::JsonLines, &lines).map_err(in_file)?;
+    }
+    Ok(())
+}
+
 /// Loads a data directory into the engine, logging what it loaded; the
 /// exit code on failure.
 fn load_data(engine: &Engine, dir: &std::path::Path) -> Result<(), u8> {
     let started = std::time::Instant::now();
-    if let Err(e) = engine.load_dir(dir) {
+    if let Err(e) = load_dir(engine, dir) {
         eprintln!("{e}");
         return Err(3);
     }

@@ -231,3 +231,48 @@ fn gen_is_deterministic_and_loads() {
     assert_eq!(code, 2);
     assert!(err.contains("--insecure-open"), "{err}");
 }
+
+#[test]
+fn query_reads_parquet_files_of_a_data_directory() {
+    let src = crate::examples::engine();
+    let snap = src.snapshot();
+    let b = snap
+        .stored_batches()
+        .into_iter()
+        .find(|b| b.table == rai_core::Table::Contacts)
+        .expect("contacts batch");
+    let mut rows: Vec<Vec<rai_core::Cell>> = Vec::new();
+    snap.batch_rows(b.id, &mut |cells| {
+        rows.push(cells.to_vec());
+        Ok(())
+    })
+    .expect("rows");
+    let refs: Vec<(u64, u32, &[rai_core::Cell])> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (1, i as u32, r.as_slice()))
+        .collect();
+    let dir = crate::temp_dir("cli-parquet");
+    rai_store::parquet_rows::write(&dir.join("contacts.parquet"), rai_core::Table::Contacts, &refs).expect("parquet");
+    let q = "startTime=2019-01-01&endTime=2031-01-01&timeCategory=day&limit=10000";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rai"))
+        .args(["query", "--data"])
+        .arg(&dir)
+        .args(["--now", "2026-10-24T09:45:59Z", "contactHistory", q])
+        .output()
+        .expect("rai query");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let only = rai_core::Engine::new();
+    let jsonl = std::fs::read(crate::examples_dir().join("data/contacts.jsonl")).expect("contacts");
+    only.load(rai_core::Table::Contacts, rai_core::Format::JsonLines, &jsonl)
+        .expect("load");
+    let want = only
+        .query_at(
+            rai_core::Endpoint::ContactHistory,
+            q,
+            rai_core::parse_timestamp("2026-10-24T09:45:59Z").expect("now"),
+        )
+        .expect("query")
+        .to_json();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), want);
+}

@@ -201,7 +201,7 @@ pub const TIMED_OUT: &str = "Request timed out";
 pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json, application/xml or text/csv";
 /// 415.
 pub const UNSUPPORTED_MEDIA_TYPE: &str =
-    "Unsupported Content-Type: use application/json, application/x-ndjson or text/csv";
+    "Unsupported Content-Type: use application/json, application/x-ndjson, text/csv or application/vnd.apache.parquet";
 /// 413, body.
 pub fn body_too_large(limit: usize) -> String {
     format!("Body larger than {limit} bytes")

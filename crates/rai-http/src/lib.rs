@@ -290,16 +290,25 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Re
         .unwrap_or("");
     let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let format = match media.as_str() {
-        "application/json" => Format::Json,
-        "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Format::JsonLines,
-        "text/csv" => Format::Csv,
+        "application/json" => Some(Format::Json),
+        "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Some(Format::JsonLines),
+        "text/csv" => Some(Format::Csv),
+        // Parquet: read into JSON Lines by the store layer, validated alike.
+        "application/vnd.apache.parquet" => None,
         _ => return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_MEDIA_TYPE),
     };
     let bytes = match body_bytes(&st, body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
-    match blocking(move || st.engine.load(table, format, &bytes)).await {
+    let loaded = blocking(move || match format {
+        Some(format) => st.engine.load(table, format, &bytes),
+        None => {
+            let lines = rai_store::parquet_rows::to_json_lines(bytes.to_vec())?;
+            st.engine.load(table, Format::JsonLines, &lines)
+        }
+    });
+    match loaded.await {
         Ok(info) => {
             let mut r = text(StatusCode::CREATED, info.id.to_string());
             if let Ok(v) = HeaderValue::from_str(&format!("/RI/rai/batches/{}", info.id)) {

@@ -199,7 +199,8 @@ pub fn document() -> Value {
                 "requestBody": {"required": true, "content": {
                     "application/json": {"schema": {"type": "array", "items": row.clone()}},
                     "application/x-ndjson": {"schema": {"type": "string"}},
-                    "text/csv": {"schema": {"type": "string"}}
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}
                 }},
                 "responses": {
                     "201": {"description": "The batch id", "headers": {"Location": {"schema": {"type": "string"}}},

@@ -493,3 +493,63 @@ fn serve_answers_what_the_engine_answers_for_every_table_format() {
     assert_eq!(r.body, want.query(Endpoint::ContactHistory, q).expect("q").to_json());
     let _ = Format::Csv;
 }
+
+#[test]
+fn parquet_posts_load_like_the_other_formats() {
+    // The example contacts written as Parquet (a checkpoint's own file format).
+    let src = example_engine();
+    let snap = src.snapshot();
+    let b = snap
+        .stored_batches()
+        .into_iter()
+        .find(|b| b.table == Table::Contacts)
+        .expect("contacts batch");
+    let mut rows: Vec<Vec<rai_core::Cell>> = Vec::new();
+    snap.batch_rows(b.id, &mut |cells| {
+        rows.push(cells.to_vec());
+        Ok(())
+    })
+    .expect("rows");
+    let refs: Vec<(u64, u32, &[rai_core::Cell])> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (1, i as u32, r.as_slice()))
+        .collect();
+    let path = std::env::temp_dir().join(format!("rai-http-{}.parquet", std::process::id()));
+    rai_store::parquet_rows::write(&path, Table::Contacts, &refs).expect("write parquet");
+    let bytes = std::fs::read(&path).expect("read parquet");
+    let addr = start(
+        Arc::new(Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"))),
+        Config::default(),
+    );
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "application/vnd.apache.parquet")],
+        &bytes,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let q = "startTime=2019-01-01&endTime=2031-01-01&timeCategory=day&limit=10000";
+    // Names come from the other tables too: compare with contacts alone.
+    let only = Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"));
+    let csv = examples().join("contacts.jsonl");
+    only.load(
+        Table::Contacts,
+        Format::JsonLines,
+        &std::fs::read(csv).expect("contacts"),
+    )
+    .expect("load");
+    let r = get(addr, &format!("/RI/rai/contactHistory?{q}"), None);
+    assert_eq!(r.body, only.query(Endpoint::ContactHistory, q).expect("q").to_json());
+    // Not Parquet: a 400 naming the problem.
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "application/vnd.apache.parquet")],
+        b"not parquet",
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.starts_with("invalid Parquet:"), "{}", r.body);
+}

@@ -44,6 +44,14 @@ pub fn missing_column(name: &str) -> String {
 pub fn bad_manifest(e: impl std::fmt::Display) -> String {
     format!("the checkpoint manifest does not read: {e}")
 }
+/// A Parquet input that does not read.
+pub fn bad_parquet(e: impl std::fmt::Display) -> String {
+    format!("invalid Parquet: {e}")
+}
+/// A Parquet column of a type a table column cannot take.
+pub fn unsupported_type(column: &str, ty: impl std::fmt::Display) -> String {
+    format!("column {column}: unsupported Parquet type {ty}")
+}
 /// A record whose payload does not decode.
 pub const BAD_PAYLOAD: &str = "unknown record payload";
 /// Checksum mismatch.

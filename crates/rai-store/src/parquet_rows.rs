@@ -173,3 +173,79 @@ pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
     }
     Ok(out)
 }
+
+/// A Parquet input of `table` (any subset of SPEC §2's columns, in any
+/// order: GUIDs, texts and enums as strings; timestamps as Arrow
+/// timestamps or RFC 3339 strings; durations and counts as integers;
+/// booleans as booleans) turned into JSON Lines, one object per row, so
+/// that the engine loads it with its own validation and `line N: field: …`
+/// errors (line N = row N). Columns named with a leading `_` (a
+/// checkpoint's `_batch` and `_row`) are left out, so checkpoint files load
+/// back as they are.
+pub fn to_json_lines(bytes: Vec<u8>) -> Result<Vec<u8>> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{
+        Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+    };
+    let bad = |e: &dyn std::fmt::Display| Error::data(messages::bad_parquet(e));
+    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
+        .and_then(|b| b.build())
+        .map_err(|e| bad(&e))?;
+    let mut out = Vec::new();
+    for record in reader {
+        let record = record.map_err(|e| bad(&e))?;
+        let schema = record.schema();
+        let mut rows = vec![serde_json::Map::new(); record.num_rows()];
+        for (field, a) in schema.fields().iter().zip(record.columns()) {
+            if field.name().starts_with('_') {
+                continue;
+            }
+            for (r, row) in rows.iter_mut().enumerate() {
+                let v = if a.is_null(r) {
+                    serde_json::Value::Null
+                } else {
+                    match a.data_type() {
+                        DataType::Utf8 => a.as_string::<i32>().value(r).into(),
+                        DataType::LargeUtf8 => a.as_string::<i64>().value(r).into(),
+                        DataType::Utf8View => a.as_string_view().value(r).into(),
+                        DataType::Boolean => a.as_boolean().value(r).into(),
+                        DataType::Int8 => a.as_primitive::<Int8Type>().value(r).into(),
+                        DataType::Int16 => a.as_primitive::<Int16Type>().value(r).into(),
+                        DataType::Int32 => a.as_primitive::<Int32Type>().value(r).into(),
+                        DataType::Int64 => a.as_primitive::<Int64Type>().value(r).into(),
+                        DataType::UInt8 => a.as_primitive::<UInt8Type>().value(r).into(),
+                        DataType::UInt16 => a.as_primitive::<UInt16Type>().value(r).into(),
+                        DataType::UInt32 => a.as_primitive::<UInt32Type>().value(r).into(),
+                        DataType::UInt64 => a.as_primitive::<UInt64Type>().value(r).into(),
+                        DataType::Timestamp(unit, _) => {
+                            let v = match unit {
+                                TimeUnit::Second => {
+                                    a.as_primitive::<arrow_array::types::TimestampSecondType>().value(r) * 1000
+                                }
+                                TimeUnit::Millisecond => a
+                                    .as_primitive::<arrow_array::types::TimestampMillisecondType>()
+                                    .value(r),
+                                TimeUnit::Microsecond => a
+                                    .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
+                                    .value(r)
+                                    .div_euclid(1000),
+                                TimeUnit::Nanosecond => a
+                                    .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                                    .value(r)
+                                    .div_euclid(1_000_000),
+                            };
+                            rai_core::timestamp_string(v).into()
+                        }
+                        other => return Err(bad(&messages::unsupported_type(field.name(), other))),
+                    }
+                };
+                row.insert(field.name().clone(), v);
+            }
+        }
+        for row in rows {
+            serde_json::to_writer(&mut out, &row).map_err(|e| bad(&e))?;
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
