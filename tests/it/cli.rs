@@ -241,19 +241,8 @@ fn query_reads_parquet_files_of_a_data_directory() {
         .into_iter()
         .find(|b| b.table == rai_core::Table::Contacts)
         .expect("contacts batch");
-    let mut rows: Vec<Vec<rai_core::Cell>> = Vec::new();
-    snap.batch_rows(b.id, &mut |cells| {
-        rows.push(cells.to_vec());
-        Ok(())
-    })
-    .expect("rows");
-    let refs: Vec<(u64, u32, &[rai_core::Cell])> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (1, i as u32, r.as_slice()))
-        .collect();
     let dir = crate::temp_dir("cli-parquet");
-    rai_store::parquet_rows::write(&dir.join("contacts.parquet"), rai_core::Table::Contacts, &refs).expect("parquet");
+    rai_store::parquet_rows::write_batch(&dir.join("contacts.parquet"), &snap, b.id).expect("parquet");
     let q = "startTime=2019-01-01&endTime=2031-01-01&timeCategory=day&limit=10000";
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rai"))
         .args(["query", "--data"])

@@ -8,9 +8,9 @@
 
 use rai_core::{Endpoint, Engine, Format, Table};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -38,33 +38,10 @@ fn request(addr: &str, method: &str, target: &str, body: &str) -> Option<(u16, S
 
 /// Starts `rai serve --store DIR` on a free port; returns it once ready.
 fn start(store: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rai"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--now",
-            "2030-01-01T00:00:00Z",
-            "--checkpoint-secs",
-            "1",
-            "--store",
-        ])
-        .arg(store)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn rai serve");
-    let (tx, rx) = std::sync::mpsc::channel();
-    if let Some(err) = child.stderr.take() {
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("serving http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or("").to_string());
-                }
-            }
-        });
-    }
-    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("no address logged");
+    let args = ["--now", "2030-01-01T00:00:00Z", "--checkpoint-secs", "1", "--store"];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    args.push(store.as_os_str());
+    let (mut child, addr) = crate::spawn_serve(&args);
     let deadline = Instant::now() + Duration::from_secs(60);
     while request(&addr, "GET", "/readyz", "").map(|r| r.0) != Some(200) {
         assert!(Instant::now() < deadline, "not ready within 60 s");

@@ -1,8 +1,8 @@
 //! `rai serve --data DIR --port 0 --now TS` serves what `rai query --data DIR --now TS` prints.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const NOW: &str = "2026-10-24T09:45:59.000Z";
 
@@ -22,26 +22,7 @@ fn http_get(addr: &str, target: &str, accept: &str) -> (String, String) {
 #[test]
 fn serve_equals_query() {
     let data = crate::examples_dir().join("data").display().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rai"))
-        .args(["serve", "--data", &data, "--port", "0", "--now", NOW])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn rai serve");
-    // Read the log on a thread that keeps draining it (a closed pipe would
-    // take the server's log lines with it).
-    let (tx, rx) = std::sync::mpsc::channel();
-    if let Some(err) = child.stderr.take() {
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("serving http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or("").to_string());
-                }
-            }
-        });
-    }
-    let addr = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap_or_default();
-    assert!(!addr.is_empty(), "no address logged");
+    let (mut child, addr) = crate::spawn_serve(&["--data".as_ref(), data.as_ref(), "--now".as_ref(), NOW.as_ref()]);
     let cases = [
         (
             "contactHistory",

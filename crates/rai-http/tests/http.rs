@@ -504,19 +504,8 @@ fn parquet_posts_load_like_the_other_formats() {
         .into_iter()
         .find(|b| b.table == Table::Contacts)
         .expect("contacts batch");
-    let mut rows: Vec<Vec<rai_core::Cell>> = Vec::new();
-    snap.batch_rows(b.id, &mut |cells| {
-        rows.push(cells.to_vec());
-        Ok(())
-    })
-    .expect("rows");
-    let refs: Vec<(u64, u32, &[rai_core::Cell])> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (1, i as u32, r.as_slice()))
-        .collect();
     let path = std::env::temp_dir().join(format!("rai-http-{}.parquet", std::process::id()));
-    rai_store::parquet_rows::write(&path, Table::Contacts, &refs).expect("write parquet");
+    rai_store::parquet_rows::write_batch(&path, &snap, b.id).expect("write parquet");
     let bytes = std::fs::read(&path).expect("read parquet");
     let addr = start(
         Arc::new(Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"))),

@@ -111,6 +111,28 @@ pub fn write(path: &Path, table: Table, rows: &[(u64, u32, &[Cell])]) -> Result<
     file.sync_all().map_err(|e| io(path, e))
 }
 
+/// Writes batch `id` of `snap` to a new Parquet file at `path` (one file,
+/// all days): what a checkpoint holds of it, for export and for tests.
+pub fn write_batch(path: &Path, snap: &rai_core::Snapshot, id: u64) -> Result<()> {
+    let table = snap
+        .stored_batches()
+        .into_iter()
+        .find(|b| b.id == id)
+        .map(|b| b.table)
+        .ok_or_else(|| Error::new(rai_core::ErrorKind::NotFound, rai_core::messages::unknown_batch(id)))?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    snap.batch_rows(id, &mut |cells| {
+        rows.push(cells.to_vec());
+        Ok(())
+    })?;
+    let refs: Vec<(u64, u32, &[Cell])> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (id, i as u32, r.as_slice()))
+        .collect();
+    write(path, table, &refs)
+}
+
 /// Reads the rows ((batch, row, cells)) of `table` from the Parquet file at `path`.
 pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
     let cols = table.columns();
