@@ -3,7 +3,7 @@
 //! (it holds no rule of its own); the endpoint declaration refers to them
 //! like any column.
 
-use super::ids::{c, cd, ev, iv};
+use super::ids::{c, ev, iv};
 use super::table::{ColumnId, ContactCol, EventCol, IntervalCol, Table, EVENT_STATUSES};
 
 /// A derived column of contacts.
@@ -36,6 +36,19 @@ pub enum ContactDerived {
 pub enum IntervalDerived {
     /// readyDuration + notReadyDuration + pauseDuration.
     ServingDuration,
+}
+
+/// A derived column of contacts.
+pub(crate) const fn cd(col: ContactDerived) -> ColumnId {
+    ColumnId::ContactsDerived(col)
+}
+/// A derived column of agentIntervals.
+pub(crate) const fn ivd(col: IntervalDerived) -> ColumnId {
+    ColumnId::AgentIntervalsDerived(col)
+}
+/// A derived column of agentStatusEvents.
+pub(crate) const fn evd(col: EventDerived) -> ColumnId {
+    ColumnId::AgentStatusEventsDerived(col)
 }
 
 /// A derived column of agentStatusEvents.

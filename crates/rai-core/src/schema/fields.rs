@@ -7,12 +7,13 @@
 //! Over 500 lines, one idea: the seven endpoints' declarations, side by
 //! side, so that each reads like the source document's field list.
 
+use super::derived::{cd, evd, ivd};
 use super::derived::{ContactDerived, EventDerived, IntervalDerived};
 use super::endpoint::{
     Agg, DerivedMetric, Endpoint, EndpointDecl, Field, Flag, IdParam, Input, Kind, Op, Param, PercentileMetric,
     Presence, Reduction, Show, Src,
 };
-use super::ids::{c, cd, ev, evd, iv, ivd, st, us};
+use super::ids::{c, ev, iv, st, us};
 use super::metrics::{AGENT_METRICS, CONTACT_METRICS, CONTACT_PERCENTILES, SERVICE_LEVEL_THRESHOLDS};
 use super::names::NameKind;
 use super::table::{ColKind, ColumnId, ContactCol, EventCol, IntervalCol, StateCol, Table, UserCol};

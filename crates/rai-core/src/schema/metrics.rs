@@ -3,9 +3,10 @@
 //! declared once here, as signed sums of aggregates; the docs
 //! (`docs/beyond-rai-v1.md`) state the same definitions in words.
 
+use super::derived::{cd, ivd};
 use super::derived::{ContactDerived as D, IntervalDerived};
 use super::endpoint::{Agg, DerivedMetric, Linear, PercentileMetric, ThresholdMetric};
-use super::ids::{c, cd, iv, ivd};
+use super::ids::{c, iv};
 use super::table::{ContactCol as C, IntervalCol as I};
 
 const ARRIVED: Agg = Agg::count(None);

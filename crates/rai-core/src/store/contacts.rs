@@ -3,7 +3,8 @@
 use super::column::Numbers;
 use super::fact::{fact_table, Fact};
 use crate::model::{Guid, Millis};
-use crate::schema::ids::{c, cd};
+use crate::schema::derived::cd;
+use crate::schema::ids::c;
 use crate::schema::{ColumnId, ContactCol as C, ContactDerived as D, Table};
 use std::sync::LazyLock;
 

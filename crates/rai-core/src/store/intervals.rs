@@ -14,7 +14,7 @@ static NUMBER_COLUMNS: LazyLock<Vec<ColumnId>> = LazyLock::new(|| {
         .iter()
         .filter(|col| col.kind().is_number())
         .map(|&col| iv(col))
-        .chain(IntervalDerived::ALL.map(crate::schema::ids::ivd))
+        .chain(IntervalDerived::ALL.map(crate::schema::derived::ivd))
         .collect()
 });
 
