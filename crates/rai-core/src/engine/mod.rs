@@ -198,6 +198,22 @@ impl Engine {
         Ok(())
     }
 
+    /// Restores one batch from a checkpoint whose rows are in memory, in
+    /// ingestion order (a fact table's on every core); as
+    /// [`Engine::restore_batch`] otherwise.
+    pub fn restore_rows(&self, table: Table, id: u64, rows: &[Vec<crate::load::Cell>]) -> Result<()> {
+        if self.journal.get().is_some() {
+            return Err(Error::internal(messages::journal_attached()));
+        }
+        let mut head = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal(messages::writer_poisoned()))?;
+        let (next, _) = head.snapshot.with_restored_rows(table, id, rows)?;
+        head.snapshot = Arc::new(next);
+        Ok(())
+    }
+
     /// Ends a restore: the next batch id and the upsert batch ids of the
     /// checkpoint, and the log position its state covers (the log's later
     /// records replay after it). Publishes the restored state.
@@ -239,7 +255,7 @@ impl Engine {
                 format,
                 bytes: input,
             },
-            |snap| snap.with_batch(table, format, input),
+            |snap| snap.with_batch_bytes(table, format, input),
         )
     }
 
@@ -278,9 +294,20 @@ impl Engine {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => return Err(Error::data(messages::in_file(&file, e))),
                 };
-                let info = self
-                    .load_reader(table, format, reader)
-                    .map_err(|e| Error::new(e.kind(), messages::in_file(&file, e)))?;
+                // A large fact-table file is read whole and ingested on every
+                // core; the others stream.
+                let large = reader
+                    .metadata()
+                    .is_ok_and(|m| m.len() >= crate::store::PARALLEL_MIN_BYTES as u64);
+                let info = if large && matches!(table, Table::Contacts | Table::AgentIntervals) {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut { reader }, &mut bytes)
+                        .map_err(|e| Error::data(messages::in_file(&file, e)))
+                        .and_then(|_| self.load(table, format, &bytes))
+                } else {
+                    self.load_reader(table, format, reader)
+                }
+                .map_err(|e| Error::new(e.kind(), messages::in_file(&file, e)))?;
                 out.push(info);
             }
         }

@@ -7,14 +7,29 @@ use crate::error::{Error, Result};
 use crate::messages;
 use crate::schema::Table;
 
-pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn RowSink) -> Result<usize> {
-    let cols = table.columns();
-    let mut rdr = csv::ReaderBuilder::new()
+fn reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(input)
+}
+
+fn csv_err(line: usize, e: csv::Error) -> Error {
+    Error::data(messages::invalid_csv(line, e))
+}
+
+pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn RowSink) -> Result<usize> {
+    let mut rdr = reader(input);
+    match header(table, &mut rdr)? {
+        Some(map) => records(table, &map, &mut rdr, 2, sink),
+        None => Ok(0),
+    }
+}
+
+/// The header row: for each CSV column, its table column (None: no header at all).
+pub(super) fn header<R: std::io::Read>(table: Table, rdr: &mut csv::Reader<R>) -> Result<Option<Vec<usize>>> {
+    let cols = table.columns();
     let mut rec = csv::StringRecord::new();
-    let csv_err = |line: usize, e: csv::Error| Error::data(messages::invalid_csv(line, e));
     let mut map: Vec<usize> = Vec::new();
     match rdr.read_record(&mut rec) {
         Ok(true) => {
@@ -28,11 +43,30 @@ pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn R
                 map.push(i);
             }
         }
-        Ok(false) => return Ok(0),
+        Ok(false) => return Ok(None),
         Err(e) => return Err(csv_err(1, e)),
     }
+    Ok(Some(map))
+}
+
+/// The header row of a whole input and the byte offset where its records start.
+pub(super) fn header_of(table: Table, bytes: &[u8]) -> Result<Option<(Vec<usize>, usize)>> {
+    let mut rdr = reader(bytes);
+    Ok(header(table, &mut rdr)?.map(|map| (map, rdr.position().byte() as usize)))
+}
+
+/// The records after the header, the first being line `first_line`.
+pub(super) fn records<R: std::io::Read>(
+    table: Table,
+    map: &[usize],
+    rdr: &mut csv::Reader<R>,
+    first_line: usize,
+    sink: &mut dyn RowSink,
+) -> Result<usize> {
+    let cols = table.columns();
+    let mut rec = csv::StringRecord::new();
     let mut cells = vec![Cell::Absent; cols.len()];
-    let mut line = 1;
+    let mut line = first_line - 1;
     let mut n = 0;
     loop {
         line += 1;
@@ -45,7 +79,7 @@ pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn R
             return Err(Error::data(messages::wrong_width(line, map.len(), rec.len())));
         }
         cells.iter_mut().for_each(|c| *c = Cell::Absent);
-        for (v, &ci) in rec.iter().zip(&map) {
+        for (v, &ci) in rec.iter().zip(map) {
             let raw = if v.is_empty() { Raw::Null } else { Raw::Str(v) };
             cells[ci] = convert(cols[ci].kind, &raw, true).ok_or_else(|| bad_value(line, &cols[ci], &raw))?;
         }
@@ -54,4 +88,15 @@ pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn R
         n += 1;
     }
     Ok(n)
+}
+
+/// The records of one chunk of a CSV body (no header), the first being line `first_line`.
+pub(super) fn chunk_records(
+    table: Table,
+    map: &[usize],
+    chunk: &[u8],
+    first_line: usize,
+    sink: &mut dyn RowSink,
+) -> Result<usize> {
+    records(table, map, &mut reader(chunk), first_line, sink)
 }

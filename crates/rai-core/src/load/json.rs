@@ -9,12 +9,22 @@ use crate::schema::{Col, Table};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use std::fmt;
 
-pub(super) fn read_json_lines(table: Table, mut input: impl std::io::BufRead, sink: &mut dyn RowSink) -> Result<usize> {
+pub(super) fn read_json_lines(table: Table, input: impl std::io::BufRead, sink: &mut dyn RowSink) -> Result<usize> {
+    read_json_lines_from(table, input, 1, sink)
+}
+
+/// JSON Lines whose first line is line `first_line`.
+pub(super) fn read_json_lines_from(
+    table: Table,
+    mut input: impl std::io::BufRead,
+    first_line: usize,
+    sink: &mut dyn RowSink,
+) -> Result<usize> {
     let cols = table.columns();
     let mut cells = vec![Cell::Absent; cols.len()];
     let mut n = 0;
     let mut l = Vec::new();
-    let mut line = 0;
+    let mut line = first_line - 1;
     loop {
         l.clear();
         line += 1;

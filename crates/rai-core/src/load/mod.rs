@@ -5,6 +5,7 @@
 mod cell;
 mod csv;
 mod json;
+pub(crate) mod split;
 
 pub use cell::Cell;
 

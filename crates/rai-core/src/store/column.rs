@@ -23,6 +23,10 @@ pub(crate) trait Column {
     fn len(&self) -> usize;
     /// Called once the batch is complete (narrows number columns).
     fn seal(&mut self) {}
+    /// Appends the rows of `other` (a part of the same batch, before sealing).
+    fn append(&mut self, other: Self)
+    where
+        Self: Sized;
 }
 
 /// A type-erased view of a column for code that iterates the column list.
@@ -69,6 +73,9 @@ impl<T: Copy> Column for Vec<T> {
     }
     fn len(&self) -> usize {
         Vec::len(self)
+    }
+    fn append(&mut self, mut other: Self) {
+        Vec::append(self, &mut other)
     }
 }
 
@@ -132,6 +139,15 @@ impl Column for NumCol {
             NumCol::I64(c) => c.len(),
         }
     }
+    fn append(&mut self, other: Self) {
+        let wide = |c: NumCol| match c {
+            NumCol::I64(v) => v,
+            NumCol::U32(v) => v.into_iter().map(i64::from).collect(),
+        };
+        let mut all = wide(std::mem::take(self));
+        all.extend(wide(other));
+        *self = NumCol::I64(all);
+    }
     /// Stores the column 32 bits wide when every value fits.
     fn seal(&mut self) {
         if let NumCol::I64(c) = self {
@@ -170,6 +186,14 @@ impl Column for Numbers {
     }
     fn seal(&mut self) {
         self.0.iter_mut().for_each(Column::seal);
+    }
+    fn append(&mut self, other: Self) {
+        if self.0.len() < other.0.len() {
+            self.0.resize_with(other.0.len(), NumCol::default);
+        }
+        for (c, o) in self.0.iter_mut().zip(other.0) {
+            Column::append(c, o);
+        }
     }
 }
 

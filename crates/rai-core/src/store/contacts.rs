@@ -77,6 +77,13 @@ impl Fact for Contacts {
     fn len(&self) -> usize {
         self.arrival.len()
     }
+    fn codes_mut(&mut self, slot: usize) -> &mut Vec<u32> {
+        match slot {
+            0 => &mut self.app,
+            1 => &mut self.queue,
+            _ => &mut self.user,
+        }
+    }
     fn codes(&self, slot: usize) -> &[u32] {
         match slot {
             0 => &self.app,

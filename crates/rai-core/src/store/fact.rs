@@ -116,6 +116,16 @@ macro_rules! fact_table {
                 self.blocks = blocks;
                 self.distinct = distinct;
             }
+
+            fn append(&mut self, other: Self) {
+                $(super::column::Column::append(&mut self.$field, other.$field);)*
+                super::column::Column::append(&mut self.order, other.order);
+                super::column::Column::append(&mut self.name_codes, other.name_codes);
+            }
+
+            fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<[u32; 4]>) {
+                (&mut self.order, &mut self.name_codes)
+            }
         }
     };
 }
@@ -138,6 +148,13 @@ pub(crate) trait Layout {
     fn name_codes(&self) -> &[[u32; 4]];
     /// Replaces the per-batch indexes.
     fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
+    /// Appends the rows of another part of the same batch (before sealing;
+    /// its codes and bookkeeping already made the batch's own).
+    fn append(&mut self, other: Self)
+    where
+        Self: Sized;
+    /// The `order` and `name_codes` columns, to renumber a part's.
+    fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<[u32; 4]>);
 }
 
 /// Completes a batch: rows in the order of the first block key (so a time
@@ -213,6 +230,8 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     fn len(&self) -> usize;
     /// The codes of code slot `slot`.
     fn codes(&self, slot: usize) -> &[u32];
+    /// The codes of key slot `slot`, to renumber a part's.
+    fn codes_mut(&mut self, slot: usize) -> &mut Vec<u32>;
     /// A stored timestamp column.
     fn time(&self, col: ColumnId) -> Option<&[Millis]>;
     /// The number columns stored side by side, in [`Fact::numbers`] order.

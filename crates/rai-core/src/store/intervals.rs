@@ -48,6 +48,13 @@ impl Fact for Intervals {
     fn len(&self) -> usize {
         self.start.len()
     }
+    fn codes_mut(&mut self, slot: usize) -> &mut Vec<u32> {
+        match slot {
+            0 => &mut self.user,
+            1 => &mut self.profile,
+            _ => &mut self.campaign,
+        }
+    }
     fn codes(&self, slot: usize) -> &[u32] {
         match slot {
             0 => &self.user,

@@ -110,20 +110,27 @@ impl NameTexts {
     /// The name codes of one row (interning new texts).
     pub(crate) fn row(&mut self, cells: &[Cell]) -> [u32; 4] {
         let mut out = [0u32; 4];
-        for (o, &namec) in out.iter_mut().zip(&self.sources) {
-            if let Some(text) = cells.get(namec).and_then(Cell::text) {
-                *o = match self.index.get(text) {
-                    Some(&c) => c,
-                    None => {
-                        let t: Arc<str> = Arc::from(text);
-                        let c = self.texts.len() as u32;
-                        self.texts.push(t.clone());
-                        self.index.insert(t, c);
-                        c
-                    }
-                };
+        let n = self.sources.len();
+        for (k, o) in out.iter_mut().enumerate().take(n) {
+            let col = self.sources[k];
+            if let Some(text) = cells.get(col).and_then(Cell::text) {
+                *o = self.intern(text);
             }
         }
         out
+    }
+
+    /// The code of `text`, given one if new.
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        match self.index.get(text) {
+            Some(&c) => c,
+            None => {
+                let t: Arc<str> = Arc::from(text);
+                let c = self.texts.len() as u32;
+                self.texts.push(t.clone());
+                self.index.insert(t, c);
+                c
+            }
+        }
     }
 }

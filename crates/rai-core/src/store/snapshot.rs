@@ -5,15 +5,16 @@
 use super::batch::{Batch, BatchData, BatchInfo, Row};
 use super::contacts::Contacts;
 use super::dict::IdDict;
-use super::fact::{Fact, Ingest, Layout};
+use super::fact::Fact;
+use super::ingest::{fact_in_parts, fact_parts, fact_rows, PARALLEL_MIN_BYTES};
 use super::intervals::Intervals;
 use super::names::{NameSlot, NameTexts, Names, Translations};
 use super::summary::{summary, NameEntry};
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::{read_batch_from, Cell, Format};
 use crate::messages;
-use crate::model::{timestamp_string, Guid, Millis, QUARTER_HOUR_MS};
-use crate::schema::{name_sources, ColumnId, ContactCol, IntervalCol, Table, CHANNELS, TYPES, TYPE_CHANNEL};
+use crate::model::{Guid, Millis};
+use crate::schema::{name_sources, ColumnId, Table};
 use ahash::AHashMap;
 use std::sync::Arc;
 
@@ -67,44 +68,6 @@ fn user_of(table: Table, row: &Row) -> Option<Guid> {
     cell(row, table.user_id()?).guid()
 }
 
-/// The contact type must belong to the contact's channel.
-fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
-    let at = |c: ContactCol| cells.get(c.index()).and_then(Cell::enum_index);
-    let id = cells.get(ContactCol::ContactId.index()).and_then(Cell::guid);
-    let (Some(ty), Some(ch), Some(_)) = (at(ContactCol::Type), at(ContactCol::Channel), id) else {
-        return Err(Error::internal(messages::unvalidated(
-            "a contact without id, type or channel",
-        )));
-    };
-    if TYPE_CHANNEL.get(ty as usize) != Some(&ch) {
-        let name = |list: &[&'static str], i: u8| list.get(i as usize).copied().unwrap_or("");
-        return Err(Error::data(messages::type_disagrees(
-            line,
-            name(TYPES, ty),
-            name(CHANNELS, ch),
-        )));
-    }
-    Ok(())
-}
-
-/// An agent interval starts on a quarter hour.
-fn check_interval(line: usize, cells: &[Cell]) -> Result<()> {
-    let col = IntervalCol::IntervalStart;
-    let Some(start) = cells.get(col.index()).and_then(Cell::ts) else {
-        return Err(Error::internal(messages::unvalidated(
-            "an interval without intervalStart",
-        )));
-    };
-    if start.rem_euclid(QUARTER_HOUR_MS) != 0 {
-        return Err(Error::data(messages::not_on_quarter_hour(
-            line,
-            col.name(),
-            &timestamp_string(start),
-        )));
-    }
-    Ok(())
-}
-
 impl Snapshot {
     /// Loads one batch and returns the new snapshot; `self` is unchanged.
     /// A rejected batch changes nothing.
@@ -115,6 +78,68 @@ impl Snapshot {
         input: impl std::io::Read,
     ) -> Result<(Snapshot, BatchInfo)> {
         self.with_rows(table, None, |sink| read_batch_from(table, format, input, sink))
+    }
+
+    /// Loads one batch from bytes: a large CSV or JSON Lines batch of a
+    /// fact table is read and ingested on every core (the same batch, ids
+    /// and texts as one pass; on a bad row, one pass finds the first).
+    pub(crate) fn with_batch_bytes(&self, table: Table, format: Format, bytes: &[u8]) -> Result<(Snapshot, BatchInfo)> {
+        let threads = rayon::current_num_threads();
+        if matches!(table, Table::Contacts | Table::AgentIntervals) && bytes.len() >= PARALLEL_MIN_BYTES && threads > 1
+        {
+            if let Some(parts) = crate::load::split::split(table, format, bytes, 2 * threads)? {
+                // A part that fails leaves the dictionary as it was (its
+                // codes are merged only when every part succeeded).
+                let mut built = false;
+                let result = self.with_data(table, None, |ids, names| {
+                    let data = match table {
+                        Table::Contacts => {
+                            fact_parts::<Contacts>(&parts, ids, names)?.map(|f| BatchData::Contacts(Box::new(f)))
+                        }
+                        _ => fact_parts::<Intervals>(&parts, ids, names)?.map(|f| BatchData::Intervals(Box::new(f))),
+                    };
+                    built = data.is_some();
+                    data.ok_or_else(|| Error::internal(messages::INTERNAL))
+                });
+                if built {
+                    return result;
+                }
+            }
+        }
+        self.with_batch(table, format, bytes)
+    }
+
+    /// A restored batch of rows in memory under a given id: a fact table's
+    /// rows are ingested on every core.
+    pub(crate) fn with_restored_rows(
+        &self,
+        table: Table,
+        id: u64,
+        rows: &[Vec<Cell>],
+    ) -> Result<(Snapshot, BatchInfo)> {
+        let n = 2 * rayon::current_num_threads();
+        let feed = |part: &[Vec<Cell>], sink: &mut dyn crate::load::RowSink| -> Result<usize> {
+            for (i, r) in part.iter().enumerate() {
+                sink.row(i + 1, r)?;
+            }
+            Ok(part.len())
+        };
+        if matches!(table, Table::Contacts | Table::AgentIntervals) && rows.len() >= 2 * n && n > 2 {
+            let size = rows.len().div_ceil(n);
+            let parts: Vec<&[Vec<Cell>]> = rows.chunks(size).collect();
+            let read = |i: usize, sink: &mut dyn crate::load::RowSink| feed(parts[i], sink);
+            return self.with_data(table, Some(id), |ids, names| {
+                let data = match table {
+                    Table::Contacts => fact_in_parts::<Contacts>(parts.len(), read, ids, names)?
+                        .map(|f| BatchData::Contacts(Box::new(f))),
+                    _ => fact_in_parts::<Intervals>(parts.len(), read, ids, names)?
+                        .map(|f| BatchData::Intervals(Box::new(f))),
+                };
+                // Rows restored from a checkpoint passed these checks once.
+                data.ok_or_else(|| Error::internal(messages::INTERNAL))
+            });
+        }
+        self.with_restored(table, id, |sink| feed(rows, sink))
     }
 
     /// A batch from rows of input cells under a given id (a restore from a
@@ -135,78 +160,79 @@ impl Snapshot {
         id: Option<u64>,
         feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
     ) -> Result<(Snapshot, BatchInfo)> {
+        match table {
+            Table::Contacts => self.with_data(table, id, |ids, names| {
+                Ok(BatchData::Contacts(Box::new(fact_rows::<Contacts>(ids, names, feed)?)))
+            }),
+            Table::AgentIntervals => self.with_data(table, id, |ids, names| {
+                Ok(BatchData::Intervals(Box::new(fact_rows::<Intervals>(
+                    ids, names, feed,
+                )?)))
+            }),
+            _ => self.with_kept_rows(table, id, feed),
+        }
+    }
+
+    /// Adds the batch `build` makes with the dictionary and the batch's
+    /// name texts; `id` None: the next id.
+    fn with_data(
+        &self,
+        table: Table,
+        id: Option<u64>,
+        build: impl FnOnce(&mut IdDict, &mut NameTexts) -> Result<BatchData>,
+    ) -> Result<(Snapshot, BatchInfo)> {
         let mut next = self.clone();
         let id = id.unwrap_or(next.next_batch);
         next.next_batch = next.next_batch.max(id + 1);
-        let seq0 = id << 32;
-        let ids = Arc::make_mut(&mut next.ids);
         let mut names = NameTexts::new(table);
-        let mut index = 0u32;
-        let mut kept: Vec<Row> = Vec::new();
-        let data = match table {
-            Table::Contacts | Table::AgentIntervals => {
-                let mut contacts = Contacts::default();
-                let mut intervals = Intervals::default();
-                let mut sink = |line: usize, cells: &[Cell]| -> Result<()> {
-                    let mut r = Ingest {
-                        cells,
-                        index,
-                        ids: &mut *ids,
-                        names: &mut names,
-                    };
-                    if table == Table::Contacts {
-                        check_contact(line, cells)?;
-                        contacts.push_row(&mut r);
-                    } else {
-                        check_interval(line, cells)?;
-                        intervals.push_row(&mut r);
-                    }
-                    index += 1;
-                    Ok(())
-                };
-                feed(&mut sink)?;
-                if table == Table::Contacts {
-                    super::fact::seal(&mut contacts)?;
-                    BatchData::Contacts(Box::new(contacts))
-                } else {
-                    super::fact::seal(&mut intervals)?;
-                    BatchData::Intervals(Box::new(intervals))
-                }
-            }
-            _ => {
-                let mut sink = |_line: usize, cells: &[Cell]| -> Result<()> {
-                    kept.push(Row {
-                        cells: cells.into(),
-                        seq: seq0 | kept.len() as u64,
-                    });
-                    Ok(())
-                };
-                feed(&mut sink)?;
-                if table.is_upsert() {
-                    let rows = kept.len();
-                    next.apply_upserts(table, kept);
-                    Arc::make_mut(&mut next.upsert_batches).push(id);
-                    next.rebuild_derived();
-                    return Ok((next, BatchInfo { id, table, rows }));
-                }
-                if table == Table::Translations {
-                    BatchData::Translations(kept)
-                } else {
-                    BatchData::Events(kept)
-                }
-            }
-        };
+        let data = build(Arc::make_mut(&mut next.ids), &mut names)?;
         let texts = names.texts;
-        let names = fact_summary(&data, id, &texts);
+        let summary = fact_summary(&data, id, &texts);
         let rows = data.rows().1;
         next.batches.push(Arc::new(Batch {
             id,
             data,
             texts: Arc::new(texts),
-            names,
+            names: summary,
         }));
         next.rebuild_derived();
         Ok((next, BatchInfo { id, table, rows }))
+    }
+
+    /// Loads a batch of a kept-row table (status events, translations, or an upsert).
+    fn with_kept_rows(
+        &self,
+        table: Table,
+        id: Option<u64>,
+        feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
+    ) -> Result<(Snapshot, BatchInfo)> {
+        let id = id.unwrap_or(self.next_batch);
+        let seq0 = id << 32;
+        let mut kept: Vec<Row> = Vec::new();
+        let mut sink = |_line: usize, cells: &[Cell]| -> Result<()> {
+            kept.push(Row {
+                cells: cells.into(),
+                seq: seq0 | kept.len() as u64,
+            });
+            Ok(())
+        };
+        feed(&mut sink)?;
+        if table.is_upsert() {
+            let mut next = self.clone();
+            next.next_batch = next.next_batch.max(id + 1);
+            let rows = kept.len();
+            next.apply_upserts(table, kept);
+            Arc::make_mut(&mut next.upsert_batches).push(id);
+            next.rebuild_derived();
+            return Ok((next, BatchInfo { id, table, rows }));
+        }
+        self.with_data(table, Some(id), |_, _| {
+            Ok(if table == Table::Translations {
+                BatchData::Translations(kept)
+            } else {
+                BatchData::Events(kept)
+            })
+        })
     }
 
     /// Upserts rows by userId: a row replaces the stored one unless older.

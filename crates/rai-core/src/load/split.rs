@@ -1,0 +1,98 @@
+//! A large CSV or JSON Lines input cut into parts that can be read apart,
+//! each handing its rows to a sink of its own — so that a batch is read
+//! and ingested on every core. Parts are cut at line ends; in CSV only at
+//! line ends outside quoted fields: where the quotes before it are even in
+//! number, which holds when every quote opens a field, closes one, or is
+//! doubled (RFC 4180). A body with a quote anywhere else (the csv reader
+//! takes `ab"c` literally) is read as one part. Line numbers within a part start
+//! over: a part that fails is not reported as it is — the caller reads the
+//! whole input again in one pass for the exact first error.
+
+use super::{csv, json, Format, RowSink};
+use crate::error::Result;
+use crate::schema::Table;
+use std::ops::Range;
+
+/// An input cut into parts.
+pub(crate) struct Parts<'a> {
+    table: Table,
+    format: Format,
+    bytes: &'a [u8],
+    /// CSV: the header's column map.
+    map: Vec<usize>,
+    /// The parts' byte ranges, in order.
+    pub(crate) ranges: Vec<Range<usize>>,
+}
+
+/// Cuts `bytes` into about `n` parts, or None when it cannot (a JSON
+/// array, a CSV body with quotes, no header, fewer than two parts).
+pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Result<Option<Parts<'_>>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (map, from) = match format {
+        Format::Json => return Ok(None),
+        Format::JsonLines => (Vec::new(), 0),
+        Format::Csv => match csv::header_of(table, bytes)? {
+            Some((map, from)) if quotes_well_placed(&bytes[from..]) => (map, from),
+            _ => return Ok(None),
+        },
+    };
+    let body = bytes.len() - from;
+    let mut ranges = Vec::new();
+    let mut start = from;
+    // Quotes counted up to `counted`: their parity tells whether a line end is in a field.
+    let (mut counted, mut odd) = (from, false);
+    'cuts: for k in 1..n {
+        let mut at = (from + body * k / n).max(start);
+        let end = loop {
+            let Some(nl) = memchr::memchr(b'\n', &bytes[at..]).map(|p| at + p) else {
+                break 'cuts;
+            };
+            let quotes = memchr::memchr_iter(b'"', &bytes[counted.min(nl)..nl]).count();
+            (counted, odd) = (nl, odd ^ (quotes % 2 == 1));
+            if !odd {
+                break nl + 1;
+            }
+            at = nl + 1;
+        };
+        if end > start {
+            ranges.push(start..end);
+            start = end;
+        }
+    }
+    if start < bytes.len() {
+        ranges.push(start..bytes.len());
+    }
+    if ranges.len() < 2 {
+        return Ok(None);
+    }
+    Ok(Some(Parts {
+        table,
+        format,
+        bytes,
+        map,
+        ranges,
+    }))
+}
+
+/// Whether every quote of a CSV body opens a field, closes one, or is one
+/// of a doubled pair.
+fn quotes_well_placed(body: &[u8]) -> bool {
+    let at = |i: usize| body.get(i).copied();
+    memchr::memchr_iter(b'"', body).all(|i| {
+        let prev = i.checked_sub(1).and_then(at);
+        let next = at(i + 1);
+        matches!(prev, None | Some(b',' | b'\n' | b'\r' | b'"'))
+            || matches!(next, None | Some(b',' | b'\n' | b'\r' | b'"'))
+    })
+}
+
+impl Parts<'_> {
+    /// Reads part `i`, handing its rows to `sink` (lines from 1 within the part).
+    pub(crate) fn read(&self, i: usize, sink: &mut dyn RowSink) -> Result<usize> {
+        let part = &self.bytes[self.ranges[i].clone()];
+        match self.format {
+            Format::Csv => csv::chunk_records(self.table, &self.map, part, 1, sink),
+            _ => json::read_json_lines_from(self.table, part, 1, sink),
+        }
+    }
+}
