@@ -249,14 +249,16 @@ impl Engine {
 
     /// Loads one atomic batch into `table`.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
-        self.write(
-            Write::Load {
-                table,
-                format,
-                bytes: input,
-            },
-            |snap| snap.with_batch_bytes(table, format, input),
-        )
+        let record = Write::Load {
+            table,
+            format,
+            bytes: input,
+        };
+        // Fact tables are read before the writer lock: concurrent writers parse in parallel.
+        match Snapshot::prepare(table, format, input)? {
+            Some(prepared) => self.write(record, |snap| snap.with_prepared(prepared)),
+            None => self.write(record, |snap| snap.with_batch(table, format, input)),
+        }
     }
 
     /// Loads one atomic batch from a stream (without a journal, CSV and JSON

@@ -183,7 +183,8 @@ pub(crate) fn retain<F: Fact>(f: &mut F, mask: &[bool]) {
     reindex(f);
 }
 
-fn reindex<F: Fact>(f: &mut F) {
+/// Rebuilds the per-batch indexes (block ranges, distinct codes).
+pub(crate) fn reindex<F: Fact>(f: &mut F) {
     let [a, b] = F::BLOCK_KEYS;
     let blocks = match (f.time(a), f.time(b)) {
         (Some(x), Some(y)) => super::column::blocks(x, y),

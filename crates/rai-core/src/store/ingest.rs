@@ -238,7 +238,11 @@ mod tests {
             let base = Snapshot::default();
             for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl)] {
                 let one = built(base.with_batch(Table::Contacts, format, text.as_bytes()));
-                let parts = built(base.with_batch_bytes(Table::Contacts, format, text.as_bytes()));
+                let parts = built(
+                    Snapshot::prepare(Table::Contacts, format, text.as_bytes())
+                        .and_then(|p| p.ok_or_else(|| crate::error::Error::internal("not prepared")))
+                        .and_then(|p| base.with_prepared(p)),
+                );
                 prop_assert_eq!(parts, one, "{:?}", format);
             }
         }

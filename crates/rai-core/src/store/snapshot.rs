@@ -18,6 +18,24 @@ use crate::schema::{name_sources, ColumnId, Table};
 use ahash::AHashMap;
 use std::sync::Arc;
 
+/// A batch of a fact table read and ingested apart from any snapshot.
+pub(crate) struct Prepared {
+    table: Table,
+    data: BatchData,
+    ids: IdDict,
+    texts: NameTexts,
+}
+
+/// Renumbers a sealed batch's id codes through `map` and rebuilds its indexes.
+fn renumber<F: Fact>(f: &mut F, map: &[u32]) {
+    for slot in 0..3 {
+        f.codes_mut(slot)
+            .iter_mut()
+            .for_each(|c| *c = map.get(*c as usize).copied().unwrap_or(super::dict::NONE));
+    }
+    super::fact::reindex(f);
+}
+
 /// Rows kept whole by userId (agentStates, users).
 pub(crate) type UpsertMap = AHashMap<Guid, Arc<Row>>;
 
@@ -80,33 +98,74 @@ impl Snapshot {
         self.with_rows(table, None, |sink| read_batch_from(table, format, input, sink))
     }
 
-    /// Loads one batch from bytes: a large CSV or JSON Lines batch of a
-    /// fact table is read and ingested on every core (the same batch, ids
-    /// and texts as one pass; on a bad row, one pass finds the first).
-    pub(crate) fn with_batch_bytes(&self, table: Table, format: Format, bytes: &[u8]) -> Result<(Snapshot, BatchInfo)> {
+    /// Reads and ingests a batch of a fact table apart from any snapshot
+    /// (so outside the writer lock, writers in parallel): with a
+    /// dictionary and texts of its own, sealed; a large CSV or JSON Lines
+    /// batch in parts on every core. [`Snapshot::with_prepared`] adds it.
+    /// None: not a fact table.
+    pub(crate) fn prepare(table: Table, format: Format, bytes: &[u8]) -> Result<Option<Prepared>> {
+        if !matches!(table, Table::Contacts | Table::AgentIntervals) {
+            return Ok(None);
+        }
+        let (mut ids, mut texts) = (IdDict::default(), NameTexts::new(table));
         let threads = rayon::current_num_threads();
-        if matches!(table, Table::Contacts | Table::AgentIntervals) && bytes.len() >= PARALLEL_MIN_BYTES && threads > 1
-        {
-            if let Some(parts) = crate::load::split::split(table, format, bytes, 2 * threads)? {
-                // A part that fails leaves the dictionary as it was (its
-                // codes are merged only when every part succeeded).
-                let mut built = false;
-                let result = self.with_data(table, None, |ids, names| {
-                    let data = match table {
-                        Table::Contacts => {
-                            fact_parts::<Contacts>(&parts, ids, names)?.map(|f| BatchData::Contacts(Box::new(f)))
-                        }
-                        _ => fact_parts::<Intervals>(&parts, ids, names)?.map(|f| BatchData::Intervals(Box::new(f))),
-                    };
-                    built = data.is_some();
-                    data.ok_or_else(|| Error::internal(messages::INTERNAL))
-                });
-                if built {
-                    return result;
+        let parts = if bytes.len() >= PARALLEL_MIN_BYTES && threads > 1 {
+            crate::load::split::split(table, format, bytes, 2 * threads)?
+        } else {
+            None
+        };
+        let in_parts = match (&parts, table) {
+            (Some(parts), Table::Contacts) => {
+                fact_parts::<Contacts>(parts, &mut ids, &mut texts)?.map(|f| BatchData::Contacts(Box::new(f)))
+            }
+            (Some(parts), _) => {
+                fact_parts::<Intervals>(parts, &mut ids, &mut texts)?.map(|f| BatchData::Intervals(Box::new(f)))
+            }
+            (None, _) => None,
+        };
+        let data = match in_parts {
+            Some(data) => data,
+            None => {
+                // One pass (small, uncuttable, or a part failed: the exact first error).
+                (ids, texts) = (IdDict::default(), NameTexts::new(table));
+                let feed = |sink: &mut dyn crate::load::RowSink| read_batch_from(table, format, bytes, sink);
+                match table {
+                    Table::Contacts => {
+                        BatchData::Contacts(Box::new(fact_rows::<Contacts>(&mut ids, &mut texts, feed)?))
+                    }
+                    _ => BatchData::Intervals(Box::new(fact_rows::<Intervals>(&mut ids, &mut texts, feed)?)),
                 }
             }
-        }
-        self.with_batch(table, format, bytes)
+        };
+        Ok(Some(Prepared {
+            table,
+            data,
+            ids,
+            texts,
+        }))
+    }
+
+    /// Adds a prepared batch: its ids interned into the dictionary in order
+    /// of first appearance (as one pass would), its codes renumbered.
+    pub(crate) fn with_prepared(&self, p: Prepared) -> Result<(Snapshot, BatchInfo)> {
+        let Prepared {
+            table,
+            mut data,
+            ids: local,
+            texts,
+        } = p;
+        self.with_data(table, None, |ids, names| {
+            let map: Vec<u32> = (0..local.len() as u32)
+                .map(|c| local.guid(c).map_or(super::dict::NONE, |g| ids.intern(g)))
+                .collect();
+            match &mut data {
+                BatchData::Contacts(f) => renumber(&mut **f, &map),
+                BatchData::Intervals(f) => renumber(&mut **f, &map),
+                _ => {}
+            }
+            *names = texts;
+            Ok(data)
+        })
     }
 
     /// A restored batch of rows in memory under a given id: a fact table's
