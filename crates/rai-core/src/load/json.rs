@@ -45,18 +45,35 @@ pub(super) fn read_json_lines_from(
 }
 
 pub(super) fn read_json_array(table: Table, input: &[u8], sink: &mut dyn RowSink) -> Result<usize> {
-    let cols = table.columns();
+    let items = array_items(input)?;
+    read_items(table, &items, sink)
+}
+
+/// The objects of a JSON array, each with the physical line it starts on.
+pub(super) fn array_items(input: &[u8]) -> Result<Vec<(usize, &[u8])>> {
     let items: Vec<&serde_json::value::RawValue> =
         serde_json::from_slice(input).map_err(|e| Error::data(messages::invalid_json(e.line().max(1), e)))?;
-    let mut cells = vec![Cell::Absent; cols.len()];
     let base = input.as_ptr() as usize;
     let mut line = 1;
     let mut counted = 0;
-    for item in &items {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
         let off = (item.get().as_ptr() as usize).saturating_sub(base).min(input.len());
-        line += input[counted..off].iter().filter(|&&b| b == b'\n').count();
+        line += memchr::memchr_iter(b'\n', &input[counted..off]).count();
         counted = off;
-        read_object(cols, item.get().as_bytes(), line, &mut cells)?;
+        // The raw value borrows `input`: take the same bytes from it.
+        let len = item.get().len();
+        out.push((line, input.get(off..off + len).unwrap_or_default()));
+    }
+    Ok(out)
+}
+
+/// Reads array items (line, object text) into rows.
+pub(super) fn read_items(table: Table, items: &[(usize, &[u8])], sink: &mut dyn RowSink) -> Result<usize> {
+    let cols = table.columns();
+    let mut cells = vec![Cell::Absent; cols.len()];
+    for &(line, item) in items {
+        read_object(cols, item, line, &mut cells)?;
         sink.row(line, &cells)?;
     }
     Ok(items.len())

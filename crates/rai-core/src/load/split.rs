@@ -20,16 +20,38 @@ pub(crate) struct Parts<'a> {
     bytes: &'a [u8],
     /// CSV: the header's column map.
     map: Vec<usize>,
-    /// The parts' byte ranges, in order.
+    /// The parts' byte ranges, in order (JSON arrays: ranges of `items`).
     pub(crate) ranges: Vec<Range<usize>>,
+    /// JSON arrays: each object with its line.
+    items: Vec<(usize, &'a [u8])>,
 }
 
-/// Cuts `bytes` into about `n` parts, or None when it cannot (a JSON
-/// array, a CSV body with quotes, no header, fewer than two parts).
+/// Cuts `bytes` into about `n` parts, or None when it cannot (a CSV body
+/// with a stray quote, no header, fewer than two parts). A JSON array is
+/// cut between its objects, which keep their own line numbers.
 pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Result<Option<Parts<'_>>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (map, from) = match format {
-        Format::Json => return Ok(None),
+        Format::Json => {
+            // The array's items found in one pass; their reading is what is parallel.
+            let items = json::array_items(bytes)?;
+            let size = items.len().div_ceil(n.max(1)).max(1);
+            let ranges: Vec<Range<usize>> = (0..items.len())
+                .step_by(size)
+                .map(|a| a..(a + size).min(items.len()))
+                .collect();
+            if ranges.len() < 2 {
+                return Ok(None);
+            }
+            return Ok(Some(Parts {
+                table,
+                format,
+                bytes,
+                map: Vec::new(),
+                ranges,
+                items,
+            }));
+        }
         Format::JsonLines => (Vec::new(), 0),
         Format::Csv => match csv::header_of(table, bytes)? {
             Some((map, from)) if quotes_well_placed(&bytes[from..]) => (map, from),
@@ -71,6 +93,7 @@ pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Res
         bytes,
         map,
         ranges,
+        items: Vec::new(),
     }))
 }
 
@@ -89,10 +112,11 @@ fn quotes_well_placed(body: &[u8]) -> bool {
 impl Parts<'_> {
     /// Reads part `i`, handing its rows to `sink` (lines from 1 within the part).
     pub(crate) fn read(&self, i: usize, sink: &mut dyn RowSink) -> Result<usize> {
-        let part = &self.bytes[self.ranges[i].clone()];
+        let range = self.ranges[i].clone();
         match self.format {
-            Format::Csv => csv::chunk_records(self.table, &self.map, part, 1, sink),
-            _ => json::read_json_lines_from(self.table, part, 1, sink),
+            Format::Csv => csv::chunk_records(self.table, &self.map, &self.bytes[range], 1, sink),
+            Format::JsonLines => json::read_json_lines_from(self.table, &self.bytes[range], 1, sink),
+            Format::Json => json::read_items(self.table, &self.items[range], sink),
         }
     }
 }

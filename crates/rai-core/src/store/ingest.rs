@@ -235,8 +235,9 @@ mod tests {
                 jsonl.push_str(&o.to_string());
                 jsonl.push('\n');
             }
+            let array = format!("[\n{}\n]", jsonl.trim_end().replace('\n', ",\n"));
             let base = Snapshot::default();
-            for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl)] {
+            for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl), (Format::Json, &array)] {
                 let one = built(base.with_batch(Table::Contacts, format, text.as_bytes()));
                 let parts = built(
                     Snapshot::prepare(Table::Contacts, format, text.as_bytes())
