@@ -293,11 +293,24 @@ pub fn collect_garbage(dir: &Path, manifest: &Manifest) -> Result<usize> {
 }
 
 /// Restores the checkpoint `manifest` of `dir` into an empty `engine`:
-/// the files are read in parallel, and the batches restored in id order.
+/// the fact tables' day files streamed into columns on every core (one
+/// part per file), the other files read whole; batches under their ids.
 pub fn restore(dir: &Path, manifest: &Manifest, engine: &Engine) -> Result<()> {
+    for table in [Table::Contacts, Table::AgentIntervals] {
+        let files: Vec<PathBuf> = manifest
+            .files
+            .iter()
+            .filter(|f| f.table == table.name())
+            .map(|f| dir.join(&f.path))
+            .collect();
+        if !files.is_empty() {
+            engine.restore_fact_parts(table, files.len(), |i, f| parquet_rows::read_with(&files[i], table, f))?;
+        }
+    }
     let read: Vec<(Table, Vec<FileRow>)> = manifest
         .files
         .par_iter()
+        .filter(|f| f.table != Table::Contacts.name() && f.table != Table::AgentIntervals.name())
         .map(|f| {
             let path = dir.join(&f.path);
             let table = Table::from_name(&f.table).ok_or_else(|| io(&path, messages::missing_column("table")))?;

@@ -135,12 +135,23 @@ pub fn write_batch(path: &Path, snap: &rai_core::Snapshot, id: u64) -> Result<()
 
 /// Reads the rows ((batch, row, cells)) of `table` from the Parquet file at `path`.
 pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
+    let mut out = Vec::new();
+    read_with(path, table, &mut |batch, row, cells| {
+        out.push((batch, row, cells.to_vec()));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Hands each row of `table`'s Parquet file at `path` to `f` as (batch, row
+/// in batch, cells), one record batch at a time (memory stays bounded).
+pub fn read_with(path: &Path, table: Table, f: &mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()> {
     let cols = table.columns();
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .and_then(|b| b.build())
         .map_err(|e| io(path, e))?;
-    let mut out = Vec::new();
+    let mut cells = vec![Cell::Absent; cols.len()];
     for record in reader {
         let record = record.map_err(|e| io(path, e))?;
         let column = |name: &str| {
@@ -156,44 +167,43 @@ pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
         ) else {
             return Err(io(path, messages::missing_column(BATCH)));
         };
-        let first = out.len();
+        let arrays: Vec<&ArrayRef> = cols.iter().map(|c| column(c.name)).collect::<Result<_>>()?;
         for r in 0..record.num_rows() {
-            out.push((batch.value(r), row.value(r), vec![Cell::Absent; cols.len()]));
-        }
-        for (i, c) in cols.iter().enumerate() {
-            let a = column(c.name)?;
-            let bad = || io(path, messages::missing_column(c.name));
-            for r in 0..record.num_rows() {
-                if a.is_null(r) {
-                    continue;
-                }
-                let cell = match c.kind {
-                    ColKind::Timestamp => Cell::Ts(
-                        a.as_any()
-                            .downcast_ref::<TimestampMillisecondArray>()
-                            .ok_or_else(bad)?
-                            .value(r),
-                    ),
-                    ColKind::Duration | ColKind::Count => {
-                        Cell::Int(a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?.value(r))
-                    }
-                    ColKind::Bool => Cell::Bool(a.as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?.value(r)),
-                    kind => {
-                        let s = a.as_any().downcast_ref::<StringArray>().ok_or_else(bad)?.value(r);
-                        match kind {
-                            ColKind::Guid => Cell::Guid(parse_guid(s).ok_or_else(bad)?),
-                            ColKind::Enum(values) => {
-                                Cell::Enum(values.iter().position(|v| *v == s).ok_or_else(bad)? as u8)
+            for ((cell, c), a) in cells.iter_mut().zip(cols).zip(&arrays) {
+                let bad = || io(path, messages::missing_column(c.name));
+                *cell = if a.is_null(r) {
+                    Cell::Absent
+                } else {
+                    match c.kind {
+                        ColKind::Timestamp => Cell::Ts(
+                            a.as_any()
+                                .downcast_ref::<TimestampMillisecondArray>()
+                                .ok_or_else(bad)?
+                                .value(r),
+                        ),
+                        ColKind::Duration | ColKind::Count => {
+                            Cell::Int(a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?.value(r))
+                        }
+                        ColKind::Bool => {
+                            Cell::Bool(a.as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?.value(r))
+                        }
+                        kind => {
+                            let s = a.as_any().downcast_ref::<StringArray>().ok_or_else(bad)?.value(r);
+                            match kind {
+                                ColKind::Guid => Cell::Guid(parse_guid(s).ok_or_else(bad)?),
+                                ColKind::Enum(values) => {
+                                    Cell::Enum(values.iter().position(|v| *v == s).ok_or_else(bad)? as u8)
+                                }
+                                _ => Cell::Text(Box::from(s)),
                             }
-                            _ => Cell::Text(Box::from(s)),
                         }
                     }
                 };
-                out[first + r].2[i] = cell;
             }
+            f(batch.value(r), row.value(r), &cells)?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A Parquet input of `table` (any subset of SPEC §2's columns, in any

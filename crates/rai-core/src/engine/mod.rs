@@ -214,6 +214,28 @@ impl Engine {
         Ok(())
     }
 
+    /// Restores the batches of fact table `table` (contacts or
+    /// agentIntervals) from a checkpoint read in `n` parts on every core:
+    /// `read(i, f)` hands `f` each row of part `i` with its batch id and its
+    /// place in the batch (a batch may spread over parts). Only while
+    /// recovering, as [`Engine::restore_batch`].
+    pub fn restore_fact_parts(
+        &self,
+        table: Table,
+        n: usize,
+        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &[crate::load::Cell]) -> Result<()>) -> Result<()> + Sync,
+    ) -> Result<()> {
+        if self.journal.get().is_some() {
+            return Err(Error::internal(messages::journal_attached()));
+        }
+        let mut head = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal(messages::writer_poisoned()))?;
+        head.snapshot = Arc::new(head.snapshot.with_restored_parts(table, n, read)?);
+        Ok(())
+    }
+
     /// Ends a restore: the next batch id and the upsert batch ids of the
     /// checkpoint, and the log position its state covers (the log's later
     /// records replay after it). Publishes the restored state.

@@ -125,9 +125,27 @@ pub(super) fn fact_in_parts<F: Fact + Default + Send>(
     if read.iter().any(Result::is_err) {
         return Ok(None);
     }
+    let parts: Vec<Part<F>> = read.into_iter().flatten().collect();
+    merge(parts, ids, names, true).map(Some)
+}
+
+/// A part of a batch: its rows ingested with a dictionary and texts of its own.
+pub(crate) type Part<F> = (F, IdDict, NameTexts);
+
+/// Merges the parts of one batch, in order, into it, sealed: ids and
+/// texts interned in order of first appearance, codes renumbered. With
+/// `renumber_rows`, each part's row positions follow the previous parts';
+/// else they are the batch's own already (a restore), and the rows are put
+/// back in that order before the time sort.
+pub(crate) fn merge<F: Fact + Default>(
+    parts: Vec<Part<F>>,
+    ids: &mut IdDict,
+    names: &mut NameTexts,
+    renumber_rows: bool,
+) -> Result<F> {
     let mut out = F::default();
     let mut offset = 0u32;
-    for (mut f, d, t) in read.into_iter().flatten() {
+    for (mut f, d, t) in parts {
         let code_map: Vec<u32> = (0..d.len() as u32)
             .map(|c| d.guid(c).map_or(super::dict::NONE, |g| ids.intern(g)))
             .collect();
@@ -144,7 +162,9 @@ pub(super) fn fact_in_parts<F: Fact + Default + Send>(
         }
         let rows = f.len() as u32;
         let (order, name_codes) = f.bookkeeping_mut();
-        order.iter_mut().for_each(|o| *o += offset);
+        if renumber_rows {
+            order.iter_mut().for_each(|o| *o += offset);
+        }
         name_codes
             .iter_mut()
             .flatten()
@@ -152,8 +172,42 @@ pub(super) fn fact_in_parts<F: Fact + Default + Send>(
         offset += rows;
         out.append(f);
     }
+    if !renumber_rows {
+        // Ingestion order first, so that the time sort keeps it among equal times.
+        let order = out.order().to_vec();
+        let mut perm: Vec<u32> = (0..order.len() as u32).collect();
+        perm.sort_unstable_by_key(|&i| order.get(i as usize).copied().unwrap_or(0));
+        for (_, col) in out.columns_mut().iter_mut() {
+            col.permute(&perm);
+        }
+    }
     super::fact::seal(&mut out)?;
-    Ok(Some(out))
+    Ok(out)
+}
+
+/// The rows of one part of a restore (rows of several batches, each with
+/// its batch and place in it) ingested per batch.
+pub(crate) fn restore_part<F: Fact + Default>(
+    read: impl FnOnce(&mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()>,
+) -> Result<ahash::AHashMap<u64, Part<F>>> {
+    let mut out: ahash::AHashMap<u64, Part<F>> = ahash::AHashMap::new();
+    read(&mut |batch, row, cells| {
+        let (f, d, t) = out
+            .entry(batch)
+            .or_insert_with(|| (F::default(), IdDict::default(), NameTexts::new(F::TABLE)));
+        match F::TABLE {
+            Table::Contacts => check_contact(row as usize + 1, cells)?,
+            _ => check_interval(row as usize + 1, cells)?,
+        }
+        f.push_row(&mut Ingest {
+            cells,
+            index: row,
+            ids: d,
+            names: t,
+        });
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -168,6 +168,47 @@ impl Snapshot {
         })
     }
 
+    /// Restored batches of a fact table whose rows `read` hands over in `n`
+    /// parts (each row with its batch and place in it; a batch's rows may
+    /// spread over parts), read on every core and merged per batch.
+    pub(crate) fn with_restored_parts(
+        &self,
+        table: Table,
+        n: usize,
+        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()> + Sync,
+    ) -> Result<Snapshot> {
+        match table {
+            Table::Contacts => self.restore_parts_of::<Contacts>(n, read, |f| BatchData::Contacts(Box::new(f))),
+            Table::AgentIntervals => self.restore_parts_of::<Intervals>(n, read, |f| BatchData::Intervals(Box::new(f))),
+            _ => Err(Error::internal(messages::cannot_run(table))),
+        }
+    }
+
+    fn restore_parts_of<F: Fact + Default + Send>(
+        &self,
+        n: usize,
+        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()> + Sync,
+        wrap: impl Fn(F) -> BatchData,
+    ) -> Result<Snapshot> {
+        use rayon::prelude::*;
+        let mut parts: Vec<ahash::AHashMap<u64, super::ingest::Part<F>>> = (0..n)
+            .into_par_iter()
+            .map(|i| super::ingest::restore_part::<F>(|f| read(i, f)))
+            .collect::<Result<_>>()?;
+        let mut batch_ids: Vec<u64> = parts.iter().flat_map(|p| p.keys().copied()).collect();
+        batch_ids.sort_unstable();
+        batch_ids.dedup();
+        let mut snap = self.clone();
+        for id in batch_ids {
+            let of_batch: Vec<super::ingest::Part<F>> = parts.iter_mut().filter_map(|p| p.remove(&id)).collect();
+            let (next, _) = snap.with_data(F::TABLE, Some(id), |ids, names| {
+                Ok(wrap(super::ingest::merge(of_batch, ids, names, false)?))
+            })?;
+            snap = next;
+        }
+        Ok(snap)
+    }
+
     /// A restored batch of rows in memory under a given id: a fact table's
     /// rows are ingested on every core.
     pub(crate) fn with_restored_rows(
