@@ -133,6 +133,9 @@ pub fn write_batch(path: &Path, snap: &rai_core::Snapshot, id: u64) -> Result<()
     write(path, table, &refs)
 }
 
+/// What takes each row of a file: (batch, row in batch, cells).
+pub type EachRow<'a> = dyn FnMut(u64, u32, &[Cell]) -> Result<()> + 'a;
+
 /// Reads the rows ((batch, row, cells)) of `table` from the Parquet file at `path`.
 pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
     let mut out = Vec::new();
@@ -145,7 +148,7 @@ pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
 
 /// Hands each row of `table`'s Parquet file at `path` to `f` as (batch, row
 /// in batch, cells), one record batch at a time (memory stays bounded).
-pub fn read_with(path: &Path, table: Table, f: &mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()> {
+pub fn read_with(path: &Path, table: Table, f: &mut EachRow<'_>) -> Result<()> {
     let cols = table.columns();
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
