@@ -186,6 +186,12 @@ impl Engine {
         id: u64,
         feed: impl FnOnce(&mut dyn crate::load::RowSink) -> Result<usize>,
     ) -> Result<()> {
+        self.restoring(|snap| Ok(snap.with_restored(table, id, feed)?.0))
+    }
+
+    /// Applies one restore step to the newest state (no journal, nothing
+    /// published until [`Engine::restore_finish`]).
+    fn restoring(&self, step: impl FnOnce(&Snapshot) -> Result<Snapshot>) -> Result<()> {
         if self.journal.get().is_some() {
             return Err(Error::internal(messages::journal_attached()));
         }
@@ -193,8 +199,7 @@ impl Engine {
             .writer
             .lock()
             .map_err(|_| Error::internal(messages::writer_poisoned()))?;
-        let (next, _) = head.snapshot.with_restored(table, id, feed)?;
-        head.snapshot = Arc::new(next);
+        head.snapshot = Arc::new(step(&head.snapshot)?);
         Ok(())
     }
 
@@ -202,16 +207,7 @@ impl Engine {
     /// ingestion order (a fact table's on every core); as
     /// [`Engine::restore_batch`] otherwise.
     pub fn restore_rows(&self, table: Table, id: u64, rows: &[Vec<crate::load::Cell>]) -> Result<()> {
-        if self.journal.get().is_some() {
-            return Err(Error::internal(messages::journal_attached()));
-        }
-        let mut head = self
-            .writer
-            .lock()
-            .map_err(|_| Error::internal(messages::writer_poisoned()))?;
-        let (next, _) = head.snapshot.with_restored_rows(table, id, rows)?;
-        head.snapshot = Arc::new(next);
-        Ok(())
+        self.restoring(|snap| Ok(snap.with_restored_rows(table, id, rows)?.0))
     }
 
     /// Restores the batches of fact table `table` (contacts or
@@ -225,15 +221,7 @@ impl Engine {
         n: usize,
         read: impl Fn(usize, &mut dyn FnMut(u64, u32, &[crate::load::Cell]) -> Result<()>) -> Result<()> + Sync,
     ) -> Result<()> {
-        if self.journal.get().is_some() {
-            return Err(Error::internal(messages::journal_attached()));
-        }
-        let mut head = self
-            .writer
-            .lock()
-            .map_err(|_| Error::internal(messages::writer_poisoned()))?;
-        head.snapshot = Arc::new(head.snapshot.with_restored_parts(table, n, read)?);
-        Ok(())
+        self.restoring(|snap| snap.with_restored_parts(table, n, read))
     }
 
     /// Ends a restore: the next batch id and the upsert batch ids of the
