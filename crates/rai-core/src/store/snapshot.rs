@@ -26,6 +26,15 @@ pub(crate) struct Prepared {
     texts: NameTexts,
 }
 
+/// The rows of a fact batch whose time column `key` is not before `before`.
+fn retained<F: Fact + Clone>(f: &F, key: ColumnId, before: Millis) -> Result<F> {
+    let times = f.time(key).ok_or_else(|| Error::internal(messages::cannot_run(key)))?;
+    let mask: Vec<bool> = times.iter().map(|&t| t >= before).collect();
+    let mut f = f.clone();
+    super::fact::retain(&mut f, &mask);
+    Ok(f)
+}
+
 /// Renumbers a sealed batch's id codes through `map` and rebuilds its indexes.
 fn renumber<F: Fact>(f: &mut F, map: &[u32]) {
     for slot in 0..3 {
@@ -376,20 +385,24 @@ impl Snapshot {
         Ok(next)
     }
 
-    /// Retention (SPEC §10): drops the rows of `table` whose time key is
-    /// before `before` (contacts: arrivalTime; agentIntervals: intervalStart;
-    /// the others: changeTimestamp). Dropped rows no longer name anything.
+    /// Retention (SPEC §10): drops the rows of `table` whose time key
+    /// ([`Table::time_key`]) is before `before`. Dropped rows no longer
+    /// name anything.
     pub(crate) fn without_before(&self, table: Table, before: Millis) -> Result<Snapshot> {
         let mut next = self.clone();
+        // The table's declared time key (translations have none).
+        let Some(key) = table.time_key() else {
+            return Err(Error::query(messages::no_retention(table.name())));
+        };
+        let kept = |r: &Row| cell(r, key).ts().unwrap_or(Millis::MIN) >= before;
         match table {
-            Table::Translations => return Err(Error::query(messages::no_retention(table.name()))),
             Table::AgentStates | Table::Users => {
                 let map = if table == Table::Users {
                     Arc::make_mut(&mut next.users)
                 } else {
                     Arc::make_mut(&mut next.states)
                 };
-                map.retain(|_, r| change_of(table, r) >= before);
+                map.retain(|_, r| kept(r));
             }
             _ => {
                 let mut batches = Vec::with_capacity(self.batches.len());
@@ -399,21 +412,9 @@ impl Snapshot {
                         continue;
                     }
                     let data = match &b.data {
-                        BatchData::Contacts(c) => {
-                            let mask: Vec<bool> = c.arrival.iter().map(|&t| t >= before).collect();
-                            let mut c = (**c).clone();
-                            super::fact::retain(&mut c, &mask);
-                            BatchData::Contacts(Box::new(c))
-                        }
-                        BatchData::Intervals(c) => {
-                            let mask: Vec<bool> = c.start.iter().map(|&t| t >= before).collect();
-                            let mut c = (**c).clone();
-                            super::fact::retain(&mut c, &mask);
-                            BatchData::Intervals(Box::new(c))
-                        }
-                        BatchData::Events(v) => {
-                            BatchData::Events(v.iter().filter(|r| change_of(table, r) >= before).cloned().collect())
-                        }
+                        BatchData::Contacts(c) => BatchData::Contacts(Box::new(retained(&**c, key, before)?)),
+                        BatchData::Intervals(c) => BatchData::Intervals(Box::new(retained(&**c, key, before)?)),
+                        BatchData::Events(v) => BatchData::Events(v.iter().filter(|r| kept(r)).cloned().collect()),
                         BatchData::Translations(_) => continue,
                     };
                     if data.rows().1 > 0 {
