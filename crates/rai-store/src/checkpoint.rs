@@ -327,8 +327,12 @@ pub fn restore(dir: &Path, manifest: &Manifest, engine: &Engine) -> Result<()> {
     }
     for (id, (table, mut rows)) in batches {
         rows.sort_unstable_by_key(|r| r.0);
-        let rows: Vec<Vec<Cell>> = rows.into_iter().map(|(_, cells)| cells).collect();
-        engine.restore_rows(table, id, &rows)?;
+        engine.restore_batch(table, id, |sink| {
+            for (i, (_, cells)) in rows.iter().enumerate() {
+                sink.row(i + 1, cells)?;
+            }
+            Ok(rows.len())
+        })?;
     }
     engine.restore_finish(manifest.next_batch, &manifest.upsert_batches, manifest.position)
 }

@@ -165,11 +165,6 @@ impl Wal {
         Ok(written)
     }
 
-    /// The next record's sequence number.
-    pub fn next_seq(&self) -> u64 {
-        self.tail.lock().map_or(0, |t| t.next_seq)
-    }
-
     /// Closes the current segment (synced) and starts the next one.
     fn roll(&self, t: &mut Tail) -> Result<()> {
         t.file.sync_data().map_err(|e| io_err(&t.path, e))?;

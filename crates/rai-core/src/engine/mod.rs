@@ -203,13 +203,6 @@ impl Engine {
         Ok(())
     }
 
-    /// Restores one batch from a checkpoint whose rows are in memory, in
-    /// ingestion order (a fact table's on every core); as
-    /// [`Engine::restore_batch`] otherwise.
-    pub fn restore_rows(&self, table: Table, id: u64, rows: &[Vec<crate::load::Cell>]) -> Result<()> {
-        self.restoring(|snap| Ok(snap.with_restored_rows(table, id, rows)?.0))
-    }
-
     /// Restores the batches of fact table `table` (contacts or
     /// agentIntervals) from a checkpoint read in `n` parts on every core:
     /// `read(i, f)` hands `f` each row of part `i` with its batch id and its

@@ -104,21 +104,11 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
     ids: &mut IdDict,
     names: &mut NameTexts,
 ) -> Result<Option<F>> {
-    fact_in_parts(parts.ranges.len(), |i, sink| parts.read(i, sink), ids, names)
-}
-
-/// Like [`fact_parts`] over `n` parts that `read` hands over.
-pub(super) fn fact_in_parts<F: Fact + Default + Send>(
-    n: usize,
-    read: impl Fn(usize, &mut dyn RowSink) -> Result<usize> + Sync,
-    ids: &mut IdDict,
-    names: &mut NameTexts,
-) -> Result<Option<F>> {
-    let read: Vec<Result<(F, IdDict, NameTexts)>> = (0..n)
+    let read: Vec<Result<(F, IdDict, NameTexts)>> = (0..parts.ranges.len())
         .into_par_iter()
         .map(|i| {
             let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
-            let f = unsealed::<F>(&mut d, &mut t, |sink| read(i, sink))?;
+            let f = unsealed::<F>(&mut d, &mut t, |sink| parts.read(i, sink))?;
             Ok((f, d, t))
         })
         .collect();

@@ -6,7 +6,7 @@ use super::batch::{Batch, BatchData, BatchInfo, Row};
 use super::contacts::Contacts;
 use super::dict::IdDict;
 use super::fact::Fact;
-use super::ingest::{fact_in_parts, fact_parts, fact_rows, PARALLEL_MIN_BYTES};
+use super::ingest::{fact_parts, fact_rows, PARALLEL_MIN_BYTES};
 use super::intervals::Intervals;
 use super::names::{NameSlot, NameTexts, Names, Translations};
 use super::summary::{summary, NameEntry};
@@ -216,39 +216,6 @@ impl Snapshot {
             snap = next;
         }
         Ok(snap)
-    }
-
-    /// A restored batch of rows in memory under a given id: a fact table's
-    /// rows are ingested on every core.
-    pub(crate) fn with_restored_rows(
-        &self,
-        table: Table,
-        id: u64,
-        rows: &[Vec<Cell>],
-    ) -> Result<(Snapshot, BatchInfo)> {
-        let n = 2 * rayon::current_num_threads();
-        let feed = |part: &[Vec<Cell>], sink: &mut dyn crate::load::RowSink| -> Result<usize> {
-            for (i, r) in part.iter().enumerate() {
-                sink.row(i + 1, r)?;
-            }
-            Ok(part.len())
-        };
-        if matches!(table, Table::Contacts | Table::AgentIntervals) && rows.len() >= 2 * n && n > 2 {
-            let size = rows.len().div_ceil(n);
-            let parts: Vec<&[Vec<Cell>]> = rows.chunks(size).collect();
-            let read = |i: usize, sink: &mut dyn crate::load::RowSink| feed(parts[i], sink);
-            return self.with_data(table, Some(id), |ids, names| {
-                let data = match table {
-                    Table::Contacts => fact_in_parts::<Contacts>(parts.len(), read, ids, names)?
-                        .map(|f| BatchData::Contacts(Box::new(f))),
-                    _ => fact_in_parts::<Intervals>(parts.len(), read, ids, names)?
-                        .map(|f| BatchData::Intervals(Box::new(f))),
-                };
-                // Rows restored from a checkpoint passed these checks once.
-                data.ok_or_else(|| Error::internal(messages::INTERNAL))
-            });
-        }
-        self.with_restored(table, id, |sink| feed(rows, sink))
     }
 
     /// A batch from rows of input cells under a given id (a restore from a
