@@ -307,7 +307,10 @@ fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(rai_core::Error::data(rai_core::messages::in_file(&file, e))),
         };
-        let in_file = |e: rai_core::Error| rai_core::Error::new(e.kind(), rai_core::messages::in_file(&file, e));
+        let in_file = |e: rai_core::Error| {
+            let message = rai_core::messages::in_file(&file, &e);
+            e.with_message(message)
+        };
         let lines = rai_store::parquet_rows::to_json_lines(bytes).map_err(in_file)?;
         engine.load(table, Format::JsonLines, &lines).map_err(in_file)?;
     }

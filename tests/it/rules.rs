@@ -576,3 +576,43 @@ fn text_is_escaped_in_json_and_xml() {
         "{xml}"
     );
 }
+
+/// An error carries what it is about as data: the query parameter, or the
+/// input's line, field and value (what the message says, for callers such
+/// as the Python package's exception attributes).
+#[test]
+fn errors_name_their_parameter_or_line_field_and_value() {
+    let e = Engine::new();
+    let about = |q: &str| {
+        let err = e.query(Endpoint::ContactHistory, q).expect_err(q);
+        (err.parameter().map(str::to_string), err.message().to_string())
+    };
+    let range = "startTime=2026-01-01&endTime=2026-01-02";
+    let cases = [
+        ("startTime=yesterday&endTime=2026-01-02", "startTime"),
+        (&format!("{range}&limit=-1") as &str, "limit"),
+        (&format!("{range}&queueId=nope"), "queueId"),
+        (&format!("{range}&sort=nope"), "sort"),
+        (&format!("{range}&nope=1"), "nope"),
+        ("endTime=2026-01-02", "startTime"),
+        ("startTime=2026-01-02&endTime=2026-01-01", "endTime"),
+    ];
+    for (q, param) in cases {
+        let (p, message) = about(q);
+        assert_eq!(p.as_deref(), Some(param), "{q}: {message}");
+    }
+
+    let csv = "contactId,type,channel,arrivalTime,changeTimestamp,handlingDuration\n\
+               C0000000000000000000000000000001,CallIn,Phone,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,5.5\n";
+    let err = e.load(Table::Contacts, Format::Csv, csv.as_bytes()).expect_err("bad duration");
+    assert_eq!(
+        (err.line(), err.field(), err.value()),
+        (Some(2), Some("handlingDuration"), Some("5.5")),
+        "{err}"
+    );
+    let err = e
+        .load(Table::Contacts, Format::JsonLines, b"{\"nope\":1}")
+        .expect_err("unknown field");
+    assert_eq!((err.line(), err.field(), err.value()), (Some(1), Some("nope"), None), "{err}");
+    assert_eq!(err.parameter(), None);
+}

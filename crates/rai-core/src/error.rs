@@ -19,12 +19,34 @@ pub enum ErrorKind {
     Internal,
 }
 
-/// An error with its kind and its one-line, user-facing message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error with its kind and its one-line, user-facing message, and where
+/// it is known, what it is about: the query parameter, or the input's line,
+/// field and value. The context repeats what the message says, for callers
+/// that want it as data (the Python package's exception attributes), so two
+/// errors are equal when their kinds and messages are.
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    context: Option<Box<Context>>,
 }
+
+/// What an error is about.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    parameter: Option<String>,
+    line: Option<usize>,
+    field: Option<String>,
+    value: Option<String>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind && self.message == other.message
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     /// A new error of `kind` with the exact `message`.
@@ -32,7 +54,61 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            context: None,
         }
+    }
+
+    /// A data error at input line `line` (1-based), about `field` with
+    /// `value` when the message names them.
+    pub fn data_at(line: usize, field: Option<&str>, value: Option<&str>, message: impl Into<String>) -> Self {
+        let mut e = Self::data(message);
+        let c = e.context_mut();
+        c.line = Some(line);
+        c.field = field.map(str::to_string);
+        c.value = value.map(str::to_string);
+        e
+    }
+
+    /// The same error about the query parameter `name` (kept if already set).
+    pub fn with_parameter(mut self, name: &str) -> Self {
+        let c = self.context_mut();
+        c.parameter.get_or_insert_with(|| name.to_string());
+        self
+    }
+
+    /// The same kind and context with another message (a file name put in
+    /// front, say).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    fn context_mut(&mut self) -> &mut Context {
+        self.context.get_or_insert_with(Default::default)
+    }
+
+    fn context(&self) -> Option<&Context> {
+        self.context.as_deref()
+    }
+
+    /// The query parameter (or filtered field) an [`ErrorKind::InvalidQuery`] error is about.
+    pub fn parameter(&self) -> Option<&str> {
+        self.context()?.parameter.as_deref()
+    }
+
+    /// The input line (1-based) an [`ErrorKind::InvalidData`] error is at.
+    pub fn line(&self) -> Option<usize> {
+        self.context()?.line
+    }
+
+    /// The input field a data error is about, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        self.context()?.field.as_deref()
+    }
+
+    /// The offending value of a data error, when it names one.
+    pub fn value(&self) -> Option<&str> {
+        self.context()?.value.as_deref()
     }
 
     /// An [`ErrorKind::InvalidQuery`] error.

@@ -312,7 +312,10 @@ impl Engine {
                 } else {
                     self.load_reader(table, format, reader)
                 }
-                .map_err(|e| Error::new(e.kind(), messages::in_file(&file, e)))?;
+                .map_err(|e| {
+                    let message = messages::in_file(&file, &e);
+                    e.with_message(message)
+                })?;
                 out.push(info);
             }
         }
@@ -345,8 +348,11 @@ impl Engine {
         };
         let mut obj = match serde_json::from_slice::<serde_json::Value>(json) {
             Ok(serde_json::Value::Object(m)) => m,
-            Ok(_) => return Err(Error::data(messages::expected_object(1))),
-            Err(e) => return Err(Error::data(messages::invalid_json(e.line().max(1), e))),
+            Ok(_) => return Err(Error::data_at(1, None, None, messages::expected_object(1))),
+            Err(e) => {
+                let line = e.line().max(1);
+                return Err(Error::data_at(line, None, None, messages::invalid_json(line, e)));
+            }
         };
         if let (Some(user), Some(path)) = (path_user, user_id) {
             match obj.get("userId") {
@@ -356,7 +362,12 @@ impl Engine {
                 Some(serde_json::Value::String(s)) if parse_guid(s) == Some(user) => {}
                 Some(other) => {
                     let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
-                    return Err(Error::data(messages::user_id_differs(&shown, path)));
+                    return Err(Error::data_at(
+                        1,
+                        Some("userId"),
+                        Some(&shown),
+                        messages::user_id_differs(&shown, path),
+                    ));
                 }
             }
         }

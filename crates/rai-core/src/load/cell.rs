@@ -146,18 +146,24 @@ pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
 }
 
 pub(super) fn bad_value(line: usize, col: &Col, raw: &Raw<'_>) -> Error {
-    Error::data(messages::invalid_cell(
+    let shown = raw.shown();
+    Error::data_at(
         line,
-        col.name,
-        kind_word(col.kind),
-        &raw.shown(),
-    ))
+        Some(col.name),
+        Some(&shown),
+        messages::invalid_cell(line, col.name, kind_word(col.kind), &shown),
+    )
 }
 
 pub(super) fn check_required(line: usize, cols: &[Col], cells: &[Cell]) -> Result<()> {
     for (c, cell) in cols.iter().zip(cells) {
         if c.required && matches!(cell, Cell::Absent) {
-            return Err(Error::data(messages::missing_value(line, c.name)));
+            return Err(Error::data_at(
+                line,
+                Some(c.name),
+                None,
+                messages::missing_value(line, c.name),
+            ));
         }
     }
     Ok(())

@@ -15,7 +15,7 @@ fn reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
 }
 
 fn csv_err(line: usize, e: csv::Error) -> Error {
-    Error::data(messages::invalid_csv(line, e))
+    Error::data_at(line, None, None, messages::invalid_csv(line, e))
 }
 
 pub(super) fn read_csv(table: Table, input: impl std::io::Read, sink: &mut dyn RowSink) -> Result<usize> {
@@ -35,10 +35,10 @@ pub(super) fn header<R: std::io::Read>(table: Table, rdr: &mut csv::Reader<R>) -
         Ok(true) => {
             for name in rec.iter() {
                 let Some(i) = cols.iter().position(|c| c.name == name) else {
-                    return Err(Error::data(messages::unknown_field(1, name)));
+                    return Err(Error::data_at(1, Some(name), None, messages::unknown_field(1, name)));
                 };
                 if map.contains(&i) {
-                    return Err(Error::data(messages::duplicate_field(1, name)));
+                    return Err(Error::data_at(1, Some(name), None, messages::duplicate_field(1, name)));
                 }
                 map.push(i);
             }
@@ -76,7 +76,12 @@ pub(super) fn records<R: std::io::Read>(
             Err(e) => return Err(csv_err(line, e)),
         }
         if rec.len() != map.len() {
-            return Err(Error::data(messages::wrong_width(line, map.len(), rec.len())));
+            return Err(Error::data_at(
+                line,
+                None,
+                None,
+                messages::wrong_width(line, map.len(), rec.len()),
+            ));
         }
         cells.iter_mut().for_each(|c| *c = Cell::Absent);
         for (v, &ci) in rec.iter().zip(map) {

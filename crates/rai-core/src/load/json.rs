@@ -30,7 +30,7 @@ pub(super) fn read_json_lines_from(
         line += 1;
         let got = input
             .read_until(b'\n', &mut l)
-            .map_err(|e| Error::data(messages::unreadable(line, e)))?;
+            .map_err(|e| Error::data_at(line, None, None, messages::unreadable(line, e)))?;
         if got == 0 {
             break;
         }
@@ -51,8 +51,10 @@ pub(super) fn read_json_array(table: Table, input: &[u8], sink: &mut dyn RowSink
 
 /// The objects of a JSON array, each with the physical line it starts on.
 pub(super) fn array_items(input: &[u8]) -> Result<Vec<(usize, &[u8])>> {
-    let items: Vec<&serde_json::value::RawValue> =
-        serde_json::from_slice(input).map_err(|e| Error::data(messages::invalid_json(e.line().max(1), e)))?;
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(input).map_err(|e| {
+        let line = e.line().max(1);
+        Error::data_at(line, None, None, messages::invalid_json(line, e))
+    })?;
     let base = input.as_ptr() as usize;
     let mut line = 1;
     let mut counted = 0;
@@ -96,9 +98,9 @@ fn read_object(cols: &'static [Col], text: &[u8], line: usize, cells: &mut [Cell
     }
     res.map_err(|e| {
         if e.is_data() && e.to_string().contains("expected a JSON object") {
-            Error::data(messages::expected_object(line))
+            Error::data_at(line, None, None, messages::expected_object(line))
         } else {
-            Error::data(messages::invalid_json(line, e))
+            Error::data_at(line, None, None, messages::invalid_json(line, e))
         }
     })?;
     check_required(line, cols, cells)
@@ -128,7 +130,12 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
             let ci = match key {
                 Ok(ci) => ci,
                 Err(name) => {
-                    *self.failure = Some(Error::data(messages::unknown_field(self.line, &name)));
+                    *self.failure = Some(Error::data_at(
+                        self.line,
+                        Some(&name),
+                        None,
+                        messages::unknown_field(self.line, &name),
+                    ));
                     return Err(de::Error::custom("unknown field"));
                 }
             };

@@ -76,7 +76,7 @@ pub fn read_batch_from(
 ) -> Result<usize> {
     let mut input = std::io::BufReader::with_capacity(1 << 20, input);
     // A UTF-8 byte order mark is not data.
-    let io_err = |e: std::io::Error| Error::data(messages::unreadable(1, e));
+    let io_err = |e: std::io::Error| Error::data_at(1, None, None, messages::unreadable(1, e));
     let head = input.fill_buf().map_err(io_err)?;
     if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);

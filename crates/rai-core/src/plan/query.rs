@@ -118,12 +118,13 @@ impl Query {
         let (mut start, mut end) = (None::<Millis>, None::<Millis>);
         let mut sorts: Vec<String> = Vec::new();
         let mut language = None;
-        for (name, value) in pairs {
+        // Each pair is read by `one`; an error names the pair's parameter.
+        let mut one = |name: &str, value: &str| -> Result<()> {
             if name.is_empty() && !value.is_empty() {
                 return Err(Error::query(messages::invalid_field("")));
             }
             if value.is_empty() {
-                continue;
+                return Ok(());
             }
             let Some(param) = decl.param(name) else {
                 let field = decl
@@ -135,7 +136,7 @@ impl Query {
                     Some((_, ps)) => ps.push(pattern),
                     None => q.filters.push((field, vec![pattern])),
                 }
-                continue;
+                return Ok(());
             };
             let first = !seen.contains(&param.name());
             if first {
@@ -273,14 +274,19 @@ impl Query {
                 }
                 Param::Sort => sorts.push(value.to_string()),
             }
+            Ok(())
+        };
+        for (name, value) in pairs {
+            one(name, value).map_err(|e| e.with_parameter(name))?;
         }
-        q.start = start.ok_or_else(|| Error::query(messages::missing_parameter("startTime")))?;
+        let missing = |name: &str| Error::query(messages::missing_parameter(name)).with_parameter(name);
+        q.start = start.ok_or_else(|| missing("startTime"))?;
         if decl.end_required && end.is_none() {
-            return Err(Error::query(messages::missing_parameter("endTime")));
+            return Err(missing("endTime"));
         }
         if let Some(e) = end {
             if e < q.start {
-                return Err(Error::query(messages::END_BEFORE_START));
+                return Err(Error::query(messages::END_BEFORE_START).with_parameter("endTime"));
             }
         }
         q.end = end;
@@ -290,7 +296,7 @@ impl Query {
         q.language = language.or_else(|| default_language.map(|l| l.to_ascii_lowercase()));
         let mut chosen = None;
         for s in &sorts {
-            let parsed = q.parse_sort(s)?;
+            let parsed = q.parse_sort(s).map_err(|e| e.with_parameter("sort"))?;
             if chosen.is_none() {
                 chosen = Some(parsed);
             }

@@ -33,11 +33,13 @@ fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
     };
     if TYPE_CHANNEL.get(ty as usize) != Some(&ch) {
         let name = |list: &[&'static str], i: u8| list.get(i as usize).copied().unwrap_or("");
-        return Err(Error::data(messages::type_disagrees(
+        let ty = name(TYPES, ty);
+        return Err(Error::data_at(
             line,
-            name(TYPES, ty),
-            name(CHANNELS, ch),
-        )));
+            Some(ContactCol::Type.name()),
+            Some(ty),
+            messages::type_disagrees(line, ty, name(CHANNELS, ch)),
+        ));
     }
     Ok(())
 }
@@ -51,11 +53,13 @@ fn check_interval(line: usize, cells: &[Cell]) -> Result<()> {
         )));
     };
     if start.rem_euclid(QUARTER_HOUR_MS) != 0 {
-        return Err(Error::data(messages::not_on_quarter_hour(
+        let shown = timestamp_string(start);
+        return Err(Error::data_at(
             line,
-            col.name(),
-            &timestamp_string(start),
-        )));
+            Some(col.name()),
+            Some(&shown),
+            messages::not_on_quarter_hour(line, col.name(), &shown),
+        ));
     }
     Ok(())
 }
