@@ -311,8 +311,7 @@ fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
             let message = rai_core::messages::in_file(&file, &e);
             e.with_message(message)
         };
-        let lines = rai_store::parquet_rows::to_json_lines(bytes).map_err(in_file)?;
-        engine.load(table, Format::JsonLines, &lines).map_err(in_file)?;
+        rai_store::load_parquet(engine, table, bytes).map_err(in_file)?;
     }
     Ok(())
 }

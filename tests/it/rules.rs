@@ -604,7 +604,9 @@ fn errors_name_their_parameter_or_line_field_and_value() {
 
     let csv = "contactId,type,channel,arrivalTime,changeTimestamp,handlingDuration\n\
                C0000000000000000000000000000001,CallIn,Phone,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,5.5\n";
-    let err = e.load(Table::Contacts, Format::Csv, csv.as_bytes()).expect_err("bad duration");
+    let err = e
+        .load(Table::Contacts, Format::Csv, csv.as_bytes())
+        .expect_err("bad duration");
     assert_eq!(
         (err.line(), err.field(), err.value()),
         (Some(2), Some("handlingDuration"), Some("5.5")),
@@ -613,6 +615,10 @@ fn errors_name_their_parameter_or_line_field_and_value() {
     let err = e
         .load(Table::Contacts, Format::JsonLines, b"{\"nope\":1}")
         .expect_err("unknown field");
-    assert_eq!((err.line(), err.field(), err.value()), (Some(1), Some("nope"), None), "{err}");
+    assert_eq!(
+        (err.line(), err.field(), err.value()),
+        (Some(1), Some("nope"), None),
+        "{err}"
+    );
     assert_eq!(err.parameter(), None);
 }

@@ -221,5 +221,7 @@ pub fn null_argument(name: &str) -> String {
 pub fn not_utf8(name: &str) -> String {
     format!("{name} is not UTF-8")
 }
+/// A call on a closed engine (the Python package).
+pub const ENGINE_CLOSED: &str = "the engine is closed";
 /// A panic caught at the FFI boundary (a bug).
 pub const PANIC_AT_FFI: &str = "internal error (panic caught at the FFI boundary)";

@@ -303,10 +303,7 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Re
     };
     let loaded = blocking(move || match format {
         Some(format) => st.engine.load(table, format, &bytes),
-        None => {
-            let lines = rai_store::parquet_rows::to_json_lines(bytes.to_vec())?;
-            st.engine.load(table, Format::JsonLines, &lines)
-        }
+        None => rai_store::load_parquet(&st.engine, table, bytes.to_vec()),
     });
     match loaded.await {
         Ok(info) => {

@@ -128,12 +128,7 @@ pub fn document() -> Value {
                 json!({"name": p.name(), "in": "query", "required": required, "schema": schema, "description": desc})
             })
             .collect();
-        let filterable: Vec<&str> = d
-            .fields
-            .iter()
-            .filter(|f| f.kind.filterable() && d.param(f.name).is_none())
-            .map(|f| f.name)
-            .collect();
+        let filterable: Vec<&str> = d.filterable_fields().collect();
         params.push(json!({
             "name": "fieldFilters", "in": "query", "required": false, "style": "form", "explode": true,
             "schema": {"type": "object", "additionalProperties": {"type": "string"}, "propertyNames": {"enum": filterable}},

@@ -145,6 +145,15 @@ impl Store {
     }
 }
 
+/// Loads a Parquet input of `table` into `engine` as one batch, validated
+/// as JSON Lines are (see [`parquet_rows::to_json_lines`]): what `--data`,
+/// `POST` with `application/vnd.apache.parquet` and the Python package's
+/// `load` do with Parquet.
+pub fn load_parquet(engine: &Engine, table: rai_core::Table, bytes: Vec<u8>) -> Result<rai_core::BatchInfo> {
+    let lines = parquet_rows::to_json_lines(bytes)?;
+    engine.load(table, rai_core::Format::JsonLines, &lines)
+}
+
 /// `Engine::open(dir)`: an engine on the system clock over a durable store
 /// (synced writes, no repair). Recovery notes go to stderr.
 pub trait OpenStore: Sized {

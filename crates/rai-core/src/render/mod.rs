@@ -109,6 +109,23 @@ impl QueryResult {
         self.len() == 0
     }
 
+    /// The returned fields in output order (the CSV header; a field absent
+    /// from every row is still listed).
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    /// The value of field `col` (index into [`QueryResult::names`]) in row
+    /// `row` of the page; `None` when absent or out of range.
+    pub fn get(&self, row: usize, col: usize) -> Option<Value<'_>> {
+        if col >= self.names.len() {
+            return None;
+        }
+        self.slots
+            .get(row * self.names.len() + col)
+            .and_then(|s| self.value(*s))
+    }
+
     /// The page's rows, each as (field name, value) pairs in output order.
     pub fn rows(&self) -> impl Iterator<Item = Vec<(&'static str, Value<'_>)>> + '_ {
         let w = self.names.len().max(1);
@@ -314,6 +331,12 @@ mod tests {
             Some(vec![("a", Value::Float(0.25)), ("c", Value::Int(-3))])
         );
         assert_eq!(r.to_csv(), "a,b,c\r\n0.25,,-3\r\n");
+        assert_eq!(r.names(), ["a", "b", "c"]);
+        assert_eq!(
+            (r.get(0, 0), r.get(0, 1), r.get(0, 2)),
+            (Some(Value::Float(0.25)), None, Some(Value::Int(-3)))
+        );
+        assert_eq!((r.get(1, 0), r.get(0, 3)), (None, None));
     }
 
     #[test]

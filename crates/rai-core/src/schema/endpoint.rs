@@ -524,6 +524,15 @@ impl EndpointDecl {
         self.params.iter().copied().find(|p| p.name() == name)
     }
 
+    /// The fields a `field=pattern` filter may name (SPEC §5: text fields
+    /// that are not also a parameter's name).
+    pub fn filterable_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| f.kind.filterable() && self.param(f.name).is_none())
+            .map(|f| f.name)
+    }
+
     /// The XML root element (`contactHistorys`).
     pub fn xml_root(&self) -> String {
         format!("{}s", self.endpoint.name())
