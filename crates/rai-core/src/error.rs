@@ -15,6 +15,8 @@ pub enum ErrorKind {
     LimitExceeded,
     /// The thing asked for does not exist (an unknown batch id, endpoint or table).
     NotFound,
+    /// The work was stopped at its deadline (HTTP 503); nothing was changed.
+    Cancelled,
     /// A bug: should never happen (HTTP 500).
     Internal,
 }

@@ -187,6 +187,8 @@ pub const NOT_FOUND: &str = "Not found";
 pub const METHOD_NOT_ALLOWED: &str = "Method not allowed";
 /// 401.
 pub const UNAUTHORIZED: &str = "Unauthorized";
+/// A write to a server configured with a read token only.
+pub const WRITES_DISABLED: &str = "Forbidden: this server takes no writes (it has a read token and no write token)";
 /// 503, too many requests at once.
 pub const SERVER_BUSY: &str = "Server busy";
 /// 503 before the store is recovered (and `/readyz`'s body then).

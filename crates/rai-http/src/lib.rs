@@ -13,11 +13,14 @@
 //! # }
 //! ```
 
+mod auth;
 mod negotiate;
 mod openapi;
+mod respond;
 
 pub use negotiate::choose as negotiate;
 pub use openapi::document as openapi_document;
+use respond::{error, method_not_allowed, not_found, text};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
@@ -27,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use rai_core::messages;
-use rai_core::{Endpoint, Engine, ErrorKind, Format, Table};
+use rai_core::{Endpoint, Engine, Format, Table};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -85,33 +88,6 @@ struct AppState {
     permits: Arc<Semaphore>,
 }
 
-const TEXT: &str = "text/plain; charset=utf-8";
-
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    (status, [(header::CONTENT_TYPE, TEXT)], body.into()).into_response()
-}
-
-fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, messages::NOT_FOUND)
-}
-
-fn method_not_allowed(allow: &'static str) -> Response {
-    let mut r = text(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED);
-    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
-    r
-}
-
-/// Maps a core error mechanically (by kind) to a status with the exact text.
-fn error(e: rai_core::Error) -> Response {
-    let status = match e.kind() {
-        ErrorKind::InvalidQuery | ErrorKind::InvalidData => StatusCode::BAD_REQUEST,
-        ErrorKind::LimitExceeded => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    text(status, e.message())
-}
-
 /// The router of the whole API under `/RI/rai`.
 pub fn router(engine: Arc<Engine>, config: Config) -> Router {
     let state = AppState {
@@ -144,22 +120,11 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         return text(StatusCode::URI_TOO_LONG, messages::URI_TOO_LONG);
     }
     let write = !matches!(*req.method(), Method::GET | Method::HEAD);
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let matches = |t: &Option<String>| t.as_deref().zip(given).is_some_and(|(t, g)| constant_time_eq(t, g));
-    let allowed = if write {
-        st.config.write_token.is_none() || matches(&st.config.write_token)
-    } else {
-        st.config.read_token.is_none() || matches(&st.config.read_token) || matches(&st.config.write_token)
+    let tokens = auth::Tokens {
+        read: st.config.read_token.as_deref(),
+        write: st.config.write_token.as_deref(),
     };
-    if !allowed {
-        let mut r = text(StatusCode::UNAUTHORIZED, messages::UNAUTHORIZED);
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    if let Err(r) = auth::authorize(tokens, write, req.headers()) {
         return r;
     }
     let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
@@ -169,16 +134,6 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         Ok(r) => r,
         Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, messages::TIMED_OUT),
     }
-}
-
-/// Compares in time independent of where the strings differ.
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut diff = (a.len() ^ b.len()) as u8 | (a.len() != b.len()) as u8;
-    for i in 0..a.len().max(b.len()) {
-        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
-    }
-    diff == 0
 }
 
 async fn resource(
@@ -387,19 +342,5 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn tokens_compare_whole() {
-        assert!(constant_time_eq("secret", "secret"));
-        assert!(!constant_time_eq("secret", "secreT"));
-        assert!(!constant_time_eq("secret", "secret2"));
-        assert!(!constant_time_eq("", "x"));
-        assert!(constant_time_eq("", ""));
     }
 }

@@ -313,6 +313,95 @@ fn tokens_guard_reads_and_writes() {
     };
     assert_eq!(post("Bearer r3ad"), 401);
     assert_eq!(post("Bearer wr1te"), 201);
+    assert_eq!(post("bearer wr1te"), 201, "the scheme is case-insensitive");
+}
+
+/// Every route × every token configuration × every token sent: with any
+/// token configured, every route but the probes needs one; writes need the
+/// write token, so a read token alone leaves no write open (403).
+#[test]
+fn every_route_fails_closed_when_any_token_is_configured() {
+    const USER: &str = "249CEA29B6494EF1B1D16D23FE70E702";
+    let csv = format!("userId,changeTimestamp\n{USER},2026-01-01\n");
+    let upsert = format!("{{\"changeTimestamp\":\"2026-01-01T00:00:00Z\"}}");
+    // (method, target, content type, body, is a write)
+    let routes: Vec<(&str, String, &str, String, bool)> = vec![
+        (
+            "GET",
+            "/RI/rai/agentStatus?startTime=2026-01-01".into(),
+            "",
+            String::new(),
+            false,
+        ),
+        (
+            "HEAD",
+            "/RI/rai/agentStatus?startTime=2026-01-01".into(),
+            "",
+            String::new(),
+            false,
+        ),
+        ("GET", "/RI/rai/openapi.json".into(), "", String::new(), false),
+        ("POST", "/RI/rai/users".into(), "text/csv", csv, true),
+        ("PUT", format!("/RI/rai/users/{USER}"), "application/json", upsert, true),
+        (
+            "DELETE",
+            "/RI/rai/agentStatusEvents?before=2000-01-01".into(),
+            "",
+            String::new(),
+            true,
+        ),
+        ("DELETE", "/RI/rai/batches/999".into(), "", String::new(), true),
+    ];
+    let configs = [
+        (Some("r3ad"), None),
+        (None, Some("wr1te")),
+        (Some("r3ad"), Some("wr1te")),
+        (None, None),
+    ];
+    for (read, write) in configs {
+        let config = Config {
+            read_token: read.map(String::from),
+            write_token: write.map(String::from),
+            ..Config::default()
+        };
+        let addr = start(Arc::new(Engine::new()), config);
+        for (method, target, ct, body, is_write) in &routes {
+            for sent in [None, Some("r3ad"), Some("wr1te"), Some("wrong")] {
+                let auth = sent.map(|t| format!("Bearer {t}"));
+                let mut h: Vec<(&str, &str)> = Vec::new();
+                if !ct.is_empty() {
+                    h.push(("Content-Type", ct));
+                }
+                if let Some(a) = &auth {
+                    h.push(("Authorization", a));
+                }
+                let got = request(addr, method, target, &h, body.as_bytes()).status;
+                let open = read.is_none() && write.is_none();
+                let want_denied = if open {
+                    None
+                } else if *is_write && write.is_none() {
+                    Some(403)
+                } else if sent.is_some() && (sent == write || (!is_write && sent == read)) {
+                    None
+                } else {
+                    Some(401)
+                };
+                match want_denied {
+                    Some(code) => assert_eq!(
+                        got, code,
+                        "{method} {target} read={read:?} write={write:?} sent={sent:?}"
+                    ),
+                    None => assert!(
+                        got != 401 && got != 403 && got != 0,
+                        "{method} {target} read={read:?} write={write:?} sent={sent:?}: {got}"
+                    ),
+                }
+            }
+        }
+        for probe in ["/livez", "/readyz"] {
+            assert_eq!(get(addr, probe, None).status, 200, "{probe} needs no token");
+        }
+    }
 }
 
 #[test]
