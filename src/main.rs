@@ -11,12 +11,16 @@ use std::process::ExitCode;
 #[command(
     name = "rai",
     version,
-    about = "rai: an embedded in-memory analytics engine for contact-center data"
+    about = "rai: an embedded in-memory analytics engine for contact-center data",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// Without a command, `rai` serves the demo (`rai serve`).
+    /// Without a command, `rai` serves (`rai serve`), and takes its options:
+    /// `rai --port 9000` is `rai serve --port 9000`.
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 /// Options of `rai serve`.
@@ -149,7 +153,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command.unwrap_or_else(default_command) {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => serve(args),
         Command::Query {
             data,
@@ -168,6 +173,9 @@ fn main() -> ExitCode {
                 eprintln!("{}", rai_core::messages::unknown_endpoint(&endpoint));
                 return ExitCode::from(2);
             };
+            if let Err(code) = check_language(default_language.as_deref()).and_then(|()| check_data_dir(&data)) {
+                return code;
+            }
             let mut engine = Engine::new().with_default_language(default_language.as_deref());
             match parse_now(now.as_deref()) {
                 Ok(Some(t)) => engine = engine.with_fixed_now(t),
@@ -201,6 +209,9 @@ fn main() -> ExitCode {
                 eprintln!("{}", rai_core::messages::unknown_endpoint(&endpoint));
                 return ExitCode::from(2);
             };
+            if let Err(code) = check_language(default_language.as_deref()) {
+                return code;
+            }
             let engine = Engine::new().with_default_language(default_language.as_deref());
             match engine.plan(endpoint, &query) {
                 Ok(plan) => {
@@ -274,16 +285,25 @@ fn parse_now(now: Option<&str>) -> Result<Option<rai_core::Millis>, ExitCode> {
     }
 }
 
-/// `rai serve`'s options alone, to build its defaults.
-#[derive(Parser)]
-struct ServeOnly {
-    #[command(flatten)]
-    args: ServeArgs,
+/// `--default-language`: two ASCII letters, as the `language` parameter
+/// takes; exit code 2 (with a message) otherwise.
+fn check_language(language: Option<&str>) -> Result<(), ExitCode> {
+    match language {
+        Some(l) if !(l.len() == 2 && l.bytes().all(|b| b.is_ascii_alphabetic())) => {
+            eprintln!("{}", rai_core::messages::invalid_value("--default-language", l));
+            Err(ExitCode::from(2))
+        }
+        _ => Ok(()),
+    }
 }
 
-/// `rai` alone: `rai serve` with its defaults (and the token variables).
-fn default_command() -> Command {
-    Command::Serve(ServeOnly::parse_from(["rai"]).args)
+/// `--data DIR` must be a directory: exit code 2 (naming it) otherwise.
+fn check_data_dir(dir: &std::path::Path) -> Result<(), ExitCode> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    eprintln!("{}", rai_core::messages::no_data_dir(&dir.display().to_string()));
+    Err(ExitCode::from(2))
 }
 
 /// `, contacts N, …` of the engine's tables.
@@ -299,6 +319,17 @@ fn row_counts(engine: &Engine) -> String {
 /// Loads a data directory (SPEC §11: `<table>.jsonl`, `.json`, `.csv`),
 /// then each `<table>.parquet` (read into JSON Lines, validated alike).
 fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
+    let has_tables = rai_core::Table::ALL.iter().any(|t| {
+        ["jsonl", "json", "csv", "parquet"]
+            .iter()
+            .any(|ext| dir.join(format!("{}.{ext}", t.name())).is_file())
+    });
+    if !has_tables {
+        eprintln!(
+            "rai: warning: {}",
+            rai_core::messages::no_table_files(&dir.display().to_string())
+        );
+    }
     engine.load_dir(dir)?;
     for table in rai_core::Table::ALL {
         let file = format!("{}.parquet", table.name());
@@ -340,6 +371,12 @@ fn serve(a: ServeArgs) -> ExitCode {
             a.bind
         );
         return ExitCode::from(2);
+    }
+    if let Err(code) = check_language(a.default_language.as_deref()) {
+        return code;
+    }
+    if let Some(Err(code)) = a.data.as_deref().map(check_data_dir) {
+        return code;
     }
     let now = match parse_now(a.now.as_deref()) {
         Ok(t) => t,
@@ -431,6 +468,15 @@ fn serve(a: ServeArgs) -> ExitCode {
     };
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];
+    // Today in Helsinki starts at local midnight, not at UTC's.
+    let helsinki_today = rai_core::parse_zone("Europe/Helsinki").map_or_else(
+        || day.to_string(),
+        |tz| {
+            let now = engine.now();
+            let local_midnight = (now + rai_core::offset_ms(tz, now)).div_euclid(rai_core::DAY_MS) * rai_core::DAY_MS;
+            rai_core::timestamp_string(local_midnight - rai_core::offset_ms(tz, local_midnight))
+        },
+    );
     let res = rai_http::serve_blocking(
         std::net::SocketAddr::new(a.bind, a.port),
         engine.clone(),
@@ -440,7 +486,7 @@ fn serve(a: ServeArgs) -> ExitCode {
             let base = format!("http://{addr}/RI/rai");
             let links = [
             format!("rai: serving {base}  (Ctrl-C stops)"),
-            format!("  {base}/contactStatistic?startTime={day}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"),
+            format!("  {base}/contactStatistic?startTime={helsinki_today}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"),
             format!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10"),
             format!("  {base}/openapi.json"),
         ];

@@ -265,3 +265,56 @@ fn query_reads_parquet_files_of_a_data_directory() {
         .to_json();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), want);
 }
+
+#[test]
+fn a_missing_data_directory_or_a_bad_language_exits_2() {
+    let (code, out, err) = rai(&[
+        "query",
+        "--data",
+        "/nonexistent-rai-dir",
+        "agentStatus",
+        "startTime=2026-01-01",
+    ]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(err.trim(), "--data /nonexistent-rai-dir: not a directory");
+    let (code, _, err) = rai(&["serve", "--port", "0", "--data", "/nonexistent-rai-dir"]);
+    assert_eq!((code, err.trim()), (2, "--data /nonexistent-rai-dir: not a directory"));
+    let (code, _, err) = rai(&["serve", "--port", "0", "--default-language", "finnish"]);
+    assert_eq!((code, err.trim()), (2, "Invalid --default-language: 'finnish'"));
+    let (code, _, err) = rai(&[
+        "query",
+        "--data",
+        &data(),
+        "--default-language",
+        "finnish",
+        "agentStatus",
+        "startTime=2026-01-01",
+    ]);
+    assert_eq!((code, err.trim()), (2, "Invalid --default-language: 'finnish'"));
+    // An empty directory is a warning, not an error.
+    let empty = crate::temp_dir("empty-data");
+    let (code, out, err) = rai(&[
+        "query",
+        "--data",
+        &empty.display().to_string(),
+        "agentStatus",
+        "startTime=2026-01-01",
+    ]);
+    assert_eq!((code, out.trim()), (0, "[]"));
+    assert!(err.contains("warning") && err.contains("no table files"), "{err}");
+}
+
+#[test]
+fn serve_options_work_without_the_word_serve() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rai"))
+        .args(["--port", "0", "--no-demo", "--help"])
+        .output()
+        .expect("run rai");
+    // `--help` wins, but only after the serve options were accepted at top level.
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, _, err) = rai(&["--port", "not-a-port"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--port"), "{err}");
+    let (code, _, err) = rai(&["--default-language", "finnish", "--no-demo", "--port", "0"]);
+    assert_eq!((code, err.trim()), (2, "Invalid --default-language: 'finnish'"));
+}

@@ -7,6 +7,7 @@ mod derived;
 mod examples;
 mod fill;
 mod golden;
+mod input_rules;
 mod model;
 mod model_rows;
 mod percentiles;

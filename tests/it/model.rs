@@ -1330,6 +1330,10 @@ fn engine_for(segs: &[Seg], ivs: &[Interval]) -> Engine {
         (Table::AgentIntervals, i),
         (Table::Translations, t),
     ] {
+        // An empty batch is refused: a table without rows gets none.
+        if lines.is_empty() {
+            continue;
+        }
         if let Err(e) = engine.load(table, Format::JsonLines, lines.join("\n").as_bytes()) {
             panic!("load {table:?}: {e}");
         }

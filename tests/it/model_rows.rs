@@ -716,6 +716,10 @@ proptest! {
             (Table::AgentStatusEvents, events.iter().map(event_json).collect()),
             (Table::Translations, tr),
         ] {
+            // An empty batch is refused: a table without rows gets none.
+            if lines.is_empty() {
+                continue;
+            }
             if let Err(e) = engine.load(table, Format::JsonLines, lines.join("\n").as_bytes()) {
                 return Err(TestCaseError::fail(format!("load {table:?}: {e}")));
             }

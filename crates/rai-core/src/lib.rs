@@ -43,8 +43,9 @@ pub use engine::{run_on, system_clock, Clock, Engine, Journal, Request, Write};
 pub use error::{Error, ErrorKind, Result};
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
 pub use model::{
-    guid_hex, guid_string, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter, timestamp_string,
-    write_timestamp, Bucketer, Collation, Guid, Millis, Pattern, TimeCategory, DAY_MS, QUARTER_HOUR_MS,
+    guid_hex, guid_string, offset_ms, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter,
+    timestamp_string, write_timestamp, Bucketer, Collation, Guid, Millis, Pattern, TimeCategory, DAY_MS,
+    QUARTER_HOUR_MS,
 };
 pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 pub use render::{QueryResult, Representation, Value};
@@ -52,7 +53,7 @@ pub use schema::{
     Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
     Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol, Table,
     ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
-    MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
+    MAX_NUMBER, MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 pub use store::{BatchInfo, Snapshot, StoredBatch};
 

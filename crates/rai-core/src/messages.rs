@@ -5,14 +5,34 @@
 
 use std::fmt::Display;
 
+/// A value echoed in a message as written, except that control characters
+/// are escaped (`\n`, `\u{1b}`), so every message stays one line.
+struct Shown<'a>(&'a str);
+
+impl Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 // --- query errors (SPEC §4, §5, §8, §11) -------------------------------------
 
 /// A parameter that is neither accepted nor a filterable field.
 pub fn invalid_field(name: &str) -> String {
+    let name = Shown(name);
     format!("Invalid field: '{name}'")
 }
 /// A bad value of a parameter.
 pub fn invalid_value(param: &str, value: &str) -> String {
+    let value = Shown(value);
     format!("Invalid {param}: '{value}'")
 }
 /// A bad GUID in an id list.
@@ -25,6 +45,7 @@ pub fn invalid_channel_type(token: &str) -> String {
 }
 /// A required parameter is missing.
 pub fn missing_parameter(name: &str) -> String {
+    let name = Shown(name);
     format!("Missing parameter: '{name}'")
 }
 /// endTime < startTime.
@@ -51,6 +72,7 @@ pub fn fill_too_large(max: usize) -> String {
 }
 /// A sort key that is not a returned field.
 pub fn invalid_sort_field(name: &str) -> String {
+    let name = Shown(name);
     format!("Invalid sort field: '{name}'")
 }
 
@@ -86,6 +108,7 @@ pub fn wrong_width(line: usize, expected: usize, found: usize) -> String {
 }
 /// A value not of its column's kind (`kind`: GUID, timestamp, duration, …).
 pub fn invalid_cell(line: usize, column: &str, kind: &str, value: &str) -> String {
+    let value = Shown(value);
     format!("line {line}: {column}: invalid {kind} '{value}'")
 }
 /// A required column without a value.
@@ -94,11 +117,24 @@ pub fn missing_value(line: usize, column: &str) -> String {
 }
 /// A contact type of another channel.
 pub fn type_disagrees(line: usize, ty: &str, channel: &str) -> String {
+    let ty = Shown(ty);
+    let channel = Shown(channel);
     format!("line {line}: type: '{ty}' does not agree with channel '{channel}'")
 }
 /// An agent interval that does not start on a quarter hour.
 pub fn not_on_quarter_hour(line: usize, column: &str, value: &str) -> String {
+    let value = Shown(value);
     format!("line {line}: {column}: not on a quarter hour '{value}'")
+}
+/// A batch without rows (an empty body, or a CSV header alone).
+pub const EMPTY_BATCH: &str = "line 1: the batch has no rows";
+/// `--data DIR` that is not a directory.
+pub fn no_data_dir(dir: &str) -> String {
+    format!("--data {dir}: not a directory")
+}
+/// `--data DIR` without any table file.
+pub fn no_table_files(dir: &str) -> String {
+    format!("--data {dir}: no table files (<table>.jsonl, .json, .csv or .parquet); the engine is empty")
 }
 /// A data error inside a named file of a data directory.
 pub fn in_file(file: &str, e: impl Display) -> String {
@@ -106,6 +142,8 @@ pub fn in_file(file: &str, e: impl Display) -> String {
 }
 /// An upsert whose userId differs from the one it is addressed to.
 pub fn user_id_differs(given: &str, path: &str) -> String {
+    let given = Shown(given);
+    let path = Shown(path);
     format!("line 1: userId: '{given}' differs from the path's '{path}'")
 }
 
@@ -121,26 +159,32 @@ pub fn unknown_batch(batch: impl Display) -> String {
 }
 /// Retention on a table without a time key.
 pub fn no_retention(table: &str) -> String {
+    let table = Shown(table);
     format!("Retention is not defined for '{table}'")
 }
 /// Upserting into a table that appends.
 pub fn not_upsert_table(table: &str) -> String {
+    let table = Shown(table);
     format!("Not an upsert table: '{table}'")
 }
 /// An unknown table name.
 pub fn unknown_table(name: &str) -> String {
+    let name = Shown(name);
     format!("Unknown table: '{name}'")
 }
 /// An unknown endpoint name.
 pub fn unknown_endpoint(name: &str) -> String {
+    let name = Shown(name);
     format!("Unknown endpoint: '{name}'")
 }
 /// An unknown durability mode name.
 pub fn unknown_durability(name: &str) -> String {
+    let name = Shown(name);
     format!("Unknown durability: '{name}' (sync, interval or off)")
 }
 /// An unknown data or result format name.
 pub fn unknown_format(name: &str) -> String {
+    let name = Shown(name);
     format!("Unknown format: '{name}'")
 }
 
@@ -204,6 +248,8 @@ pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json, applicat
 /// 415.
 pub const UNSUPPORTED_MEDIA_TYPE: &str =
     "Unsupported Content-Type: use application/json, application/x-ndjson, text/csv or application/vnd.apache.parquet";
+/// 415 on PUT (an upsert is one JSON object).
+pub const UNSUPPORTED_UPSERT_TYPE: &str = "Unsupported Content-Type: use application/json";
 /// 413, body.
 pub fn body_too_large(limit: usize) -> String {
     format!("Body larger than {limit} bytes")

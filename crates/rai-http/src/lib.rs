@@ -124,7 +124,7 @@ async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response
         read: st.config.read_token.as_deref(),
         write: st.config.write_token.as_deref(),
     };
-    if let Err(r) = auth::authorize(tokens, write, req.headers()) {
+    if let Some(r) = auth::denial(tokens, write, req.headers()) {
         return r;
     }
     let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
@@ -158,6 +158,10 @@ async fn resource(
             Method::GET | Method::HEAD => query(st, ep, &headers, req.uri().query().unwrap_or("")).await,
             _ => method_not_allowed("GET"),
         };
+    }
+    if name == "batches" {
+        // A collection without methods of its own: DELETE /RI/rai/batches/<id>.
+        return method_not_allowed("");
     }
     if let Some(table) = Table::from_name(&name) {
         return match method {
@@ -195,7 +199,8 @@ async fn sub_resource(
                 } else {
                     Table::AgentStates
                 };
-                upsert(st, table, &id, req.into_body()).await
+                let (parts, body) = req.into_parts();
+                upsert(st, table, &id, &parts.headers, body).await
             }
             _ => method_not_allowed("PUT"),
         },
@@ -238,13 +243,17 @@ async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
     })
 }
 
-async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Response {
+/// The media type of a request body (`Content-Type` without parameters, lower case).
+fn media_type(headers: &HeaderMap) -> String {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let format = match media.as_str() {
+    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Response {
+    let format = match media_type(headers).as_str() {
         "application/json" => Some(Format::Json),
         "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Some(Format::JsonLines),
         "text/csv" => Some(Format::Csv),
@@ -272,7 +281,11 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Re
     }
 }
 
-async fn upsert(st: AppState, table: Table, id: &str, body: Body) -> Response {
+async fn upsert(st: AppState, table: Table, id: &str, headers: &HeaderMap, body: Body) -> Response {
+    // One JSON object, and said so: PUT answers 415 as POST does.
+    if media_type(headers) != "application/json" {
+        return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_UPSERT_TYPE);
+    }
     let bytes = match body_bytes(&st, body).await {
         Ok(b) => b,
         Err(r) => return r,

@@ -323,7 +323,7 @@ fn tokens_guard_reads_and_writes() {
 fn every_route_fails_closed_when_any_token_is_configured() {
     const USER: &str = "249CEA29B6494EF1B1D16D23FE70E702";
     let csv = format!("userId,changeTimestamp\n{USER},2026-01-01\n");
-    let upsert = format!("{{\"changeTimestamp\":\"2026-01-01T00:00:00Z\"}}");
+    let upsert = r#"{"changeTimestamp":"2026-01-01T00:00:00Z"}"#.to_string();
     // (method, target, content type, body, is a write)
     let routes: Vec<(&str, String, &str, String, bool)> = vec![
         (
@@ -630,4 +630,53 @@ fn parquet_posts_load_like_the_other_formats() {
     );
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.starts_with("invalid Parquet:"), "{}", r.body);
+}
+
+/// The write API's input rules over sockets: an empty body is a 400 that
+/// makes no batch; PUT wants JSON as POST wants a known type; the batches
+/// collection itself allows no method.
+#[test]
+fn empty_bodies_put_types_and_the_batches_collection() {
+    let addr = start(Arc::new(Engine::new()), Config::default());
+    for (ct, body) in [
+        ("text/csv", ""),
+        ("text/csv", "userId,changeTimestamp\n"),
+        ("application/x-ndjson", ""),
+        ("application/json", "[]"),
+    ] {
+        let r = request(addr, "POST", "/RI/rai/users", &[("Content-Type", ct)], body.as_bytes());
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (400, "line 1: the batch has no rows"),
+            "{ct} {body:?}"
+        );
+    }
+    let csv = b"userId,changeTimestamp\n249CEA29B6494EF1B1D16D23FE70E702,2026-01-01\n";
+    let r = request(addr, "POST", "/RI/rai/users", &[("Content-Type", "text/csv")], csv);
+    assert_eq!((r.status, r.body.as_str()), (201, "1"), "the empty posts made no batch");
+    let user = "/RI/rai/users/249CEA29B6494EF1B1D16D23FE70E702";
+    let upsert = br#"{"changeTimestamp":"2026-01-02T00:00:00Z"}"#;
+    for ct in [None, Some("text/plain"), Some("text/csv")] {
+        let h: Vec<(&str, &str)> = ct.map(|c| vec![("Content-Type", c)]).unwrap_or_default();
+        let r = request(addr, "PUT", user, &h, upsert);
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (415, "Unsupported Content-Type: use application/json"),
+            "{ct:?}"
+        );
+    }
+    let r = request(
+        addr,
+        "PUT",
+        user,
+        &[("Content-Type", "application/json; charset=utf-8")],
+        upsert,
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    for method in ["DELETE", "GET", "POST"] {
+        let r = request(addr, method, "/RI/rai/batches", &[], b"");
+        assert_eq!((r.status, r.body.as_str()), (405, "Method not allowed"), "{method}");
+    }
+    let r = request(addr, "DELETE", "/RI/rai/users?before=2026-01-01&before=nope", &[], b"");
+    assert_eq!((r.status, r.body.as_str()), (400, "Invalid before: 'nope'"));
 }

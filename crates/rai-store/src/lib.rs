@@ -67,7 +67,7 @@ impl Options {
 /// Applies one logged write to `engine` (recovery).
 fn replay(engine: &Engine, seq: u64, rec: &Record) -> Result<()> {
     let res = match rec {
-        Record::Load { table, format, bytes } => engine.load(*table, *format, bytes).map(|_| ()),
+        Record::Load { table, format, bytes } => engine.replay_load(*table, *format, bytes).map(|_| ()),
         Record::Retract(batch) => engine.retract(*batch),
         Record::Retain(table, before) => engine.retain_before(*table, *before),
     };

@@ -250,23 +250,39 @@ impl Engine {
         }
     }
 
-    /// Loads one atomic batch into `table`.
+    /// Loads one atomic batch into `table`. A batch without rows is
+    /// refused (`InvalidData`, nothing is written), so that a mistaken
+    /// empty upload never becomes a batch.
     pub fn load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
+        self.load_checked(table, format, input, false)
+    }
+
+    /// Recovery's [`Engine::load`]: a logged batch is replayed even without
+    /// rows (logs written before empty batches were refused hold some), so
+    /// that every later batch keeps its id.
+    #[doc(hidden)]
+    pub fn replay_load(&self, table: Table, format: Format, input: &[u8]) -> Result<BatchInfo> {
+        self.load_checked(table, format, input, true)
+    }
+
+    fn load_checked(&self, table: Table, format: Format, input: &[u8], allow_empty: bool) -> Result<BatchInfo> {
         let record = Write::Load {
             table,
             format,
             bytes: input,
         };
+        let rows = move |(snap, info): (Snapshot, BatchInfo)| non_empty(snap, info, allow_empty);
         // Fact tables are read before the writer lock: concurrent writers parse in parallel.
         match Snapshot::prepare(table, format, input)? {
-            Some(prepared) => self.write(record, |snap| snap.with_prepared(prepared)),
-            None => self.write(record, |snap| snap.with_batch(table, format, input)),
+            Some(prepared) => self.write(record, |snap| snap.with_prepared(prepared).and_then(rows)),
+            None => self.write(record, |snap| snap.with_batch(table, format, input).and_then(rows)),
         }
     }
 
     /// Loads one atomic batch from a stream (without a journal, CSV and JSON
     /// Lines are read incrementally, so a large file need not fit in memory
     /// twice; a journal records the bytes, so they are read whole first).
+    /// A batch without rows is refused, as by [`Engine::load`].
     pub fn load_reader(&self, table: Table, format: Format, mut input: impl std::io::Read) -> Result<BatchInfo> {
         if self.journal.get().is_some() {
             let mut bytes = Vec::new();
@@ -281,12 +297,16 @@ impl Engine {
                 format,
                 bytes: &[],
             },
-            |snap| snap.with_batch(table, format, input),
+            |snap| {
+                snap.with_batch(table, format, input)
+                    .and_then(|(snap, info)| non_empty(snap, info, false))
+            },
         )
     }
 
     /// Loads a data directory (SPEC §11): every `<table>.jsonl`, `.json`
-    /// and `.csv` in §2's table order; a missing file is an empty table.
+    /// and `.csv` in §2's table order; a missing file, or one without rows,
+    /// is an empty table (no batch).
     /// A data error names the file: `contacts.jsonl: line 3: …`.
     pub fn load_dir(&self, dir: &std::path::Path) -> Result<Vec<BatchInfo>> {
         let mut out = Vec::new();
@@ -311,12 +331,16 @@ impl Engine {
                         .and_then(|_| self.load(table, format, &bytes))
                 } else {
                     self.load_reader(table, format, reader)
+                };
+                match info {
+                    Ok(info) => out.push(info),
+                    // A file without rows is an empty table, as a missing one is.
+                    Err(e) if e.message() == messages::EMPTY_BATCH => {}
+                    Err(e) => {
+                        let message = messages::in_file(&file, &e);
+                        return Err(e.with_message(message));
+                    }
                 }
-                .map_err(|e| {
-                    let message = messages::in_file(&file, &e);
-                    e.with_message(message)
-                })?;
-                out.push(info);
             }
         }
         Ok(out)
@@ -397,6 +421,14 @@ impl Engine {
     pub fn execute(&self, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
         run_on(&self.snapshot(), plan, now)
     }
+}
+
+/// Refuses a batch without rows unless `allow_empty`.
+fn non_empty(snap: Snapshot, info: BatchInfo, allow_empty: bool) -> Result<(Snapshot, BatchInfo)> {
+    if info.rows == 0 && !allow_empty {
+        return Err(Error::data_at(1, None, None, messages::EMPTY_BATCH));
+    }
+    Ok((snap, info))
 }
 
 /// Runs a logical plan on one snapshot.

@@ -328,7 +328,7 @@ impl<'a> InputCol<'a> {
 pub(super) fn add_column<T: Copy + Into<i64>>(acc: &mut [i64], w: usize, m: usize, sel: &[(u32, u32)], col: &[T]) {
     for &(r, g) in sel {
         if let (Some(d), Some(&v)) = (acc.get_mut(g as usize * w + m), col.get(r as usize)) {
-            *d = d.wrapping_add(v.into());
+            *d = d.saturating_add(v.into());
         }
     }
 }
@@ -417,7 +417,7 @@ pub(super) fn aggregate(
             }
             for &(m, s, cond) in &kernel.sums {
                 let mask = -((b & cond != 0) as i64);
-                a[m] = a[m].wrapping_add(gathered[s][j] & mask);
+                a[m] = a[m].saturating_add(gathered[s][j] & mask);
             }
             for &(m, s, cond) in &kernel.maxes {
                 // Values are ≥ 0 (durations) or the condition is "all rows" (changeTimestamp).

@@ -33,7 +33,7 @@ pub(super) fn init(op: Op, time: bool) -> i64 {
 #[inline]
 pub(super) fn update(op: Op, state: i64, v: i64) -> i64 {
     match op {
-        Op::Count | Op::Sum | Op::StateTime => state.wrapping_add(v),
+        Op::Count | Op::Sum | Op::StateTime => state.saturating_add(v),
         Op::Max => state.max(v),
         Op::Distribution => state,
     }
@@ -56,6 +56,14 @@ pub(super) fn finalize(m: &Metric, state: i64) -> Val<'static> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sums_saturate_instead_of_wrapping() {
+        for op in [Op::Count, Op::Sum, Op::StateTime] {
+            assert_eq!(update(op, i64::MAX - 1, 5), i64::MAX);
+            assert_eq!(merge(op, i64::MAX, i64::MAX), i64::MAX);
+        }
+        assert_eq!(update(Op::Max, 3, 7), 7);
+    }
     use super::*;
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::model::{parse_guid, parse_timestamp, Guid, Millis};
-use crate::schema::{Col, ColKind, TRANSLATABLE};
+use crate::schema::{Col, ColKind, MAX_NUMBER, TRANSLATABLE};
 
 /// One typed value of a row.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,7 +113,7 @@ fn digits(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse::<i64>().ok()
+    s.parse::<i64>().ok().filter(|n| *n <= MAX_NUMBER)
 }
 
 /// Types one raw value; `csv` selects CSV's textual rules.
@@ -126,7 +126,7 @@ pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
         (ColKind::Text, Raw::Str(s)) => Some(Cell::Text((*s).into())),
         (ColKind::Timestamp, Raw::Str(s)) => parse_timestamp(s).map(Cell::Ts),
         (ColKind::Duration | ColKind::Count, Raw::Int(i)) if !csv => {
-            (0..=i64::MAX as i128).contains(i).then_some(Cell::Int(*i as i64))
+            (0..=MAX_NUMBER as i128).contains(i).then_some(Cell::Int(*i as i64))
         }
         (ColKind::Duration | ColKind::Count, Raw::Str(s)) if csv => digits(s).map(Cell::Int),
         (ColKind::Bool, Raw::Bool(b)) if !csv => Some(Cell::Bool(*b)),

@@ -94,7 +94,7 @@ fn read_object(cols: &'static [Col], text: &[u8], line: usize, cells: &mut [Cell
     let mut de = serde_json::Deserializer::from_slice(text);
     let res = seed.deserialize(&mut de).and_then(|()| de.end());
     if let Some(f) = failure {
-        return Err(f);
+        return Err(as_written(f, text));
     }
     res.map_err(|e| {
         if e.is_data() && e.to_string().contains("expected a JSON object") {
@@ -104,6 +104,31 @@ fn read_object(cols: &'static [Col], text: &[u8], line: usize, cells: &mut [Cell
         }
     })?;
     check_required(line, cols, cells)
+}
+
+/// A bad number echoed as the input wrote it (`5.0`, `1e3`), not as it
+/// parsed: the object is read again (only on this error path) for the raw
+/// text of the field's value.
+fn as_written(e: Error, text: &[u8]) -> Error {
+    use serde_json::value::RawValue;
+    let (Some(line), Some(field), Some(shown)) = (e.line(), e.field(), e.value()) else {
+        return e;
+    };
+    let Ok(raw) = serde_json::from_slice::<std::collections::BTreeMap<String, &RawValue>>(text) else {
+        return e;
+    };
+    let Some(written) = raw.get(field).map(|v| v.get()) else {
+        return e;
+    };
+    let is_number = written.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+    let Some(head) = e.message().strip_suffix(&format!("'{shown}'")) else {
+        return e;
+    };
+    if !is_number || written == shown {
+        return e;
+    }
+    let message = format!("{head}'{written}'");
+    Error::data_at(line, Some(field), Some(written), message)
 }
 
 struct ObjectSeed<'c> {
@@ -126,9 +151,26 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The columns given so far (a bit each; tables have fewer than 128
+        // columns, `schema::check` asserts it): a key given twice is
+        // refused, as a CSV header naming a column twice is.
+        let mut seen: u128 = 0;
         while let Some(key) = map.next_key_seed(KeySeed(self.cols))? {
             let ci = match key {
-                Ok(ci) => ci,
+                Ok(ci) if ci < 128 && seen & (1 << ci) != 0 => {
+                    let name = self.cols.get(ci).map_or("", |c| c.name);
+                    *self.failure = Some(Error::data_at(
+                        self.line,
+                        Some(name),
+                        None,
+                        messages::duplicate_field(self.line, name),
+                    ));
+                    return Err(de::Error::custom("duplicate field"));
+                }
+                Ok(ci) => {
+                    seen |= 1u128.checked_shl(ci as u32).unwrap_or(0);
+                    ci
+                }
                 Err(name) => {
                     *self.failure = Some(Error::data_at(
                         self.line,

@@ -147,7 +147,7 @@ pub fn parse_timestamp(s: &str) -> Option<Millis> {
     }
     let day = days_from_civil(y, mo, d);
     if c.peek().is_none() {
-        return Some(day * DAY_MS);
+        return in_years_1_to_9999(day * DAY_MS);
     }
     match c.peek()? {
         b'T' | b't' => c.i += 1,
@@ -207,7 +207,19 @@ pub fn parse_timestamp(s: &str) -> Option<Millis> {
         return None;
     }
     let secs = day * 86400 + (h as i64) * 3600 + (mi as i64) * 60 + sec as i64 - offset_min * 60;
-    Some(secs * 1000 + ms)
+    in_years_1_to_9999(secs * 1000 + ms)
+}
+
+/// 0001-01-01T00:00:00.000Z.
+pub const MIN_TIMESTAMP: Millis = -62_135_596_800_000;
+/// 9999-12-31T23:59:59.999Z.
+pub const MAX_TIMESTAMP: Millis = 253_402_300_799_999;
+
+/// A timestamp is valid only in years 0001–9999 once its offset is
+/// applied, so that every accepted instant can be written back as a
+/// four-digit-year RFC 3339 timestamp (and read again).
+fn in_years_1_to_9999(t: Millis) -> Option<Millis> {
+    (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&t).then_some(t)
 }
 
 /// Writes `t` as `YYYY-MM-DDTHH:MM:SS.mmm` followed by `suffix` into `out`.
@@ -281,7 +293,15 @@ mod tests {
         assert_eq!(ts("2019-01-01T00:05:00.9-00:30"), "2019-01-01T00:35:00.900Z");
         assert_eq!(ts("2019-01-01T13:05:00-00:00"), "2019-01-01T13:05:00.000Z");
         assert_eq!(ts("1969-12-31T23:59:59.999Z"), "1969-12-31T23:59:59.999Z");
+        // Years 0001–9999 after the offset, so every instant writes back.
+        assert_eq!(ts("0001-01-01T00:00:00Z"), "0001-01-01T00:00:00.000Z");
+        assert_eq!(ts("9999-12-31T23:59:59.999Z"), "9999-12-31T23:59:59.999Z");
+        assert_eq!(ts("9999-12-31T23:59:59.999+23:59"), "9999-12-31T00:00:59.999Z");
         for bad in [
+            "9999-12-31T23:59:59.999-23:59",
+            "0001-01-01T00:00:00+00:01",
+            "0000-12-31",
+            "0000-12-31T23:59:59Z",
             "2026-02-29T00:00:00Z",
             "2026-01-01T10:00:60Z",
             "2026-01-01T10:00Z",

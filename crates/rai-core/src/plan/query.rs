@@ -439,15 +439,24 @@ pub(crate) fn threshold_names(prefix: &'static str, secs: u32) -> [&'static str;
     ]
 }
 
-/// The instant of a retention request's query string (`before=…`, SPEC §10).
+/// The instant of a retention request's query string (`before=…`, SPEC
+/// §10), read as a GET query is: pairs with an empty value are skipped,
+/// every repeat of `before` is validated and the first counts, any other
+/// name is an invalid field.
 pub fn retention_before(raw: &str) -> Result<Millis> {
-    let before = form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == "before")
-        .map(|(_, v)| v.into_owned());
-    match before.as_deref().filter(|v| !v.is_empty()) {
-        None => Err(Error::query(messages::missing_parameter("before"))),
-        Some(v) => parse_timestamp(v).ok_or_else(|| Error::query(messages::invalid_value("before", v))),
+    let mut first = None;
+    for (k, v) in form_urlencoded::parse(raw.trim_start_matches('?').as_bytes()) {
+        if v.is_empty() {
+            continue;
+        }
+        if k != "before" {
+            return Err(Error::query(messages::invalid_field(&k)).with_parameter(&k));
+        }
+        let t = parse_timestamp(&v)
+            .ok_or_else(|| Error::query(messages::invalid_value("before", &v)).with_parameter("before"))?;
+        first.get_or_insert(t);
     }
+    first.ok_or_else(|| Error::query(messages::missing_parameter("before")).with_parameter("before"))
 }
 
 #[cfg(test)]

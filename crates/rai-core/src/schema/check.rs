@@ -144,3 +144,11 @@ fn the_declaration_is_consistent() {
         }
     }
 }
+
+/// The JSON reader marks the columns an object gave in a 128-bit word.
+#[test]
+fn tables_have_fewer_than_128_columns() {
+    for t in Table::ALL {
+        assert!(t.columns().len() < 128, "{t:?}");
+    }
+}

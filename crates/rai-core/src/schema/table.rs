@@ -11,6 +11,12 @@
 
 use serde::{Serialize, Serializer};
 
+/// The largest duration (milliseconds: about 31.7 years) or count a row may
+/// hold; more is `invalid duration` / `invalid count`. Sums are saturating
+/// besides, so no sum can wrap: with values this size a group would need
+/// over nine million rows to reach the limit of 64 bits.
+pub const MAX_NUMBER: i64 = 1_000_000_000_000;
+
 /// The kind of one column (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,0 +1,42 @@
+//! Plain-text answers and the mechanical mapping of a core error (by kind)
+//! to a status with its exact text.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rai_core::{messages, ErrorKind};
+
+/// The media type of every plain-text answer.
+pub const TEXT: &str = "text/plain; charset=utf-8";
+
+/// A `text/plain` answer.
+pub fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    (status, [(header::CONTENT_TYPE, TEXT)], body.into()).into_response()
+}
+
+/// 404 with its text.
+pub fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, messages::NOT_FOUND)
+}
+
+/// 405 with the methods the resource allows.
+pub fn method_not_allowed(allow: &'static str) -> Response {
+    let mut r = text(StatusCode::METHOD_NOT_ALLOWED, messages::METHOD_NOT_ALLOWED);
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
+}
+
+/// The status of a core error's kind.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::InvalidQuery | ErrorKind::InvalidData => StatusCode::BAD_REQUEST,
+        ErrorKind::LimitExceeded => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Maps a core error mechanically (by kind) to a status with the exact text.
+pub fn error(e: rai_core::Error) -> Response {
+    text(status_of(e.kind()), e.message())
+}
