@@ -77,12 +77,25 @@ struct ServeArgs {
     /// Longest request target in bytes.
     #[arg(long, default_value_t = rai_http::DEFAULT_MAX_URI_BYTES)]
     max_uri_bytes: usize,
-    /// Request timeout in seconds.
+    /// Seconds a query may take (503 after; the engine stops computing it).
+    /// A write whose body has arrived always completes and answers.
     #[arg(long, default_value_t = rai_http::DEFAULT_TIMEOUT_SECS)]
     timeout_secs: u64,
-    /// Requests served at once (more get 503).
+    /// Seconds a request body may take to arrive (408 after).
+    #[arg(long, default_value_t = rai_http::DEFAULT_BODY_TIMEOUT_SECS)]
+    body_timeout_secs: u64,
+    /// Seconds a request header may take to arrive (the connection is closed).
+    #[arg(long, default_value_t = rai_http::DEFAULT_HEADER_TIMEOUT_SECS)]
+    header_timeout_secs: u64,
+    /// Engine work running at once (more requests get 503).
     #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONCURRENCY)]
     max_concurrency: usize,
+    /// Open connections at most (more get 503 and are closed).
+    #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// On Ctrl-C/SIGTERM: seconds in-flight requests may take to finish.
+    #[arg(long, default_value_t = rai_http::DEFAULT_SHUTDOWN_GRACE_SECS)]
+    shutdown_grace_secs: u64,
     /// Days of demo data, ending now.
     #[arg(long, default_value_t = 30)]
     demo_days: u32,
@@ -463,7 +476,11 @@ fn serve(a: ServeArgs) -> ExitCode {
         max_body_bytes: a.max_body_bytes,
         max_uri_bytes: a.max_uri_bytes,
         request_timeout: std::time::Duration::from_secs(a.timeout_secs),
+        body_read_timeout: std::time::Duration::from_secs(a.body_timeout_secs),
+        header_read_timeout: std::time::Duration::from_secs(a.header_timeout_secs.max(1)),
         max_concurrency: a.max_concurrency,
+        max_connections: a.max_connections,
+        shutdown_grace: std::time::Duration::from_secs(a.shutdown_grace_secs),
         ready,
     };
     let today = rai_core::timestamp_string(engine.now());

@@ -47,3 +47,66 @@ fn serve_equals_query() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// SIGTERM with a client stalled half-way through its request header and
+/// another idle on a kept-alive connection: the server stops accepting,
+/// drains, and exits 0 within 10 s (it used to wait for the clients).
+#[test]
+fn sigterm_exits_0_within_10_s_even_with_stalled_clients() {
+    let dir = crate::temp_dir("graceful");
+    let store = dir.join("store");
+    let (mut child, addr) = crate::spawn_serve(&[
+        "--no-demo".as_ref(),
+        "--store".as_ref(),
+        store.as_os_str(),
+        "--header-timeout-secs".as_ref(),
+        "600".as_ref(),
+    ]);
+    // Wait for recovery (the store is empty, so at once).
+    for _ in 0..100 {
+        if http_get(&addr, "/readyz", "text/plain").0.contains(" 200 ") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // One write, so the stop has something to checkpoint.
+    let mut w = TcpStream::connect(&addr).expect("connect");
+    let body = "userId,changeTimestamp\n249CEA29B6494EF1B1D16D23FE70E702,2026-01-01\n";
+    write!(
+        w,
+        "POST /RI/rai/users HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut answer = String::new();
+    let _ = w.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let mut stalled = TcpStream::connect(&addr).expect("connect");
+    stalled
+        .write_all(b"GET /RI/rai/agentStatus?startTime=2026-01-01 HTTP/1.1\r\nHost: t\r\nAcc")
+        .expect("write");
+    let mut idle = TcpStream::connect(&addr).expect("connect");
+    write!(idle, "GET /livez HTTP/1.1\r\nHost: t\r\n\r\n").expect("write");
+    let mut buf = [0u8; 256];
+    let _ = idle.read(&mut buf);
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("rai serve did not stop within 10 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "a clean stop");
+    // The clean stop checkpointed the store.
+    assert!(store.join("manifest.json").exists());
+    drop((stalled, idle));
+}

@@ -41,6 +41,7 @@ mod store;
 
 pub use engine::{run_on, system_clock, Clock, Engine, Journal, Request, Write};
 pub use error::{Error, ErrorKind, Result};
+pub use exec::Deadline;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
 pub use model::{
     guid_hex, guid_string, offset_ms, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter,

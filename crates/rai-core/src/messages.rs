@@ -248,6 +248,16 @@ pub const NOT_ACCEPTABLE: &str = "Not acceptable: use application/json, applicat
 /// 415.
 pub const UNSUPPORTED_MEDIA_TYPE: &str =
     "Unsupported Content-Type: use application/json, application/x-ndjson, text/csv or application/vnd.apache.parquet";
+/// 408: the body did not arrive in time.
+pub const BODY_TIMED_OUT: &str = "Request body timed out";
+/// 503 to a connection over the cap.
+pub const TOO_MANY_CONNECTIONS: &str = "Too many connections";
+/// 422: an Idempotency-Key used before with another request.
+pub const IDEMPOTENCY_KEY_REUSED: &str = "Idempotency-Key was used with a different request";
+/// 400: an Idempotency-Key that is empty, too long or not visible ASCII.
+pub fn invalid_idempotency_key(max: usize) -> String {
+    format!("Invalid Idempotency-Key: 1 to {max} visible ASCII characters")
+}
 /// 415 on PUT (an upsert is one JSON object).
 pub const UNSUPPORTED_UPSERT_TYPE: &str = "Unsupported Content-Type: use application/json";
 /// 413, body.
@@ -269,6 +279,8 @@ pub fn null_argument(name: &str) -> String {
 pub fn not_utf8(name: &str) -> String {
     format!("{name} is not UTF-8")
 }
+/// A query stopped at its deadline (the library's text; HTTP answers 503 "Request timed out").
+pub const DEADLINE_PASSED: &str = "the query passed its deadline and was stopped";
 /// A call on a closed engine (the Python package).
 pub const ENGINE_CLOSED: &str = "the engine is closed";
 /// A panic caught at the FFI boundary (a bug).

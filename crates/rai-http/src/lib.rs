@@ -1,8 +1,10 @@
 //! # rai-http
 //!
 //! The RAI REST API over [`rai_core::Engine`]: `GET /RI/rai/<endpoint>` in
-//! JSON or XML, the write API of SPEC §10, bearer tokens, limits and an
-//! OpenAPI document. A thin adapter: every answer comes from the engine.
+//! JSON, XML or CSV, the write API of SPEC §10, bearer tokens that fail
+//! closed, limits and deadlines that bound the work, connection hygiene and
+//! a graceful stop, and an OpenAPI document. A thin adapter: every answer
+//! comes from the engine.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -14,47 +16,58 @@
 //! ```
 
 mod auth;
+mod guard;
+mod idempotency;
 mod negotiate;
 mod openapi;
 mod respond;
+mod routes;
+mod server;
 
 pub use negotiate::choose as negotiate;
 pub use openapi::document as openapi_document;
-use respond::{error, method_not_allowed, not_found, text};
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use rai_core::messages;
-use rai_core::{Endpoint, Engine, Format, Table};
+use rai_core::Engine;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-/// Server settings (limits, tokens).
+/// Server settings (limits, tokens, timeouts).
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Bearer token for reads (GET); None = open. The write token also reads.
+    /// Bearer token for reads (GET, HEAD). With any token configured, every
+    /// route but the probes needs one; the write token also reads.
     pub read_token: Option<String>,
-    /// Bearer token for writes (POST, PUT, DELETE); None = open.
+    /// Bearer token for writes (POST, PUT, DELETE). With only a read token
+    /// configured, writes are refused (403).
     pub write_token: Option<String>,
     /// Largest request body in bytes (413 above).
     pub max_body_bytes: usize,
     /// Longest request target (path + query) in bytes (414 above).
     pub max_uri_bytes: usize,
-    /// Longest time a request may take (503 after).
+    /// Longest time a query may take: 503 after it, and the engine stops
+    /// computing it. A write is not cut short once its body has arrived: it
+    /// completes and answers with its outcome.
     pub request_timeout: Duration,
-    /// Requests served at once; more are shed with 503.
+    /// A request body must arrive within this (408 after).
+    pub body_read_timeout: Duration,
+    /// A request header must arrive within this (the connection is closed).
+    pub header_read_timeout: Duration,
+    /// Engine work running at once (queries and writes); more requests are
+    /// shed with 503. A timed-out request holds its slot until its work
+    /// has stopped.
     pub max_concurrency: usize,
+    /// Open connections at most (the next one gets 503 and is closed).
+    pub max_connections: usize,
+    /// On stop: how long in-flight requests may take to finish.
+    pub shutdown_grace: Duration,
     /// Whether the engine is ready (a durable store recovered): until it
     /// is, `/readyz` and every API route answer 503; `/livez` answers 200
-    /// from the start.
+    /// from the start. A stop sets it back to false.
     pub ready: Arc<AtomicBool>,
 }
 
@@ -64,8 +77,16 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 256 << 20;
 pub const DEFAULT_MAX_URI_BYTES: usize = 16 << 10;
 /// Default request timeout (seconds).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-/// Default number of requests served at once.
+/// Default body-read timeout (seconds).
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 60;
+/// Default header-read timeout (seconds).
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 10;
+/// Default engine work at once.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 256;
+/// Default open connections at most.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default grace for in-flight requests on stop (seconds).
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 5;
 
 impl Default for Config {
     fn default() -> Self {
@@ -75,249 +96,62 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_uri_bytes: DEFAULT_MAX_URI_BYTES,
             request_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            body_read_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            shutdown_grace: Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS),
             ready: Arc::new(AtomicBool::new(true)),
         }
     }
 }
 
+/// What every handler shares.
 #[derive(Clone)]
 struct AppState {
     engine: Arc<Engine>,
     config: Arc<Config>,
     permits: Arc<Semaphore>,
+    keys: Arc<idempotency::Keys>,
 }
 
-/// The router of the whole API under `/RI/rai`.
+/// The router of the whole API under `/RI/rai` (and the probes).
 pub fn router(engine: Arc<Engine>, config: Config) -> Router {
     let state = AppState {
         engine,
         permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
         config: Arc::new(config),
+        keys: Arc::default(),
     };
     Router::new()
-        .route("/RI/rai/{name}", any(resource))
-        .route("/RI/rai/{name}/{id}", any(sub_resource))
-        .fallback(|| async { not_found() })
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .route("/RI/rai/{name}", any(routes::resource))
+        .route("/RI/rai/{name}/{id}", any(routes::sub_resource))
+        .fallback(|| async { respond::not_found() })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .with_state(state)
 }
 
-/// Limits and auth, before any handler: URI length, bearer token,
-/// concurrency (shed with 503), request timeout.
-async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    // Probes: no token, no limits (they reveal only liveness and readiness).
-    let ready = st.config.ready.load(Ordering::Acquire);
-    match req.uri().path() {
-        "/livez" => return text(StatusCode::OK, messages::LIVE),
-        "/readyz" if ready => return text(StatusCode::OK, messages::READY),
-        "/readyz" => return text(StatusCode::SERVICE_UNAVAILABLE, messages::NOT_READY),
-        _ if !ready => return text(StatusCode::SERVICE_UNAVAILABLE, messages::NOT_READY),
-        _ => {}
-    }
-    let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
-    if uri_len > st.config.max_uri_bytes {
-        return text(StatusCode::URI_TOO_LONG, messages::URI_TOO_LONG);
-    }
-    let write = !matches!(*req.method(), Method::GET | Method::HEAD);
-    let tokens = auth::Tokens {
-        read: st.config.read_token.as_deref(),
-        write: st.config.write_token.as_deref(),
-    };
-    if let Some(r) = auth::denial(tokens, write, req.headers()) {
-        return r;
-    }
-    let Ok(_permit) = st.permits.clone().try_acquire_owned() else {
-        return text(StatusCode::SERVICE_UNAVAILABLE, messages::SERVER_BUSY);
-    };
-    match tokio::time::timeout(st.config.request_timeout, next.run(req)).await {
-        Ok(r) => r,
-        Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, messages::TIMED_OUT),
-    }
-}
-
-async fn resource(
-    State(st): State<AppState>,
-    Path(name): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    req: Request,
-) -> Response {
-    if name == "openapi.json" {
-        return match method {
-            Method::GET | Method::HEAD => (
-                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-                openapi::document().to_string(),
-            )
-                .into_response(),
-            _ => method_not_allowed("GET"),
-        };
-    }
-    if let Some(ep) = Endpoint::from_name(&name) {
-        return match method {
-            Method::GET | Method::HEAD => query(st, ep, &headers, req.uri().query().unwrap_or("")).await,
-            _ => method_not_allowed("GET"),
-        };
-    }
-    if name == "batches" {
-        // A collection without methods of its own: DELETE /RI/rai/batches/<id>.
-        return method_not_allowed("");
-    }
-    if let Some(table) = Table::from_name(&name) {
-        return match method {
-            Method::POST => load(st, table, &headers, req.into_body()).await,
-            Method::DELETE if table != Table::Translations => retain(st, table, req.uri().query().unwrap_or("")).await,
-            _ if table == Table::Translations => method_not_allowed("POST"),
-            _ => method_not_allowed("POST, DELETE"),
-        };
-    }
-    not_found()
-}
-
-async fn sub_resource(
-    State(st): State<AppState>,
-    Path((name, id)): Path<(String, String)>,
-    method: Method,
-    req: Request,
-) -> Response {
-    match name.as_str() {
-        "batches" => match method {
-            Method::DELETE => {
-                let Ok(batch) = id.parse::<u64>() else {
-                    return not_found();
-                };
-                blocking(move || st.engine.retract(batch))
-                    .await
-                    .map_or_else(error, |()| StatusCode::NO_CONTENT.into_response())
-            }
-            _ => method_not_allowed("DELETE"),
-        },
-        "agentStates" | "users" => match method {
-            Method::PUT => {
-                let table = if name == "users" {
-                    Table::Users
-                } else {
-                    Table::AgentStates
-                };
-                let (parts, body) = req.into_parts();
-                upsert(st, table, &id, &parts.headers, body).await
-            }
-            _ => method_not_allowed("PUT"),
-        },
-        _ => not_found(),
-    }
-}
-
-/// Runs engine work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> rai_core::Result<T> + Send + 'static) -> rai_core::Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|_| Err(rai_core::Error::internal(messages::INTERNAL)))
-}
-
-async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str) -> Response {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let Some(rep) = negotiate::choose(accept) else {
-        return text(StatusCode::NOT_ACCEPTABLE, messages::NOT_ACCEPTABLE);
-    };
-    let raw = raw.to_string();
-    let res = blocking(move || st.engine.query(ep, &raw).map(|r| (r.total(), r.render(rep)))).await;
-    match res {
-        Ok((total, body)) => {
-            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, rep.content_type())], body).into_response();
-            if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
-                r.headers_mut().insert("X-Total-Count", v);
-            }
-            r
-        }
-        Err(e) => error(e),
-    }
-}
-
-async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, st.config.max_body_bytes).await.map_err(|_| {
-        text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            messages::body_too_large(st.config.max_body_bytes),
-        )
-    })
-}
-
-/// The media type of a request body (`Content-Type` without parameters, lower case).
-fn media_type(headers: &HeaderMap) -> String {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
-}
-
-async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body) -> Response {
-    let format = match media_type(headers).as_str() {
-        "application/json" => Some(Format::Json),
-        "application/x-ndjson" | "application/jsonl" | "application/json-lines" => Some(Format::JsonLines),
-        "text/csv" => Some(Format::Csv),
-        // Parquet: read into JSON Lines by the store layer, validated alike.
-        "application/vnd.apache.parquet" => None,
-        _ => return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_MEDIA_TYPE),
-    };
-    let bytes = match body_bytes(&st, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let loaded = blocking(move || match format {
-        Some(format) => st.engine.load(table, format, &bytes),
-        None => rai_store::load_parquet(&st.engine, table, bytes.to_vec()),
-    });
-    match loaded.await {
-        Ok(info) => {
-            let mut r = text(StatusCode::CREATED, info.id.to_string());
-            if let Ok(v) = HeaderValue::from_str(&format!("/RI/rai/batches/{}", info.id)) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            r
-        }
-        Err(e) => error(e),
-    }
-}
-
-async fn upsert(st: AppState, table: Table, id: &str, headers: &HeaderMap, body: Body) -> Response {
-    // One JSON object, and said so: PUT answers 415 as POST does.
-    if media_type(headers) != "application/json" {
-        return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_UPSERT_TYPE);
-    }
-    let bytes = match body_bytes(&st, body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let id = id.to_string();
-    match blocking(move || st.engine.upsert(table, Some(&id), &bytes)).await {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => error(e),
-    }
-}
-
-async fn retain(st: AppState, table: Table, raw: &str) -> Response {
-    let before = match rai_core::retention_before(raw) {
-        Ok(t) => t,
-        Err(e) => return error(e),
-    };
-    match blocking(move || st.engine.retain_before(table, before)).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => error(e),
-    }
-}
-
-/// Serves the API on `listener` until `shutdown` completes (graceful).
+/// Serves the API on `listener` until `shutdown` completes, then stops
+/// gracefully: no new connections, `/readyz` 503, in-flight requests
+/// finish within `config.shutdown_grace`, idle and stalled connections are
+/// closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     engine: Arc<Engine>,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(engine, config))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let hygiene = server::Hygiene {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+        shutdown_grace: config.shutdown_grace,
+    };
+    let ready = config.ready.clone();
+    let app = router(engine, config);
+    server::run(listener, app, hygiene, shutdown, move || {
+        ready.store(false, Ordering::Release)
+    })
+    .await
 }
 
 /// Binds `addr`, reports the bound address through `on_bound`, and serves
@@ -329,11 +163,14 @@ pub fn serve_blocking(
     on_bound: impl FnOnce(std::net::SocketAddr),
 ) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(async move {
+    let res = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         on_bound(listener.local_addr()?);
         serve(listener, engine, config, shutdown_signal()).await
-    })
+    });
+    // Work still running past the grace (a blocking load) is not waited for.
+    rt.shutdown_timeout(Duration::from_millis(100));
+    res
 }
 
 /// Resolves on Ctrl-C (or SIGTERM on Unix).

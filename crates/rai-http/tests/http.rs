@@ -252,10 +252,10 @@ fn limits_at_the_edge() {
 }
 
 #[test]
-fn concurrency_is_shed_and_slow_requests_time_out() {
+fn concurrency_is_shed_and_slow_bodies_time_out() {
     let config = Config {
         max_concurrency: 1,
-        request_timeout: Duration::from_millis(700),
+        body_read_timeout: Duration::from_millis(700),
         ..Config::default()
     };
     let addr = start(Arc::new(Engine::new()), config);
@@ -271,8 +271,8 @@ fn concurrency_is_shed_and_slow_requests_time_out() {
     let mut rest = String::new();
     slow.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     let _ = slow.read_to_string(&mut rest);
-    assert!(rest.starts_with("HTTP/1.1 503"), "{rest}");
-    assert!(rest.ends_with("Request timed out"), "{rest}");
+    assert!(rest.starts_with("HTTP/1.1 408"), "{rest}");
+    assert!(rest.ends_with("Request body timed out"), "{rest}");
     // The permit is back.
     assert_eq!(get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", None).status, 200);
 }
@@ -679,4 +679,148 @@ fn empty_bodies_put_types_and_the_batches_collection() {
     }
     let r = request(addr, "DELETE", "/RI/rai/users?before=2026-01-01&before=nope", &[], b"");
     assert_eq!((r.status, r.body.as_str()), (400, "Invalid before: 'nope'"));
+}
+
+/// Contacts CSV of `n` rows (one queue, one day).
+fn contacts_csv(n: usize, first: usize) -> String {
+    let mut s = String::from("contactId,type,channel,queueId,queueName,arrivalTime,changeTimestamp,handlingDuration\n");
+    for i in first..first + n {
+        s.push_str(&format!(
+            "{:032X},CallIn,Phone,249CEA29B6494EF1B1D16D23FE70E702,Sales,2026-01-01T{:02}:{:02}:00Z,2026-01-01T12:00:00Z,{}\n",
+            i + 1,
+            (i / 60) % 24,
+            i % 60,
+            i % 1000
+        ));
+    }
+    s
+}
+
+/// The request timeout bounds queries (503, and the engine stops), never
+/// writes: a write whose body arrived completes and answers with its id.
+#[test]
+fn a_timeout_stops_queries_but_never_a_write_half_way() {
+    let engine = Arc::new(Engine::new());
+    let config = Config {
+        request_timeout: Duration::from_millis(1),
+        ..Config::default()
+    };
+    let addr = start(engine.clone(), config);
+    let csv = contacts_csv(200_000, 0);
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "text/csv")],
+        csv.as_bytes(),
+    );
+    assert_eq!((r.status, r.body.as_str()), (201, "1"), "a write is not cut short");
+    let q = "startTime=2026-01-01&endTime=2026-01-02&timeCategory=quarterHour&percentiles=50,99&limit=10000";
+    assert_eq!(engine.query(Endpoint::ContactHistory, q).expect("query").total(), 96);
+    let r = get(addr, &format!("/RI/rai/contactHistory?{q}"), None);
+    assert_eq!((r.status, r.body.as_str()), (503, "Request timed out"));
+    // The library: an expired deadline stops the engine itself.
+    let past = rai_core::Deadline::at(std::time::Instant::now());
+    let err = engine
+        .query_until(Endpoint::ContactHistory, q, past)
+        .expect_err("cancelled");
+    assert_eq!(err.kind(), rai_core::ErrorKind::Cancelled);
+    let far = rai_core::Deadline::after(Duration::from_secs(3600));
+    let ok = engine.query_until(Endpoint::ContactHistory, q, far).expect("in time");
+    assert_eq!(
+        ok.to_json(),
+        engine.query(Endpoint::ContactHistory, q).expect("query").to_json()
+    );
+}
+
+/// `Idempotency-Key`: a retry returns the first batch id; the key with
+/// another body is a 422; concurrent retries load once.
+#[test]
+fn idempotency_keys_make_retries_load_once() {
+    let engine = Arc::new(Engine::new());
+    let addr = start(engine.clone(), Config::default());
+    let body = contacts_csv(10, 0);
+    let post = |key: &str, body: &str| {
+        request(
+            addr,
+            "POST",
+            "/RI/rai/contacts",
+            &[("Content-Type", "text/csv"), ("Idempotency-Key", key)],
+            body.as_bytes(),
+        )
+    };
+    let first = post("k-1", &body);
+    assert_eq!(
+        (first.status, first.body.as_str(), first.header("idempotent-replayed")),
+        (201, "1", None)
+    );
+    let again = post("k-1", &body);
+    assert_eq!((again.status, again.body.as_str()), (201, "1"));
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("location"), Some("/RI/rai/batches/1"));
+    let other = post("k-1", &contacts_csv(10, 100));
+    assert_eq!(
+        (other.status, other.body.as_str()),
+        (422, "Idempotency-Key was used with a different request")
+    );
+    // Eight concurrent retries of a new key: one batch.
+    let body2 = contacts_csv(50_000, 1000);
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..8).map(|_| s.spawn(|| post("k-2", &body2).body)).collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert!(ids.iter().all(|id| id == "2"), "{ids:?}");
+    let r = request(
+        addr,
+        "POST",
+        "/RI/rai/contacts",
+        &[("Content-Type", "text/csv")],
+        contacts_csv(1, 90_000).as_bytes(),
+    );
+    assert_eq!(r.body, "3", "no batch was loaded twice");
+    // A failed load is not remembered: the retry loads.
+    assert_eq!(post("k-3", "contactId\nnot-a-guid\n").status, 400);
+    assert_eq!(
+        post("k-3", &contacts_csv(1, 95_000)).status,
+        422,
+        "the key stays bound to its body"
+    );
+    assert_eq!(post("k-4", "").status, 400);
+    assert_eq!(post("k-4", "").status, 400, "still not loaded");
+    assert_eq!(post("", &body).status, 400, "an empty key");
+}
+
+/// Connection hygiene: a header that never ends is cut off; connections
+/// over the cap get a 503.
+#[test]
+fn stalled_headers_are_cut_and_connections_are_capped() {
+    let config = Config {
+        header_read_timeout: Duration::from_millis(500),
+        max_connections: 2,
+        ..Config::default()
+    };
+    let addr = start(Arc::new(Engine::new()), config);
+    let mut stalled = TcpStream::connect(addr).expect("connect");
+    stalled
+        .write_all(b"GET /RI/rai/agentStatus?startTime=2026-01-01 HTTP/1.1\r\nHost:")
+        .expect("write");
+    let mut second = TcpStream::connect(addr).expect("connect");
+    second.write_all(b"GET /livez HTTP/1.1\r\nHost:").expect("write");
+    std::thread::sleep(Duration::from_millis(100));
+    // The third connection is over the cap.
+    let r = get(addr, "/livez", None);
+    assert_eq!((r.status, r.body.as_str()), (503, "Too many connections"));
+    // Both stalled connections are closed by the server within the header timeout.
+    for s in [&mut stalled, &mut second] {
+        s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        let started = std::time::Instant::now();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "closed by the server, not by our timeout"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(get(addr, "/livez", None).status, 200, "slots are free again");
 }

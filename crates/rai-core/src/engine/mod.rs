@@ -2,6 +2,7 @@
 //! each query reading one consistent [`Snapshot`].
 
 use crate::error::{Error, Result};
+use crate::exec::Deadline;
 use crate::load::Format;
 use crate::messages;
 use crate::model::{guid_string, parse_guid, Millis};
@@ -421,6 +422,13 @@ impl Engine {
     pub fn execute(&self, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
         run_on(&self.snapshot(), plan, now)
     }
+
+    /// [`Engine::query`] that stops once `deadline` passes, with an
+    /// [`crate::ErrorKind::Cancelled`] error: the work ends with the wait.
+    pub fn query_until(&self, endpoint: Endpoint, raw_query: &str, deadline: Deadline) -> Result<QueryResult> {
+        let plan = self.plan(endpoint, raw_query)?;
+        crate::exec::execute(&self.snapshot(), &plan, self.now(), deadline)
+    }
 }
 
 /// Refuses a batch without rows unless `allow_empty`.
@@ -433,7 +441,7 @@ fn non_empty(snap: Snapshot, info: BatchInfo, allow_empty: bool) -> Result<(Snap
 
 /// Runs a logical plan on one snapshot.
 pub fn run_on(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
-    crate::exec::execute(snap, plan, now)
+    crate::exec::execute(snap, plan, now, Deadline::NONE)
 }
 
 #[cfg(test)]

@@ -148,6 +148,7 @@ pub(crate) fn run<'s, F: Fact + Default>(
     plan: &'s LogicalPlan,
     keys: &[GroupKey],
     now: Millis,
+    deadline: super::Deadline,
 ) -> Result<Groups<'s, F>> {
     let names = NameView::new(snap, plan.language.as_deref());
     let out = plan
@@ -170,12 +171,17 @@ pub(crate) fn run<'s, F: Fact + Default>(
     let part = tasks
         .par_iter()
         .fold(Partial::new, |mut part, &(i, range)| {
+            // Past the deadline, the remaining chunks are skipped (checked below).
+            if deadline.expired() {
+                return part;
+            }
             if let Some(f) = snap.batches.get(i).and_then(|b| F::of(&b.data)) {
                 scan(&phys, &kernel, &mut part, i, f, range, now);
             }
             part
         })
         .reduce(Partial::new, |a, b| a.merge(b, &kernel));
+    deadline.check()?;
     let mut part = part;
     let mut filled = vec![false; part.keys.len()];
     if plan.fill && !phys.details && phys.bucketer.category() != TimeCategory::Null {

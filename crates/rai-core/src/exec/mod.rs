@@ -5,6 +5,7 @@
 //! row ([`rows`]). Both are then sorted, paged and materialised by
 //! [`output`].
 
+mod deadline;
 mod dense;
 mod groups;
 mod kernel;
@@ -24,6 +25,7 @@ use crate::plan::LogicalPlan;
 use crate::render::QueryResult;
 use crate::schema::Table;
 use crate::store::{Contacts, Intervals, Snapshot};
+pub use deadline::Deadline;
 
 /// A packed group key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,23 +39,28 @@ pub(crate) struct GKey {
     row: u64,
 }
 
-/// Runs `plan` on `snap` at instant `now`.
-pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
+/// Runs `plan` on `snap` at instant `now`, stopping once `deadline` passes.
+pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis, deadline: Deadline) -> Result<QueryResult> {
+    deadline.check()?;
     match (&plan.group_by, plan.table) {
         (Some(keys), Table::Contacts) => {
-            let groups = groups::run::<Contacts>(snap, plan, keys, now)?;
+            let groups = groups::run::<Contacts>(snap, plan, keys, now, deadline)?;
+            deadline.check()?;
             Ok(output::finish(&groups, plan))
         }
         (Some(keys), Table::AgentIntervals) => {
-            let groups = groups::run::<Intervals>(snap, plan, keys, now)?;
+            let groups = groups::run::<Intervals>(snap, plan, keys, now, deadline)?;
+            deadline.check()?;
             Ok(output::finish(&groups, plan))
         }
         (Some(keys), Table::AgentStatusEvents) => {
             let spans = spans::run(snap, plan, keys, now)?;
+            deadline.check()?;
             Ok(output::finish(&spans, plan))
         }
         (None, Table::AgentStates | Table::AgentStatusEvents) => {
             let rows = rows::run(snap, plan, now)?;
+            deadline.check()?;
             Ok(output::finish(&rows, plan))
         }
         (keys, table) => Err(Error::internal(messages::cannot_run((table, keys)))),

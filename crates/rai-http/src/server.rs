@@ -1,0 +1,96 @@
+//! The accept loop, with the connection hygiene axum's `serve` leaves out:
+//! a header-read timeout (a client that never finishes its request header,
+//! or sits idle on a kept-alive connection, is closed), a cap on open
+//! connections (the one over it gets a 503 and is closed), and a graceful
+//! stop that stops accepting, lets in-flight requests finish and closes idle
+//! connections, within a deadline even when clients stall.
+
+use crate::respond::TEXT;
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use rai_core::messages;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+
+/// Connection limits of the accept loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Hygiene {
+    /// A request header (or the next one on a kept-alive connection) must
+    /// arrive within this.
+    pub header_read_timeout: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
+    /// A stop waits this long for in-flight requests, then closes the rest.
+    pub shutdown_grace: Duration,
+}
+
+/// Answers a connection over the cap with a 503 and closes it (best
+/// effort: the client may not read it).
+async fn refuse(mut stream: TcpStream) {
+    let body = messages::TOO_MANY_CONNECTIONS;
+    let head = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: {TEXT}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then drains (see
+/// the module doc); `on_stop` runs when accepting stops (the server marks
+/// itself not ready there).
+pub async fn run(
+    listener: TcpListener,
+    app: Router,
+    limits: Hygiene,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    on_stop: impl FnOnce(),
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    on_stop();
+    let _ = tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await;
+    Ok(())
+}
