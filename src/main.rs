@@ -90,6 +90,15 @@ struct ServeArgs {
     /// Engine work running at once (more requests get 503).
     #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONCURRENCY)]
     max_concurrency: usize,
+    /// Log format on stderr: text or json (one object per line).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+    /// Log every request (method, route, status, microseconds, request id) at info level.
+    #[arg(long)]
+    access_log: bool,
+    /// Neither record metrics nor serve GET /metrics.
+    #[arg(long)]
+    no_metrics: bool,
     /// Open connections at most (more get 503 and are closed).
     #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONNECTIONS)]
     max_connections: usize,
@@ -195,9 +204,16 @@ fn main() -> ExitCode {
                 Ok(None) => {}
                 Err(code) => return code,
             }
-            if let Err(e) = load_dir(&engine, &data) {
-                eprintln!("{e}");
-                return ExitCode::from(3);
+            match load_dir(&engine, &data) {
+                Ok(true) => {}
+                Ok(false) => eprintln!(
+                    "rai: warning: {}",
+                    rai_core::messages::no_table_files(&data.display().to_string())
+                ),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(3);
+                }
             }
             match engine.query(endpoint, &query) {
                 Ok(res) => {
@@ -331,18 +347,13 @@ fn row_counts(engine: &Engine) -> String {
 
 /// Loads a data directory (SPEC §11: `<table>.jsonl`, `.json`, `.csv`),
 /// then each `<table>.parquet` (read into JSON Lines, validated alike).
-fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
+/// Whether it held any table file (an empty directory is worth a warning).
+fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<bool> {
     let has_tables = rai_core::Table::ALL.iter().any(|t| {
         ["jsonl", "json", "csv", "parquet"]
             .iter()
             .any(|ext| dir.join(format!("{}.{ext}", t.name())).is_file())
     });
-    if !has_tables {
-        eprintln!(
-            "rai: warning: {}",
-            rai_core::messages::no_table_files(&dir.display().to_string())
-        );
-    }
     engine.load_dir(dir)?;
     for table in rai_core::Table::ALL {
         let file = format!("{}.parquet", table.name());
@@ -357,19 +368,23 @@ fn load_dir(engine: &Engine, dir: &std::path::Path) -> rai_core::Result<()> {
         };
         rai_store::load_parquet(engine, table, bytes).map_err(in_file)?;
     }
-    Ok(())
+    Ok(has_tables)
 }
 
 /// Loads a data directory into the engine, logging what it loaded; the
 /// exit code on failure.
 fn load_data(engine: &Engine, dir: &std::path::Path) -> Result<(), u8> {
     let started = std::time::Instant::now();
-    if let Err(e) = load_dir(engine, dir) {
-        eprintln!("{e}");
-        return Err(3);
+    match load_dir(engine, dir) {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("{}", rai_core::messages::no_table_files(&dir.display().to_string())),
+        Err(e) => {
+            tracing::error!("{e}");
+            return Err(3);
+        }
     }
-    eprintln!(
-        "rai: loaded {}{} in {:.1?}",
+    tracing::info!(
+        "loaded {}{} in {:.1?}",
         dir.display(),
         row_counts(engine),
         started.elapsed()
@@ -377,7 +392,22 @@ fn load_data(engine: &Engine, dir: &std::path::Path) -> Result<(), u8> {
     Ok(())
 }
 
+/// Logs of `rai serve` on stderr: text, or one JSON object per line.
+/// Write errors (a closed pipe) are ignored, so they never stop the server.
+fn init_logs(format: &str) {
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false);
+    let _ = if format == "json" {
+        logs.json().try_init()
+    } else {
+        logs.try_init()
+    };
+}
+
 fn serve(a: ServeArgs) -> ExitCode {
+    init_logs(&a.log_format);
     if !a.bind.is_loopback() && a.read_token.is_none() && a.write_token.is_none() && !a.insecure_open {
         eprintln!(
             "refusing to bind {} without --read-token/--write-token; pass --insecure-open to serve it open",
@@ -414,10 +444,10 @@ fn serve(a: ServeArgs) -> ExitCode {
                 Ok(store) => {
                     let rec = &store.recovery;
                     for note in &rec.notes {
-                        eprintln!("rai: {note}");
+                        tracing::warn!("{note}");
                     }
-                    eprintln!(
-                        "rai: recovered {} ({} log records{}) in {:.1?}",
+                    tracing::info!(
+                        "recovered {} ({} log records{}) in {:.1?}",
                         dir.display(),
                         rec.records,
                         row_counts(&engine),
@@ -425,12 +455,12 @@ fn serve(a: ServeArgs) -> ExitCode {
                     );
                     let store = std::sync::Arc::new(store);
                     if let Err(e) = store.checkpoint_every(engine.clone(), every) {
-                        eprintln!("rai serve: {e}");
+                        tracing::error!("{e}");
                     }
                     let _ = opened.set(store);
                 }
                 Err(e) => {
-                    eprintln!("rai serve: {e}");
+                    tracing::error!("{e}");
                     std::process::exit(2);
                 }
             }
@@ -459,12 +489,12 @@ fn serve(a: ServeArgs) -> ExitCode {
         };
         for g in rai::gen::generate_tables(&opts) {
             if let Err(e) = engine.load(g.table, Format::Csv, &g.bytes()) {
-                eprintln!("demo data: {}: {e}", g.table.name());
+                tracing::error!("demo data: {}: {e}", g.table.name());
                 return ExitCode::from(3);
             }
         }
-        eprintln!(
-            "rai: demo data, {} contact segments over the last {} days, generated in {:.1?}",
+        tracing::info!(
+            "demo data, {} contact segments over the last {} days, generated in {:.1?}",
             a.demo_contacts,
             a.demo_days,
             started.elapsed()
@@ -482,6 +512,8 @@ fn serve(a: ServeArgs) -> ExitCode {
         max_connections: a.max_connections,
         shutdown_grace: std::time::Duration::from_secs(a.shutdown_grace_secs),
         ready,
+        metrics: !a.no_metrics,
+        access_log: a.access_log,
     };
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];
@@ -499,32 +531,26 @@ fn serve(a: ServeArgs) -> ExitCode {
         engine.clone(),
         config,
         |addr| {
-            use std::io::Write;
             let base = format!("http://{addr}/RI/rai");
-            let links = [
-            format!("rai: serving {base}  (Ctrl-C stops)"),
-            format!("  {base}/contactStatistic?startTime={helsinki_today}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false"),
-            format!("  {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10"),
-            format!("  {base}/openapi.json"),
-        ];
-            // The log may go to a closed pipe: that must not stop the server.
-            let _ = writeln!(std::io::stderr(), "{}", links.join("\n"));
+            tracing::info!("serving {base}  (Ctrl-C stops)");
+            tracing::info!("try {base}/contactStatistic?startTime={helsinki_today}&timeZone=Europe/Helsinki&timeCategory=hour&showChannel=false");
+            tracing::info!("try {base}/agentStatus?startTime={day}&sort=userName,LOCALE-fi&limit=10");
+            tracing::info!("try {base}/openapi.json and http://{addr}/metrics");
         },
     );
     if let Some(store) = opened.get() {
         // A clean stop: checkpoint, so the next start restores files instead of replaying the log.
         if let Err(e) = store.checkpoint(&engine) {
-            eprintln!("rai: final checkpoint failed (the log keeps every write): {e}");
+            tracing::error!("final checkpoint failed (the log keeps every write): {e}");
         }
     }
     match res {
         Ok(()) => {
-            use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "rai: stopped");
+            tracing::info!("stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("rai serve: {e}");
+            tracing::error!("{e}");
             ExitCode::from(1)
         }
     }

@@ -110,3 +110,40 @@ fn sigterm_exits_0_within_10_s_even_with_stalled_clients() {
     assert!(store.join("manifest.json").exists());
     drop((stalled, idle));
 }
+
+/// `--log-format json`: every log line is one JSON object.
+#[test]
+fn json_logs_are_one_object_per_line() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rai"))
+        .args(["--port", "0", "--no-demo", "--log-format", "json", "--access-log"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&first).expect("a JSON log line");
+    assert_eq!(v["level"], "INFO", "{first}");
+    let message = v["fields"]["message"].as_str().unwrap_or("");
+    let addr = message
+        .split("serving http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("")
+        .to_string();
+    assert!(!addr.is_empty(), "{first}");
+    let (head, _) = http_get(&addr, "/RI/rai/agentStatus?startTime=2026-01-01", "application/json");
+    assert!(head.contains(" 200 "), "{head}");
+    // The access log line of that request.
+    let logged = lines
+        .map_while(Result::ok)
+        .map(|l| serde_json::from_str::<serde_json::Value>(&l).expect("JSON"))
+        .find(|v| v["fields"]["message"] == "request")
+        .expect("an access log line");
+    assert_eq!(logged["fields"]["route"], "agentStatus");
+    assert_eq!(logged["fields"]["status"], 200);
+    assert!(logged["fields"]["request_id"].as_str().is_some_and(|s| !s.is_empty()));
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -4,11 +4,11 @@
 //! it is held until that work has stopped, not only while the client waits.
 
 use crate::respond::text;
-use crate::{auth, AppState};
+use crate::{auth, telemetry, AppState};
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rai_core::messages;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -18,8 +18,36 @@ use tokio::sync::OwnedSemaphorePermit;
 #[derive(Clone)]
 pub struct WorkPermit(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
 
-/// The middleware.
-pub async fn guard(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The middleware: admission, then the request id, metrics and log event
+/// of the answer, whatever it was.
+pub async fn guard(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let route = telemetry::route(req.uri().path());
+    let method = req.method().clone();
+    let id = telemetry::request_id(req.headers().get("x-request-id").and_then(|v| v.to_str().ok()));
+    let mut res = admit(st.clone(), req, next).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    let status = res.status().as_u16();
+    let seconds = started.elapsed().as_secs_f64();
+    if st.config.metrics {
+        telemetry::record(route, method.as_str(), status, seconds);
+    }
+    let micros = (seconds * 1e6) as u64;
+    let route = telemetry::route_name(route);
+    if status >= 500 {
+        tracing::warn!(request_id = %id, %method, route, status, micros, "request failed");
+    } else if st.config.access_log {
+        tracing::info!(request_id = %id, %method, route, status, micros, "request");
+    } else {
+        tracing::debug!(request_id = %id, %method, route, status, micros, "request");
+    }
+    res
+}
+
+/// Probes, limits, tokens, `/metrics`, slots and the read timeout.
+async fn admit(st: AppState, mut req: Request, next: Next) -> Response {
     // Probes: no token, no limits (they reveal only liveness and readiness).
     let ready = st.config.ready.load(Ordering::Acquire);
     match req.uri().path() {
@@ -40,6 +68,20 @@ pub async fn guard(State(st): State<AppState>, mut req: Request, next: Next) -> 
     };
     if let Some(r) = auth::denial(tokens, write, req.headers()) {
         return r;
+    }
+    if req.uri().path() == "/metrics" {
+        return match (req.method(), st.config.metrics) {
+            (&Method::GET | &Method::HEAD, true) => match telemetry::render(&st.engine) {
+                Some(body) => (
+                    [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+                    body,
+                )
+                    .into_response(),
+                None => crate::respond::not_found(),
+            },
+            (_, true) => crate::respond::method_not_allowed("GET"),
+            (_, false) => crate::respond::not_found(),
+        };
     }
     let Ok(permit) = st.permits.clone().try_acquire_owned() else {
         return text(StatusCode::SERVICE_UNAVAILABLE, messages::SERVER_BUSY);

@@ -23,6 +23,7 @@ mod openapi;
 mod respond;
 mod routes;
 mod server;
+mod telemetry;
 
 pub use negotiate::choose as negotiate;
 pub use openapi::document as openapi_document;
@@ -69,6 +70,11 @@ pub struct Config {
     /// is, `/readyz` and every API route answer 503; `/livez` answers 200
     /// from the start. A stop sets it back to false.
     pub ready: Arc<AtomicBool>,
+    /// Record metrics and serve them at `GET /metrics` (Prometheus text;
+    /// it needs the read token when tokens are configured).
+    pub metrics: bool,
+    /// Log every request at info level (else at debug; a 5xx at warn).
+    pub access_log: bool,
 }
 
 /// Default largest request body (bytes).
@@ -102,6 +108,8 @@ impl Default for Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             shutdown_grace: Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS),
             ready: Arc::new(AtomicBool::new(true)),
+            metrics: true,
+            access_log: false,
         }
     }
 }
@@ -147,6 +155,9 @@ pub async fn serve(
         shutdown_grace: config.shutdown_grace,
     };
     let ready = config.ready.clone();
+    if config.metrics {
+        let _ = telemetry::handle();
+    }
     let app = router(engine, config);
     server::run(listener, app, hygiene, shutdown, move || {
         ready.store(false, Ordering::Release)

@@ -5,7 +5,7 @@
 
 use crate::guard::WorkPermit;
 use crate::respond::{error, method_not_allowed, not_found, text};
-use crate::{idempotency, negotiate, openapi, AppState};
+use crate::{idempotency, negotiate, openapi, telemetry, AppState};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -185,9 +185,15 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body, permi
     let run = {
         let st = st.clone();
         let bytes = bytes.clone();
-        move || match format {
-            Some(format) => st.engine.load(table, format, &bytes),
-            None => rai_store::load_parquet(&st.engine, table, bytes.to_vec()),
+        move || {
+            let info = match format {
+                Some(format) => st.engine.load(table, format, &bytes),
+                None => rai_store::load_parquet(&st.engine, table, bytes.to_vec()),
+            }?;
+            if st.config.metrics {
+                telemetry::ingested(table, info.rows, bytes.len());
+            }
+            Ok(info)
         }
     };
     let Some(key) = key else {

@@ -824,3 +824,56 @@ fn stalled_headers_are_cut_and_connections_are_capped() {
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(get(addr, "/livez", None).status, 200, "slots are free again");
 }
+
+/// Operations: `/metrics` in the Prometheus text format (behind the read
+/// token when tokens are set), a request id on every answer.
+#[test]
+fn metrics_and_request_ids() {
+    let config = Config {
+        read_token: Some("r3ad".into()),
+        write_token: Some("wr1te".into()),
+        ..Config::default()
+    };
+    let addr = start(Arc::new(Engine::new()), config);
+    let auth = [("Authorization", "Bearer wr1te"), ("Content-Type", "text/csv")];
+    let r = request(addr, "POST", "/RI/rai/contacts", &auth, contacts_csv(7, 0).as_bytes());
+    assert_eq!(r.status, 201);
+    let q = "/RI/rai/agentStatus?startTime=2026-01-01";
+    let r = request(
+        addr,
+        "GET",
+        q,
+        &[("Authorization", "Bearer r3ad"), ("X-Request-Id", "trace-42")],
+        b"",
+    );
+    assert_eq!((r.status, r.header("x-request-id")), (200, Some("trace-42")));
+    let r = request(addr, "GET", q, &[("Authorization", "Bearer r3ad")], b"");
+    let id = r.header("x-request-id").expect("an id is made").to_string();
+    assert!(!id.is_empty());
+    assert_eq!(get(addr, "/metrics", None).status, 401, "metrics need a token too");
+    let m = request(addr, "GET", "/metrics", &[("Authorization", "Bearer r3ad")], b"");
+    assert_eq!(m.status, 200);
+    assert!(m
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/plain; version=0.0.4"));
+    for needle in [
+        "rai_http_requests_total{route=\"agentStatus\",method=\"GET\",status=\"200\"}",
+        "rai_http_request_duration_seconds_bucket{route=\"agentStatus\",le=\"0.005\"}",
+        "rai_ingested_rows_total{table=\"contacts\"}",
+        "rai_ingested_bytes_total{table=\"contacts\"}",
+        "rai_rows{table=\"contacts\"} 7",
+        "rai_http_requests_total{route=\"metrics\",method=\"GET\",status=\"401\"}",
+    ] {
+        assert!(m.body.contains(needle), "{needle} missing from\n{}", m.body);
+    }
+    // Switched off: no /metrics.
+    let off = start(
+        Arc::new(Engine::new()),
+        Config {
+            metrics: false,
+            ..Config::default()
+        },
+    );
+    assert_eq!(get(off, "/metrics", None).status, 404);
+}

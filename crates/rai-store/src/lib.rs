@@ -120,7 +120,9 @@ impl Store {
             .manifest
             .lock()
             .map_err(|_| Error::internal(messages::LOG_FAILED))?;
+        let started = std::time::Instant::now();
         let (next, report) = checkpoint::checkpoint(&self.dir, engine, &m, until)?;
+        metrics::histogram!("rai_checkpoint_seconds").record(started.elapsed().as_secs_f64());
         if until == checkpoint::Until::Done {
             *m = next;
         }

@@ -161,7 +161,10 @@ impl Wal {
             let file = t.file.try_clone().map_err(|e| io_err(&t.path, e))?;
             (file, t.path.clone(), t.next_seq - 1)
         };
+        let started = std::time::Instant::now();
         file.sync_data().map_err(|e| io_err(&path, e))?;
+        // Exported by `rai serve` at /metrics (a no-op without a recorder).
+        metrics::histogram!("rai_log_sync_seconds").record(started.elapsed().as_secs_f64());
         Ok(written)
     }
 
