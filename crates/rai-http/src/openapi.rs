@@ -5,6 +5,23 @@ use rai_core::tables::{ColKind, Table};
 use rai_core::{Endpoint, EndpointDecl, Kind, Param, TimeCategory, DEFAULT_LIMIT, MAX_LIMIT};
 use serde_json::{json, Map, Value};
 
+/// One GUID as SPEC §1 writes it: 32 hex digits, or dashed 8-4-4-4-12.
+const GUID: &str = "([0-9A-Fa-f]{32}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})";
+
+/// A comma-separated list of `item` (a regex group).
+fn list_of(item: &str) -> String {
+    format!("^{item}(,{item})*$")
+}
+
+/// Whole numbers `lo..=hi` as a regex group (lo ≥ 1).
+fn whole_numbers(hi: u32) -> String {
+    // 1–99 and 1–3600 are the ranges the declaration uses.
+    match hi {
+        99 => "([1-9][0-9]?)".into(),
+        _ => "([1-9][0-9]{0,2}|[1-2][0-9]{3}|3[0-5][0-9]{2}|3600)".into(),
+    }
+}
+
 fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
     match p {
         Param::StartTime | Param::EndTime => (
@@ -16,7 +33,7 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
             "Aggregation level (case-insensitive)".into(),
         ),
         Param::TimeZone => (
-            json!({"type": "string"}),
+            json!({"type": "string", "enum": rai_core::zone_names()}),
             "IANA time zone of buckets and labels; default UTC".into(),
         ),
         Param::Language => (
@@ -24,11 +41,11 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
             "Translation language".into(),
         ),
         Param::Ids(..) => (
-            json!({"type": "string"}),
+            json!({"type": "string", "pattern": list_of(GUID)}),
             "Comma-separated GUIDs; a row matches any".into(),
         ),
         Param::ChannelType => (
-            json!({"type": "string"}),
+            json!({"type": "string", "pattern": format!("^({0})(,({0}))*$", rai_core::tables::CHANNELS.iter().chain(rai_core::tables::TYPES.iter()).copied().collect::<Vec<_>>().join("|"))}),
             "Comma-separated channels and/or types".into(),
         ),
         Param::Flag(_, d) | Param::Require(_, _, d) => {
@@ -49,7 +66,7 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
             )
         }
         Param::Thresholds => (
-            json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}),
+            json!({"type": "string", "pattern": list_of(&whole_numbers(rai_core::MAX_THRESHOLD_SECS))}),
             format!(
                 "Up to {} service-level thresholds in seconds (1–{}); each T adds {p}Ts, {p}TsNumerator and {p}TsDenominator",
                 rai_core::MAX_THRESHOLDS,
@@ -58,7 +75,7 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
             ),
         ),
         Param::Percentiles => (
-            json!({"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}),
+            json!({"type": "string", "pattern": list_of(&whole_numbers(99))}),
             format!(
                 "Up to {} percentiles (whole numbers 1–99; nearest rank, within 1/256); each P adds {}",
                 rai_core::MAX_PERCENTILES,
@@ -101,7 +118,7 @@ fn field_schema(k: Kind) -> Value {
 
 fn col_schema(k: ColKind) -> Value {
     match k {
-        ColKind::Guid => json!({"type": "string"}),
+        ColKind::Guid => json!({"type": "string", "pattern": format!("^{GUID}$")}),
         ColKind::Timestamp => json!({"type": "string", "format": "date-time"}),
         ColKind::Duration | ColKind::Count => json!({"type": "integer", "minimum": 0}),
         ColKind::Bool => json!({"type": "boolean"}),
@@ -114,6 +131,18 @@ fn text(s: &str) -> Value {
     json!({"description": s, "content": {"text/plain": {"schema": {"type": "string"}}}})
 }
 
+/// An upsert's row: the path names the user, so `userId` may be left out.
+fn upsert_row(row: &Value) -> Value {
+    let mut r = row.clone();
+    if let Some(req) = r.get_mut("required").and_then(Value::as_array_mut) {
+        req.retain(|c| c != "userId");
+    }
+    if let Some(id) = r.pointer_mut("/properties/userId") {
+        *id = json!({"anyOf": [id.clone(), {"type": "null"}]});
+    }
+    r
+}
+
 /// The OpenAPI document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -124,6 +153,8 @@ pub fn document() -> Value {
             .iter()
             .map(|p| {
                 let (schema, desc) = param_schema(*p, d);
+                // An empty value is as if the parameter were absent (SPEC §11).
+                let schema = json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]});
                 let required = *p == Param::StartTime || (*p == Param::EndTime && d.end_required);
                 json!({"name": p.name(), "in": "query", "required": required, "schema": schema, "description": desc})
             })
@@ -175,34 +206,49 @@ pub fn document() -> Value {
                     },
                     "400": text("Invalid parameter (SPEC's one-line text)"),
                     "401": text("Missing or wrong bearer token"),
-                    "406": text("Neither JSON, XML nor CSV is acceptable")
+                    "406": text("Neither JSON, XML nor CSV is acceptable"),
+                    "414": text("URI too long"),
+                    "503": text("Server busy, not ready, or the request timed out")
                 }
             }}),
         );
     }
     for t in Table::ALL {
+        // A column that may be absent may also be null.
         let props: Map<String, Value> = t
             .columns()
             .iter()
-            .map(|c| (c.name.to_string(), col_schema(c.kind)))
+            .map(|c| {
+                let s = col_schema(c.kind);
+                let s = if c.required { s } else { json!({"anyOf": [s, {"type": "null"}]}) };
+                (c.name.to_string(), s)
+            })
             .collect();
         let required: Vec<&str> = t.columns().iter().filter(|c| c.required).map(|c| c.name).collect();
         let row = json!({"type": "object", "properties": props, "required": required, "additionalProperties": false});
         let mut ops = json!({
             "post": {
                 "operationId": format!("load_{}", t.name()),
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false,
+                    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+                    "description": "A retry with the same key and body returns the first batch id"}],
                 "requestBody": {"required": true, "content": {
-                    "application/json": {"schema": {"type": "array", "items": row.clone()}},
-                    "application/x-ndjson": {"schema": {"type": "string"}},
-                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "array", "items": row.clone(), "minItems": 1}},
+                    "application/x-ndjson": {"schema": {"type": "string", "minLength": 2}},
+                    "text/csv": {"schema": {"type": "string", "minLength": 1}},
                     "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}
                 }},
                 "responses": {
                     "201": {"description": "The batch id", "headers": {"Location": {"schema": {"type": "string"}}},
                             "content": {"text/plain": {"schema": {"type": "string"}}}},
-                    "400": text("Rejected batch: line N: field: message"),
+                    "400": text("Rejected batch (line N: field: message; an empty batch too) or a bad Idempotency-Key"),
+                    "401": text("Missing or wrong bearer token"),
+                    "403": text("No write token is configured: writes are off"),
+                    "408": text("The body did not arrive in time"),
                     "413": text("Body too large"),
-                    "415": text("Unsupported Content-Type")
+                    "415": text("Unsupported Content-Type"),
+                    "422": text("Idempotency-Key used with another request"),
+                    "503": text("Server busy or not ready")
                 }
             }
         });
@@ -210,7 +256,9 @@ pub fn document() -> Value {
             ops["delete"] = json!({
                 "operationId": format!("retain_{}", t.name()),
                 "parameters": [{"name": "before", "in": "query", "required": true, "schema": {"type": "string", "format": "date-time"}}],
-                "responses": {"204": {"description": "Rows before the instant dropped"}, "400": text("Bad 'before'")}
+                "responses": {"204": {"description": "Rows before the instant dropped"}, "400": text("Bad 'before'"),
+                    "401": text("Missing or wrong bearer token"), "403": text("No write token is configured: writes are off"),
+                    "503": text("Server busy or not ready")}
             });
         }
         paths.insert(format!("/{}", t.name()), ops);
@@ -219,9 +267,12 @@ pub fn document() -> Value {
                 format!("/{}/{{userId}}", t.name()),
                 json!({"put": {
                     "operationId": format!("upsert_{}", t.name()),
-                    "parameters": [{"name": "userId", "in": "path", "required": true, "schema": {"type": "string"}}],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": row}}},
-                    "responses": {"204": {"description": "Upserted"}, "400": text("Rejected row")}
+                    "parameters": [{"name": "userId", "in": "path", "required": true, "schema": {"type": "string", "pattern": format!("^{GUID}$")}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": upsert_row(&row)}}},
+                    "responses": {"204": {"description": "Upserted"}, "400": text("Rejected row"),
+                        "401": text("Missing or wrong bearer token"), "403": text("No write token is configured: writes are off"),
+                        "408": text("The body did not arrive in time"), "413": text("Body too large"),
+                        "415": text("Not application/json"), "503": text("Server busy or not ready")}
                 }}),
             );
         }
@@ -231,7 +282,9 @@ pub fn document() -> Value {
         json!({"delete": {
             "operationId": "retract",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-            "responses": {"204": {"description": "Retracted"}, "404": text("Unknown batch")}
+            "responses": {"204": {"description": "Retracted"}, "400": text("An upsert batch cannot be retracted"),
+                "401": text("Missing or wrong bearer token"), "403": text("No write token is configured: writes are off"),
+                "404": text("Unknown batch"), "503": text("Server busy or not ready")}
         }}),
     );
     json!({

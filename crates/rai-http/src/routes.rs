@@ -170,7 +170,9 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body, permi
     };
     let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
         None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= idempotency::MAX_KEY_BYTES => Some(k.to_string()),
+        Some(Ok(k)) if !k.is_empty() && k.len() <= idempotency::MAX_KEY_BYTES && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Some(k.to_string())
+        }
         Some(_) => {
             return text(
                 StatusCode::BAD_REQUEST,

@@ -9,5 +9,5 @@ pub mod value;
 
 pub use collate::{parse_locale, Collation};
 pub use pattern::Pattern;
-pub use time::{offset_ms, parse_zone, Bucketer, TimeCategory};
+pub use time::{offset_ms, parse_zone, zone_names, Bucketer, TimeCategory};
 pub use value::*;

@@ -73,6 +73,11 @@ pub fn parse_zone(s: &str) -> Option<Tz> {
     (tz.name() == s).then_some(tz)
 }
 
+/// Every zone name `parse_zone` accepts (IANA, as chrono-tz spells them).
+pub fn zone_names() -> Vec<&'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
+}
+
 /// UTC offset of `tz` at instant `t`, in milliseconds.
 pub fn offset_ms(tz: Tz, t: Millis) -> i64 {
     match chrono::DateTime::from_timestamp_millis(t) {
