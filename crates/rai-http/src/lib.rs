@@ -114,6 +114,29 @@ impl Default for Config {
     }
 }
 
+/// Runs every parser of a request header the server reads (`Accept`,
+/// `Authorization`, `Content-Type`, `X-Request-Id`, `Idempotency-Key`) on
+/// `value`, for the fuzz target `http_headers`: none may panic.
+#[doc(hidden)]
+pub fn parse_headers_for_fuzzing(value: &str) {
+    use axum::http::{header, HeaderMap, HeaderValue};
+    let _ = negotiate::choose(Some(value));
+    let _ = telemetry::request_id(Some(value));
+    let _ = telemetry::route(value);
+    let _ = routes::idempotency_key(Some(value));
+    if let Ok(v) = HeaderValue::from_str(value) {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, v.clone());
+        h.insert(header::CONTENT_TYPE, v);
+        let tokens = auth::Tokens {
+            read: Some("r"),
+            write: Some("w"),
+        };
+        let _ = auth::denial(tokens, true, &h);
+        let _ = routes::media_type(&h);
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 struct AppState {

@@ -220,7 +220,11 @@ pub fn document() -> Value {
             .iter()
             .map(|c| {
                 let s = col_schema(c.kind);
-                let s = if c.required { s } else { json!({"anyOf": [s, {"type": "null"}]}) };
+                let s = if c.required {
+                    s
+                } else {
+                    json!({"anyOf": [s, {"type": "null"}]})
+                };
                 (c.name.to_string(), s)
             })
             .collect();

@@ -137,12 +137,26 @@ async fn body_bytes(st: &AppState, body: Body) -> Result<Bytes, Response> {
 }
 
 /// The media type of a request body (`Content-Type` without parameters, lower case).
-fn media_type(headers: &HeaderMap) -> String {
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// An `Idempotency-Key` header's key: none, or 1 to 255 visible ASCII
+/// characters; anything else is refused.
+pub(crate) fn idempotency_key(given: Option<&str>) -> Result<Option<String>, ()> {
+    match given {
+        None => Ok(None),
+        Some(k)
+            if !k.is_empty() && k.len() <= idempotency::MAX_KEY_BYTES && k.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Ok(Some(k.to_string()))
+        }
+        Some(_) => Err(()),
+    }
 }
 
 /// A 201 for batch `id` (a replay says so).
@@ -168,17 +182,12 @@ async fn load(st: AppState, table: Table, headers: &HeaderMap, body: Body, permi
         "application/vnd.apache.parquet" => None,
         _ => return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, messages::UNSUPPORTED_MEDIA_TYPE),
     };
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= idempotency::MAX_KEY_BYTES && k.bytes().all(|b| b.is_ascii_graphic()) => {
-            Some(k.to_string())
-        }
-        Some(_) => {
-            return text(
-                StatusCode::BAD_REQUEST,
-                messages::invalid_idempotency_key(idempotency::MAX_KEY_BYTES),
-            )
-        }
+    let given = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}"));
+    let Ok(key) = idempotency_key(given) else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            messages::invalid_idempotency_key(idempotency::MAX_KEY_BYTES),
+        );
     };
     let bytes = match body_bytes(&st, body).await {
         Ok(b) => b,
