@@ -11,6 +11,14 @@ fn row(id: u32, handling: &str) -> String {
     format!("{id:032X},CallIn,Phone,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,{handling}\n")
 }
 
+/// One contact as a JSON line, its handlingDuration written as `handling`.
+fn json_row(handling: &str) -> String {
+    format!(
+        r#"{{"contactId":"{:032X}","type":"CallIn","channel":"Phone","arrivalTime":"2026-01-01T10:00:00Z","changeTimestamp":"2026-01-01T10:00:00Z","handlingDuration":{handling}}}"#,
+        1
+    )
+}
+
 #[test]
 fn an_empty_batch_is_refused_and_makes_no_batch() {
     let e = Engine::new();
@@ -57,10 +65,7 @@ fn numbers_beyond_the_maximum_are_invalid_and_sums_never_wrap() {
             err.message(),
             format!("line 2: handlingDuration: invalid duration '{v}'")
         );
-        let json = format!(
-            r#"{{"contactId":"{:032X}","type":"CallIn","channel":"Phone","arrivalTime":"2026-01-01T10:00:00Z","changeTimestamp":"2026-01-01T10:00:00Z","handlingDuration":{v}}}"#,
-            1
-        );
+        let json = json_row(v);
         let err = e
             .load(Table::Contacts, Format::JsonLines, json.as_bytes())
             .expect_err(v);
@@ -128,10 +133,7 @@ fn a_json_key_given_twice_is_refused_as_a_csv_column_given_twice_is() {
 fn values_are_echoed_as_written_and_on_one_line() {
     let e = Engine::new();
     for (written, shown) in [("5.0", "5.0"), ("1e3", "1e3"), ("-0", "-0"), ("5.50", "5.50")] {
-        let json = format!(
-            r#"{{"contactId":"{:032X}","type":"CallIn","channel":"Phone","arrivalTime":"2026-01-01T10:00:00Z","changeTimestamp":"2026-01-01T10:00:00Z","handlingDuration":{written}}}"#,
-            1
-        );
+        let json = json_row(written);
         let err = e
             .load(Table::Contacts, Format::JsonLines, json.as_bytes())
             .expect_err(written);

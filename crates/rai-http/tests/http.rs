@@ -277,13 +277,18 @@ fn concurrency_is_shed_and_slow_bodies_time_out() {
     assert_eq!(get(addr, "/RI/rai/agentStatus?startTime=2026-01-01", None).status, 200);
 }
 
-#[test]
-fn tokens_guard_reads_and_writes() {
-    let config = Config {
+/// A server configuration with read token `r3ad` and write token `wr1te`.
+fn both_tokens() -> Config {
+    Config {
         read_token: Some("r3ad".into()),
         write_token: Some("wr1te".into()),
         ..Config::default()
-    };
+    }
+}
+
+#[test]
+fn tokens_guard_reads_and_writes() {
+    let config = both_tokens();
     let addr = start(Arc::new(Engine::new()), config);
     let q = "/RI/rai/agentStatus?startTime=2026-01-01";
     let r = get(addr, q, None);
@@ -829,11 +834,7 @@ fn stalled_headers_are_cut_and_connections_are_capped() {
 /// token when tokens are set), a request id on every answer.
 #[test]
 fn metrics_and_request_ids() {
-    let config = Config {
-        read_token: Some("r3ad".into()),
-        write_token: Some("wr1te".into()),
-        ..Config::default()
-    };
+    let config = both_tokens();
     let addr = start(Arc::new(Engine::new()), config);
     let auth = [("Authorization", "Bearer wr1te"), ("Content-Type", "text/csv")];
     let r = request(addr, "POST", "/RI/rai/contacts", &auth, contacts_csv(7, 0).as_bytes());
