@@ -206,7 +206,7 @@ fn status_codes() {
     let derived = params
         .as_array()
         .and_then(|p| p.iter().find(|p| p["name"] == "derived"))
-        .map(|p| p["schema"]["pattern"].to_string())
+        .map(|p| p["schema"]["anyOf"][0]["pattern"].to_string())
         .unwrap_or_default();
     assert!(derived.contains("serviceLevel|handledRatio"), "{derived}");
     let item =
