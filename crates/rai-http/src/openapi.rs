@@ -99,8 +99,8 @@ fn param_schema(p: Param, d: &EndpointDecl) -> (Value, String) {
             "Rows to skip".into(),
         ),
         Param::Limit => (
-            json!({"type": "integer", "minimum": 0, "default": DEFAULT_LIMIT, "maximum": MAX_LIMIT}),
-            format!("Rows to return (capped at {MAX_LIMIT})"),
+            json!({"type": "integer", "minimum": 0, "default": DEFAULT_LIMIT}),
+            format!("Rows to return (a larger value is taken as {MAX_LIMIT})"),
         ),
         _ => (json!({"type": "string"}), String::new()),
     }
@@ -162,7 +162,12 @@ pub fn document() -> Value {
         let filterable: Vec<&str> = d.filterable_fields().collect();
         params.push(json!({
             "name": "fieldFilters", "in": "query", "required": false, "style": "form", "explode": true,
-            "schema": {"type": "object", "additionalProperties": {"type": "string"}, "propertyNames": {"enum": filterable}},
+            "schema": {
+                "type": "object",
+                "properties": filterable.iter().map(|f| (f.to_string(), json!({"type": "string"}))).collect::<Map<String, Value>>(),
+                // Any other name only with an empty value (an empty value is no parameter, SPEC §11).
+                "additionalProperties": {"type": "string", "maxLength": 0}
+            },
             "description": "field=pattern filters on text fields: * any run, ? one character, case-insensitive"
         }));
         let props: Map<String, Value> = d
