@@ -54,7 +54,7 @@ pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis, deadline
             Ok(output::finish(&groups, plan))
         }
         (Some(keys), Table::AgentStatusEvents) => {
-            let spans = spans::run(snap, plan, keys, now)?;
+            let spans = spans::run(snap, plan, keys, now, deadline)?;
             deadline.check()?;
             Ok(output::finish(&spans, plan))
         }

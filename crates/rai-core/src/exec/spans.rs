@@ -68,7 +68,13 @@ fn unsupported(what: &dyn std::fmt::Debug) -> Error {
 }
 
 /// Runs a state-log plan: `keys` are its group keys.
-pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, keys: &[GroupKey], now: Millis) -> Result<Spans<'s>> {
+pub(crate) fn run<'s>(
+    snap: &'s Snapshot,
+    plan: &'s LogicalPlan,
+    keys: &[GroupKey],
+    now: Millis,
+    deadline: super::Deadline,
+) -> Result<Spans<'s>> {
     let table = plan.table;
     let time_col = plan.time.key;
     let user_col = table.user_id().ok_or_else(|| unsupported(&table))?;
@@ -185,7 +191,14 @@ pub(crate) fn run<'s>(snap: &'s Snapshot, plan: &'s LogicalPlan, keys: &[GroupKe
         }
         let (a, b) = parts[i];
         let mut t = a;
+        let mut cuts = 0u32;
         while t < b {
+            // A long state cut at every quarter hour of centuries is long
+            // work: the deadline is checked every 4096 cuts.
+            cuts = cuts.wrapping_add(1);
+            if cuts.is_multiple_of(4096) {
+                deadline.check()?;
+            }
             let (bucket, end) = (spans.bucketer.bucket(t), spans.bucketer.bucket_end(t, b));
             let g = group(&mut index, &mut spans, (bucket, key), &init);
             let acc = &mut spans.acc[g * width..(g + 1) * width];
