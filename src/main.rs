@@ -318,7 +318,7 @@ fn parse_now(now: Option<&str>) -> Result<Option<rai_core::Millis>, ExitCode> {
 /// takes; exit code 2 (with a message) otherwise.
 fn check_language(language: Option<&str>) -> Result<(), ExitCode> {
     match language {
-        Some(l) if !(l.len() == 2 && l.bytes().all(|b| b.is_ascii_alphabetic())) => {
+        Some(l) if rai_core::parse_language(l).is_none() => {
             eprintln!("{}", rai_core::messages::invalid_value("--default-language", l));
             Err(ExitCode::from(2))
         }

@@ -44,9 +44,9 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::Deadline;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
 pub use model::{
-    guid_hex, guid_string, offset_ms, parse_guid, parse_locale, parse_timestamp, parse_zone, round_up_quarter,
-    timestamp_string, write_timestamp, zone_names, Bucketer, Collation, Guid, Millis, Pattern, TimeCategory, DAY_MS,
-    QUARTER_HOUR_MS,
+    guid_hex, guid_string, offset_ms, parse_guid, parse_language, parse_locale, parse_timestamp, parse_zone,
+    round_up_quarter, timestamp_string, write_timestamp, zone_names, Bucketer, Collation, Guid, Millis, Pattern,
+    TimeCategory, DAY_MS, QUARTER_HOUR_MS,
 };
 pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 pub use render::{QueryResult, Representation, Value};

@@ -154,7 +154,7 @@ impl PyEngine {
             engine = engine.with_fixed_now(parse_timestamp(t).ok_or_else(|| invalid("now", t))?);
         }
         if let Some(l) = default_language {
-            if !(l.len() == 2 && l.bytes().all(|b| b.is_ascii_alphabetic())) {
+            if rai_core::parse_language(l).is_none() {
                 return Err(invalid("default_language", l));
             }
             engine = engine.with_default_language(Some(l));
@@ -249,12 +249,6 @@ impl PyEngine {
             Some(s) => s.checkpoint(&o.engine).map(|_| ()),
             None => Ok(()),
         })
-    }
-
-    /// Whether the engine has a durable store.
-    #[getter]
-    fn durable(&self, py: Python<'_>) -> PyResult<bool> {
-        self.with(py, |o| Ok(o.store.is_some()))
     }
 
     /// Checkpoints the store (a clean stop) and closes the engine; later

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::messages;
-use crate::model::{parse_guid, parse_timestamp, Guid, Millis};
+use crate::model::{parse_guid, parse_language, parse_timestamp, Guid, Millis};
 use crate::schema::{Col, ColKind, MAX_NUMBER, TRANSLATABLE};
 
 /// One typed value of a row.
@@ -138,8 +138,7 @@ pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
             _ => None,
         },
         (ColKind::Enum(values), Raw::Str(s)) => values.iter().position(|v| v == s).map(|i| Cell::Enum(i as u8)),
-        (ColKind::Language, Raw::Str(s)) => (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
-            .then(|| Cell::Text(s.to_ascii_lowercase().into())),
+        (ColKind::Language, Raw::Str(s)) => parse_language(s).map(|l| Cell::Text(l.into())),
         (ColKind::TransField, Raw::Str(s)) => TRANSLATABLE.contains(s).then(|| Cell::Text((*s).into())),
         _ => None,
     }

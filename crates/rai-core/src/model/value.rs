@@ -210,6 +210,13 @@ pub fn parse_timestamp(s: &str) -> Option<Millis> {
     in_years_1_to_9999(secs * 1000 + ms)
 }
 
+/// A language code as rai takes it (the `language` parameter, the
+/// translations' `language` column, `--default-language`): two ASCII
+/// letters, any case; lower-cased.
+pub fn parse_language(s: &str) -> Option<String> {
+    (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic())).then(|| s.to_ascii_lowercase())
+}
+
 /// 0001-01-01T00:00:00.000Z.
 pub const MIN_TIMESTAMP: Millis = -62_135_596_800_000;
 /// 9999-12-31T23:59:59.999Z.

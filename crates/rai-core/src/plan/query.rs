@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::messages;
 use crate::model::parse_locale;
 use crate::model::Pattern;
-use crate::model::{parse_guid, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
+use crate::model::{parse_guid, parse_language, parse_query_bool, parse_timestamp, round_up_quarter, Guid, Millis};
 use crate::model::{parse_zone, TimeCategory};
 use crate::schema::{
     ColumnId, Endpoint, EndpointDecl, Flag, Param, Show, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_LIMIT,
@@ -169,11 +169,9 @@ impl Query {
                     }
                 }
                 Param::Language => {
-                    if !(value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic())) {
-                        return Err(invalid());
-                    }
+                    let l = parse_language(value).ok_or_else(invalid)?;
                     if first {
-                        language = Some(value.to_ascii_lowercase());
+                        language = Some(l);
                     }
                 }
                 Param::Ids(_, col) => {
