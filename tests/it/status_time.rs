@@ -258,6 +258,20 @@ fn agent_status_time_errors() {
         err("startTime=2026-01-05T10:00:00Z&endTime=2026-01-05T10:00:00Z"),
         Ok(0)
     );
+    // A state of a millennium cut by quarter hours would make 36M rows: a
+    // 400 naming timeCategory, as fill's limit is, not minutes of work; by
+    // year (until 2026) it is 1026 rows.
+    let old = event(9, A, "1000-01-01T00:00:00Z", Some("Ready"), None);
+    e.load(Table::AgentStatusEvents, Format::JsonLines, old.as_bytes())
+        .expect("old event");
+    assert_eq!(
+        err("startTime=1000-01-01&timeCategory=quarterHour"),
+        Err("Invalid timeCategory: more than 1000000 rows".into())
+    );
+    assert_eq!(
+        err("startTime=1000-01-01&endTime=2026-01-01&timeCategory=year"),
+        Ok(1026)
+    );
     // The other endpoints do not take the new flags.
     assert_eq!(
         e.query(Endpoint::AgentStatus, "startTime=2026-01-05&showUserStatus=true")

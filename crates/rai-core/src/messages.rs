@@ -70,6 +70,10 @@ pub fn invalid_percentile(token: &str) -> String {
 pub fn fill_too_large(max: usize) -> String {
     format!("Invalid fill: more than {max} rows")
 }
+/// agentStatusTime: states cut into more buckets × groups than allowed.
+pub fn buckets_too_many(max: usize) -> String {
+    format!("Invalid timeCategory: more than {max} rows")
+}
 /// A sort key that is not a returned field.
 pub fn invalid_sort_field(name: &str) -> String {
     let name = Shown(name);

@@ -194,13 +194,17 @@ pub(crate) fn run<'s>(
         let mut cuts = 0u32;
         while t < b {
             // A long state cut at every quarter hour of centuries is long
-            // work: the deadline is checked every 4096 cuts.
+            // work: the deadline is checked every 4096 cuts, and more rows
+            // than a fill may make is a 400 (as fill's is).
             cuts = cuts.wrapping_add(1);
             if cuts.is_multiple_of(4096) {
                 deadline.check()?;
             }
             let (bucket, end) = (spans.bucketer.bucket(t), spans.bucketer.bucket_end(t, b));
             let g = group(&mut index, &mut spans, (bucket, key), &init);
+            if spans.keys.len() > MAX_FILL_ROWS {
+                return Err(Error::query(messages::buckets_too_many(MAX_FILL_ROWS)));
+            }
             let acc = &mut spans.acc[g * width..(g + 1) * width];
             for (n, l) in latest.iter().enumerate() {
                 acc[n] = match l {

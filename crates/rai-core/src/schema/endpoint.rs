@@ -354,7 +354,10 @@ pub const DEFAULT_LIMIT: u64 = 100;
 pub const MAX_LIMIT: u64 = 10_000;
 /// The `fill` values, the default first.
 pub const FILL_VALUES: [&str; 2] = ["none", "zero"];
-/// The most rows `fill=zero` may produce (a larger fill is a 400).
+/// The most rows `fill=zero` may produce (a larger fill is a 400), and
+/// the most rows agentStatusTime's cutting of states into buckets may
+/// make (a state of centuries cut by quarter hours is a 400, not minutes
+/// of work ending in a timeout).
 pub const MAX_FILL_ROWS: usize = 1_000_000;
 /// The most thresholds `serviceLevelThresholds=` takes.
 pub const MAX_THRESHOLDS: usize = 20;
