@@ -270,6 +270,34 @@ pub fn body_too_large(limit: usize) -> String {
 }
 /// 414.
 pub const URI_TOO_LONG: &str = "URI too long";
+/// Raw bytes of a request head, echoed: visible ASCII as is, any other
+/// byte as `\xNN`, the first 200 bytes (then `…`).
+fn shown_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for &b in bytes.iter().take(200) {
+        if (0x20..0x7f).contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    if bytes.len() > 200 {
+        out.push('…');
+    }
+    out
+}
+/// 400: a request line HTTP forbids (raw bytes in the URL, say).
+pub fn invalid_request_line(line: &[u8]) -> String {
+    format!("Invalid request line: '{}'", shown_bytes(line))
+}
+/// 400: a header line HTTP forbids.
+pub fn invalid_header_line(line: &[u8]) -> String {
+    format!("Invalid header line: '{}'", shown_bytes(line))
+}
+/// 431: more header lines than the server reads.
+pub fn too_many_headers(max: usize) -> String {
+    format!("Too many header lines: at most {max}")
+}
 /// 500.
 pub const INTERNAL: &str = "Internal error";
 

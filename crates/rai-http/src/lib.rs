@@ -16,6 +16,7 @@
 //! ```
 
 mod auth;
+mod first_head;
 mod guard;
 mod idempotency;
 mod negotiate;
@@ -137,6 +138,13 @@ pub fn parse_headers_for_fuzzing(value: &str) {
     }
 }
 
+/// Checks `bytes` as a connection's first request head, for the fuzz
+/// target `http_headers`: the refusal text, if any (it must be one line).
+#[doc(hidden)]
+pub fn check_head_for_fuzzing(bytes: &[u8]) -> Option<String> {
+    first_head::refusal(bytes)
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 struct AppState {
@@ -176,6 +184,7 @@ pub async fn serve(
         header_read_timeout: config.header_read_timeout,
         max_connections: config.max_connections,
         shutdown_grace: config.shutdown_grace,
+        metrics: config.metrics,
     };
     let ready = config.ready.clone();
     if config.metrics {

@@ -3,8 +3,11 @@
 //! or sits idle on a kept-alive connection, is closed), a cap on open
 //! connections (the one over it gets a 503 and is closed), and a graceful
 //! stop that stops accepting, lets in-flight requests finish and closes idle
-//! connections, within a deadline even when clients stall.
+//! connections, within a deadline even when clients stall. Each
+//! connection's first request head is checked first ([`first_head`]), so a
+//! malformed one gets a 400 with a text.
 
+use crate::first_head;
 use crate::respond::TEXT;
 use axum::Router;
 use hyper::server::conn::http1;
@@ -29,6 +32,8 @@ pub struct Hygiene {
     pub max_connections: usize,
     /// A stop waits this long for in-flight requests, then closes the rest.
     pub shutdown_grace: Duration,
+    /// Whether heads refused before routing count in `/metrics`.
+    pub metrics: bool,
 }
 
 /// Answers a connection over the cap with a 503 and closes it (best
@@ -82,10 +87,14 @@ pub async fn run(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-        let conn = graceful.watch(conn);
+        let (builder, app, watcher) = (builder.clone(), app.clone(), graceful.watcher());
         tokio::spawn(async move {
-            let _ = conn.await;
+            // A malformed first head is answered with a text here; hyper
+            // serves the rest.
+            if let Some(stream) = first_head::screen(stream, limits).await {
+                let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+                let _ = watcher.watch(conn).await;
+            }
             drop(slot);
         });
     }

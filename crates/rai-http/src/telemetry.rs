@@ -91,7 +91,7 @@ pub fn route_name(i: usize) -> &'static str {
 
 const METHODS: [&str; 6] = ["GET", "HEAD", "POST", "PUT", "DELETE", "other"];
 /// Every status rai answers, then "other" (0).
-const STATUSES: [(u16, &str); 19] = [
+const STATUSES: [(u16, &str); 20] = [
     (200, "200"),
     (201, "201"),
     (204, "204"),
@@ -107,6 +107,7 @@ const STATUSES: [(u16, &str); 19] = [
     (414, "414"),
     (415, "415"),
     (422, "422"),
+    (431, "431"),
     (500, "500"),
     (503, "503"),
     (505, "505"),

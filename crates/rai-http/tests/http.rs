@@ -878,3 +878,66 @@ fn metrics_and_request_ids() {
     );
     assert_eq!(get(off, "/metrics", None).status, 404);
 }
+
+/// Sends raw bytes on a new connection and reads the answer to its end.
+fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.write_all(bytes).expect("write");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A request head HTTP forbids gets a 400 whose text names the line (not
+/// hyper's empty 400), counted in /metrics; good heads, bodies and kept-alive
+/// requests after the first pass on unchanged.
+#[test]
+fn malformed_request_heads_get_a_text() {
+    let addr = start(example_engine(), Config::default());
+    let answer = |head: &[u8]| {
+        let r = raw(addr, head);
+        let (status, body) = r.split_once("\r\n\r\n").unwrap_or((&r, ""));
+        (status.lines().next().unwrap_or("").to_string(), body.to_string())
+    };
+    assert_eq!(
+        answer(b"GET /RI/rai/agentStatus?startTime=\x01 HTTP/1.1\r\nHost: a\r\n\r\n"),
+        (
+            "HTTP/1.1 400 Bad Request".into(),
+            r"Invalid request line: 'GET /RI/rai/agentStatus?startTime=\x01 HTTP/1.1'".into()
+        )
+    );
+    assert_eq!(
+        answer(b"GET /livez HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n").1,
+        "Invalid header line: 'no colon here'"
+    );
+    assert_eq!(
+        answer(b"GET /RI/rai/agentStatus?x=\"a\" HTTP/1.1\r\n\r\n").1,
+        "Invalid request line: 'GET /RI/rai/agentStatus?x=\"a\" HTTP/1.1'"
+    );
+    // A good head split over several writes, with a body, then a second
+    // request on the same connection.
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    for part in [
+        &b"POST /RI/rai/users HTTP/1.1\r\nHost: a\r\n"[..],
+        b"Content-Type: application/x-ndjson\r\nContent-Length: 86\r\n\r\n",
+        br#"{"userId":"AC08DE7B69D447ADA22DBAF9A8A6B9F5","changeTimestamp":"2026-01-01T00:00:00Z"}"#,
+        b"GET /livez HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    ] {
+        s.write_all(part).expect("write");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 201 Created"), "{out}");
+    assert!(out.contains("HTTP/1.1 200 OK") && out.ends_with("live"), "{out}");
+    let m = get(addr, "/metrics", None);
+    assert!(
+        m.body
+            .contains("rai_http_requests_total{route=\"other\",method=\"other\",status=\"400\"} 3"),
+        "{}",
+        m.body
+    );
+}
