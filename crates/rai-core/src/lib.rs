@@ -39,7 +39,7 @@ mod render;
 mod schema;
 mod store;
 
-pub use engine::{run_on, system_clock, Clock, Engine, Journal, Request, Write};
+pub use engine::{run_on, system_clock, CacheStats, Clock, Engine, Journal, Request, Write, DEFAULT_CACHE_BYTES};
 pub use error::{Error, ErrorKind, Result};
 pub use exec::Deadline;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};

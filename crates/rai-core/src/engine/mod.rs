@@ -12,8 +12,11 @@ use crate::schema::{Endpoint, Table};
 use crate::store::{BatchInfo, Snapshot};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+mod cache;
 mod journal;
 mod request;
+use cache::ResultCache;
+pub use cache::{CacheStats, DEFAULT_CACHE_BYTES};
 pub use journal::{Journal, Write};
 pub use request::Request;
 
@@ -37,10 +40,20 @@ struct Head {
     failed: bool,
 }
 
+/// The published state: the snapshot, the log position of its last
+/// write, and its generation (one more at every publish: the result cache's
+/// key).
+#[derive(Clone)]
+struct Published {
+    snapshot: Arc<Snapshot>,
+    position: u64,
+    generation: u64,
+}
+
 /// An in-memory RAI engine. `Send + Sync`: share it behind an `Arc`.
 pub struct Engine {
-    /// The published snapshot and the position of its last write.
-    current: RwLock<(Arc<Snapshot>, u64)>,
+    current: RwLock<Published>,
+    cache: ResultCache,
     writer: Mutex<Head>,
     journal: OnceLock<Arc<dyn Journal>>,
     clock: Clock,
@@ -66,7 +79,12 @@ impl Engine {
     pub fn new() -> Engine {
         let empty = Arc::new(Snapshot::default());
         Engine {
-            current: RwLock::new((empty.clone(), 0)),
+            current: RwLock::new(Published {
+                snapshot: empty.clone(),
+                position: 0,
+                generation: 0,
+            }),
+            cache: ResultCache::new(DEFAULT_CACHE_BYTES),
             writer: Mutex::new(Head {
                 snapshot: empty,
                 position: 0,
@@ -107,10 +125,26 @@ impl Engine {
 
     /// The current snapshot (readers keep it as long as they like).
     pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current_state().snapshot
+    }
+
+    fn current_state(&self) -> Published {
         match self.current.read() {
-            Ok(g) => g.0.clone(),
-            Err(p) => p.into_inner().0.clone(),
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
         }
+    }
+
+    /// Sets the result cache's budget in bytes (0 turns it off; default
+    /// [`DEFAULT_CACHE_BYTES`]). Answers are kept until the next write, or,
+    /// when they read the clock, for the millisecond they read.
+    pub fn set_cache_bytes(&self, bytes: usize) {
+        self.cache.set_budget(bytes);
+    }
+
+    /// The result cache's counters.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     /// Attaches the journal every later write goes through (once; a durable
@@ -129,8 +163,12 @@ impl Engine {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        if position > g.1 {
-            *g = (next, position);
+        if position > g.position {
+            *g = Published {
+                snapshot: next,
+                position,
+                generation: g.generation + 1,
+            };
         }
     }
 
@@ -238,17 +276,19 @@ impl Engine {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        *g = (next, position);
+        *g = Published {
+            snapshot: next,
+            position,
+            generation: g.generation + 1,
+        };
         Ok(())
     }
 
     /// The published snapshot and the log position of its last write (what
     /// a checkpoint writes out).
     pub fn published(&self) -> (Arc<Snapshot>, u64) {
-        match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
+        let p = self.current_state();
+        (p.snapshot, p.position)
     }
 
     /// Loads one atomic batch into `table`. A batch without rows is
@@ -414,8 +454,22 @@ impl Engine {
 
     /// Answers `endpoint` for a raw query string at instant `now`.
     pub fn query_at(&self, endpoint: Endpoint, raw_query: &str, now: Millis) -> Result<QueryResult> {
+        self.answer(endpoint, raw_query, now, Deadline::NONE)
+    }
+
+    /// The answer from the result cache, or computed on the current
+    /// snapshot and offered to it.
+    fn answer(&self, endpoint: Endpoint, raw_query: &str, now: Millis, deadline: Deadline) -> Result<QueryResult> {
+        let state = self.current_state();
+        if let Some(hit) = self.cache.get(state.generation, endpoint, raw_query, now) {
+            return Ok(hit);
+        }
         let plan = self.plan(endpoint, raw_query)?;
-        self.execute(&plan, now)
+        let answer = crate::exec::execute(&state.snapshot, &plan, now, deadline)?;
+        let horizon = plan.clock_horizon();
+        self.cache
+            .put(state.generation, endpoint, raw_query, horizon, now, &answer);
+        Ok(answer)
     }
 
     /// Runs a logical plan on the current snapshot at instant `now`.
@@ -426,8 +480,7 @@ impl Engine {
     /// [`Engine::query`] that stops once `deadline` passes, with an
     /// [`crate::ErrorKind::Cancelled`] error: the work ends with the wait.
     pub fn query_until(&self, endpoint: Endpoint, raw_query: &str, deadline: Deadline) -> Result<QueryResult> {
-        let plan = self.plan(endpoint, raw_query)?;
-        crate::exec::execute(&self.snapshot(), &plan, self.now(), deadline)
+        self.answer(endpoint, raw_query, self.now(), deadline)
     }
 }
 

@@ -212,11 +212,57 @@ impl LogicalPlan {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// How the answer depends on the clock: `None` — not at all; `Some(h)`
+    /// — on `min(now, h)` only (`h` = [`Millis::MAX`]: on `now` itself).
+    /// Durations to now (`Since`) and a zero-fill of an open range read
+    /// the clock; time in state (the status log) ends at `min(endTime,
+    /// now)`. The result cache keys clock-dependent answers by this value;
+    /// the executor reads `now` nowhere else (a property test checks it).
+    pub fn clock_horizon(&self) -> Option<Millis> {
+        let since_now = self
+            .aggregates
+            .iter()
+            .any(|a| matches!(a.input, crate::schema::Input::SinceNow(_)));
+        let since_expr = self.output.iter().any(|f| f.expr.reads_clock())
+            || self.predicates.iter().any(|p| match p {
+                Predicate::Matches { expr, .. } => expr.reads_clock(),
+                _ => false,
+            });
+        let state_log = self.group_by.is_some() && self.table == crate::schema::Table::AgentStatusEvents;
+        if since_now || since_expr || (self.fill && self.time.end.is_none()) {
+            Some(Millis::MAX)
+        } else if state_log {
+            Some(self.time.end.unwrap_or(Millis::MAX))
+        } else {
+            None
+        }
+    }
+
     /// Whether every stored row is its own group (detail rows).
     pub fn per_row(&self) -> bool {
         self.group_by
             .as_ref()
             .is_some_and(|g| g.iter().any(|k| matches!(k, GroupKey::Row)))
+    }
+}
+
+impl Expr {
+    /// Whether the value reads the clock (`now − t` somewhere inside).
+    fn reads_clock(&self) -> bool {
+        match self {
+            Expr::Since(_) => true,
+            Expr::WhenPositive { expr, .. } | Expr::UnlessReduced(expr) => expr.reads_clock(),
+            Expr::Quotient {
+                numerator, denominator, ..
+            } => numerator.reads_clock() || denominator.reads_clock(),
+            Expr::Bucket
+            | Expr::Column(_)
+            | Expr::Name { .. }
+            | Expr::Translated { .. }
+            | Expr::Aggregate(_)
+            | Expr::Linear(_)
+            | Expr::Percentile { .. } => false,
+        }
     }
 }
 

@@ -6,6 +6,8 @@ mod csv;
 mod json;
 mod xml;
 
+use std::sync::{Arc, OnceLock};
+
 /// Output representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,9 +81,29 @@ enum Slot {
 }
 
 /// The answer to a query: the page of rows (shown fields only, absent
-/// values omitted) and the number of rows before paging.
+/// values omitted) and the number of rows before paging. Cloning is
+/// cheap (the page is shared), so the result cache hands out clones; each
+/// representation is rendered at most once per answer ([`QueryResult::rendered`]).
 #[derive(Debug, Clone)]
-pub struct QueryResult {
+pub struct QueryResult(Arc<Answer>);
+
+/// A rendered body and its entity tag (a hash of the body).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The body.
+    pub body: Arc<str>,
+    /// A 64-bit hash of the body: equal bodies, equal tags (the HTTP `ETag`).
+    pub tag: u64,
+}
+
+#[derive(Debug)]
+struct Answer {
+    page: Page,
+    rendered: [OnceLock<Rendered>; 3],
+}
+
+#[derive(Debug, Clone)]
+struct Page {
     item: &'static str,
     names: Vec<&'static str>,
     slots: Vec<Slot>,
@@ -92,16 +114,12 @@ pub struct QueryResult {
 impl QueryResult {
     /// Rows before paging (the `X-Total-Count` header).
     pub fn total(&self) -> usize {
-        self.total
+        self.0.page.total
     }
 
     /// Rows in the page.
     pub fn len(&self) -> usize {
-        if self.names.is_empty() {
-            0
-        } else {
-            self.slots.len() / self.names.len()
-        }
+        self.0.page.len()
     }
 
     /// Whether the page is empty.
@@ -112,12 +130,89 @@ impl QueryResult {
     /// The returned fields in output order (the CSV header; a field absent
     /// from every row is still listed).
     pub fn names(&self) -> &[&'static str] {
-        &self.names
+        &self.0.page.names
     }
 
     /// The value of field `col` (index into [`QueryResult::names`]) in row
     /// `row` of the page; `None` when absent or out of range.
     pub fn get(&self, row: usize, col: usize) -> Option<Value<'_>> {
+        self.0.page.get(row, col)
+    }
+
+    /// The page's rows, each as (field name, value) pairs in output order.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<(&'static str, Value<'_>)>> + '_ {
+        self.0.page.rows()
+    }
+
+    /// Renders in the given representation.
+    pub fn render(&self, rep: Representation) -> String {
+        self.rendered(rep).body.to_string()
+    }
+
+    /// The body in `rep` and its tag, rendered on first use and kept with
+    /// the answer (a cached answer is rendered once per representation).
+    pub fn rendered(&self, rep: Representation) -> Rendered {
+        let i = Representation::ALL.iter().position(|r| *r == rep).unwrap_or(0);
+        self.0.rendered[i]
+            .get_or_init(|| {
+                let body = match rep {
+                    Representation::Json => self.0.page.to_json(),
+                    Representation::Xml => self.0.page.to_xml(),
+                    Representation::Csv => self.0.page.to_csv(),
+                };
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(&body, &mut h);
+                let tag = std::hash::Hasher::finish(&h);
+                Rendered { body: body.into(), tag }
+            })
+            .clone()
+    }
+
+    /// A JSON array of objects.
+    pub fn to_json(&self) -> String {
+        self.render(Representation::Json)
+    }
+
+    /// RFC 4180 CSV: a header row of the returned fields in output order,
+    /// then one record per row, CRLF line ends; an absent value is an
+    /// empty field; a field with a comma, quote, CR or LF is quoted.
+    pub fn to_csv(&self) -> String {
+        self.render(Representation::Csv)
+    }
+
+    /// The XML document of SPEC §9 and §11.
+    pub fn to_xml(&self) -> String {
+        self.render(Representation::Xml)
+    }
+
+    /// Roughly the bytes the answer holds (what the result cache counts).
+    pub fn heap_bytes(&self) -> usize {
+        let p = &self.0.page;
+        let rendered: usize = self
+            .0
+            .rendered
+            .iter()
+            .filter_map(|r| r.get())
+            .map(|r| r.body.len())
+            .sum();
+        std::mem::size_of::<Answer>()
+            + p.names.len() * std::mem::size_of::<&str>()
+            + p.slots.len() * std::mem::size_of::<Slot>()
+            + p.text.len()
+            + rendered
+    }
+}
+
+impl Page {
+    fn len(&self) -> usize {
+        if self.names.is_empty() {
+            0
+        } else {
+            self.slots.len() / self.names.len()
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> Option<Value<'_>> {
         if col >= self.names.len() {
             return None;
         }
@@ -126,8 +221,7 @@ impl QueryResult {
             .and_then(|s| self.value(*s))
     }
 
-    /// The page's rows, each as (field name, value) pairs in output order.
-    pub fn rows(&self) -> impl Iterator<Item = Vec<(&'static str, Value<'_>)>> + '_ {
+    fn rows(&self) -> impl Iterator<Item = Vec<(&'static str, Value<'_>)>> + '_ {
         let w = self.names.len().max(1);
         self.slots.chunks(w).map(move |row| {
             row.iter()
@@ -146,17 +240,7 @@ impl QueryResult {
         }
     }
 
-    /// Renders in the given representation.
-    pub fn render(&self, rep: Representation) -> String {
-        match rep {
-            Representation::Json => self.to_json(),
-            Representation::Xml => self.to_xml(),
-            Representation::Csv => self.to_csv(),
-        }
-    }
-
-    /// A JSON array of objects.
-    pub fn to_json(&self) -> String {
+    fn to_json(&self) -> String {
         use std::fmt::Write;
         let w = self.names.len().max(1);
         let mut out = String::with_capacity(self.text.len() * 2 + self.slots.len() * 24 + 2);
@@ -192,10 +276,7 @@ impl QueryResult {
         out
     }
 
-    /// RFC 4180 CSV: a header row of the returned fields in output order,
-    /// then one record per row, CRLF line ends; an absent value is an
-    /// empty field; a field with a comma, quote, CR or LF is quoted.
-    pub fn to_csv(&self) -> String {
+    fn to_csv(&self) -> String {
         use std::fmt::Write;
         let w = self.names.len().max(1);
         let mut out = String::with_capacity(self.text.len() * 2 + self.slots.len() * 12 + 64);
@@ -227,8 +308,7 @@ impl QueryResult {
         out
     }
 
-    /// The XML document of SPEC §9 and §11.
-    pub fn to_xml(&self) -> String {
+    fn to_xml(&self) -> String {
         use std::fmt::Write;
         let w = self.names.len().max(1);
         let item = self.item;
@@ -260,7 +340,7 @@ impl QueryResult {
 /// Fills a [`QueryResult`] row by row, field by field, in output order.
 #[derive(Debug)]
 pub struct ResultBuilder {
-    res: QueryResult,
+    res: Page,
 }
 
 impl ResultBuilder {
@@ -268,7 +348,7 @@ impl ResultBuilder {
     pub fn new(item: &'static str, names: Vec<&'static str>, total: usize, rows: usize) -> Self {
         let slots = Vec::with_capacity(rows * names.len());
         ResultBuilder {
-            res: QueryResult {
+            res: Page {
                 item,
                 names,
                 slots,
@@ -309,7 +389,10 @@ impl ResultBuilder {
 
     /// The result.
     pub fn finish(self) -> QueryResult {
-        self.res
+        QueryResult(Arc::new(Answer {
+            page: self.res,
+            rendered: Default::default(),
+        }))
     }
 }
 
