@@ -1,6 +1,7 @@
 //! rai's integration tests, one binary with topic modules.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cache;
 mod cli;
 mod crash;
 mod derived;
