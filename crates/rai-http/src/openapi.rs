@@ -170,6 +170,10 @@ pub fn document() -> Value {
             },
             "description": "field=pattern filters on text fields: * any run, ? one character, case-insensitive"
         }));
+        params.push(json!({
+            "name": "If-None-Match", "in": "header", "required": false, "schema": {"type": "string"},
+            "description": "ETag values of answers the client holds: the same answer is a 304 without a body"
+        }));
         let props: Map<String, Value> = d
             .fields
             .iter()
@@ -201,14 +205,15 @@ pub fn document() -> Value {
                 "parameters": params,
                 "responses": {
                     "200": {
-                        "description": "Rows of the page; X-Total-Count carries the rows before paging",
-                        "headers": {"X-Total-Count": {"schema": {"type": "integer"}}},
+                        "description": "Rows of the page; X-Total-Count carries the rows before paging, ETag the answer's tag",
+                        "headers": {"X-Total-Count": {"schema": {"type": "integer"}}, "ETag": {"schema": {"type": "string"}}},
                         "content": {
                             "application/json": {"schema": {"type": "array", "items": item}},
                             "application/xml": {"schema": {"type": "array", "items": item, "xml": {"name": d.xml_root(), "wrapped": true}}},
                             "text/csv": {"schema": {"type": "string"}, "description": "RFC 4180: a header row of the returned fields, then one record per row"}
                         }
                     },
+                    "304": {"description": "The answer has the ETag If-None-Match named", "headers": {"ETag": {"schema": {"type": "string"}}}},
                     "400": text("Invalid parameter (SPEC's one-line text)"),
                     "401": text("Missing or wrong bearer token"),
                     "406": text("Neither JSON, XML nor CSV is acceptable"),

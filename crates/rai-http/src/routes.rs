@@ -100,30 +100,73 @@ async fn blocking<T: Send + 'static>(
     .unwrap_or_else(|_| Err(rai_core::Error::internal(messages::INTERNAL)))
 }
 
+/// Pages of at most this many rows are rendered on the async thread when
+/// the answer comes from the result cache (a larger one on a worker).
+const INLINE_ROWS: usize = 1000;
+
 async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str, permit: Option<WorkPermit>) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let Some(rep) = negotiate::choose(accept) else {
         return text(StatusCode::NOT_ACCEPTABLE, messages::NOT_ACCEPTABLE);
     };
-    let raw = raw.to_string();
-    // The engine stops at the same deadline the client's answer has.
-    let deadline = Deadline::after(st.config.request_timeout);
-    let res = blocking(permit, move || {
-        st.engine
-            .query_until(ep, &raw, deadline)
-            .map(|r| (r.total(), r.render(rep)))
-    })
-    .await;
+    let res = match st.engine.cached(ep, raw) {
+        // A cached answer: no worker thread unless its page is large.
+        Some(hit) if hit.len() <= INLINE_ROWS => Ok((hit.total(), hit.rendered(rep))),
+        Some(hit) => blocking(permit, move || Ok((hit.total(), hit.rendered(rep)))).await,
+        None => {
+            let raw = raw.to_string();
+            // The engine stops at the same deadline the client's answer has.
+            let deadline = Deadline::after(st.config.request_timeout);
+            blocking(permit, move || {
+                st.engine
+                    .query_until(ep, &raw, deadline)
+                    .map(|r| (r.total(), r.rendered(rep)))
+            })
+            .await
+        }
+    };
     match res {
-        Ok((total, body)) => {
-            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, rep.content_type())], body).into_response();
+        Ok((total, rendered)) => {
+            let etag = format!("\"{:016x}\"", rendered.tag);
+            let not_modified = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| etag_matches(v, &etag));
+            let mut r = if not_modified {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                let body = Body::from(Bytes::from_owner(SharedBody(rendered.body)));
+                (StatusCode::OK, [(header::CONTENT_TYPE, rep.content_type())], body).into_response()
+            };
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                h.insert(header::ETAG, v);
+            }
+            // Revalidate every time: the answer changes with every write.
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            h.insert(header::VARY, HeaderValue::from_static("Accept"));
             if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
-                r.headers_mut().insert("X-Total-Count", v);
+                h.insert("X-Total-Count", v);
             }
             r
         }
         Err(e) => error(e),
     }
+}
+
+/// A rendered body shared with the result cache (no copy per answer).
+struct SharedBody(std::sync::Arc<str>);
+
+impl AsRef<[u8]> for SharedBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// `If-None-Match` (RFC 9110 §13.1.2): `*`, or a list of entity tags
+/// compared weakly (`W/"x"` matches `"x"`).
+pub fn etag_matches(header: &str, etag: &str) -> bool {
+    header.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }
 
 /// The whole body, within the size limit (413) and the body-read timeout (408).

@@ -7,7 +7,9 @@
 //! `http_request_duration_seconds{route}` (histogram),
 //! `ingested_rows_total{table}`, `ingested_bytes_total{table}`,
 //! `rows{table}` and `batches` (the published snapshot, read at scrape
-//! time), `log_sync_seconds` and `checkpoint_seconds` (the durable store).
+//! time), `log_sync_seconds` and `checkpoint_seconds` (the durable store),
+//! `cache_hits_total`, `cache_misses_total`, `cache_bytes` and
+//! `cache_entries` (the result cache, read at scrape time).
 //! `route` is the endpoint, table or fixed path — never the raw path, so
 //! the number of series stays bounded.
 
@@ -52,6 +54,11 @@ pub fn render(engine: &Engine) -> Option<String> {
         metrics::gauge!("rai_rows", "table" => table.name()).set(rows as f64);
     }
     metrics::gauge!("rai_batches").set(snap.stored_batches().len() as f64);
+    let cache = engine.cache_stats();
+    metrics::counter!("rai_cache_hits_total").absolute(cache.hits);
+    metrics::counter!("rai_cache_misses_total").absolute(cache.misses);
+    metrics::gauge!("rai_cache_bytes").set(cache.bytes as f64);
+    metrics::gauge!("rai_cache_entries").set(cache.entries as f64);
     handle.run_upkeep();
     Some(handle.render())
 }

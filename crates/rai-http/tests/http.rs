@@ -867,6 +867,10 @@ fn metrics_and_request_ids() {
         "rai_ingested_bytes_total{table=\"contacts\"}",
         "rai_rows{table=\"contacts\"} 7",
         "rai_http_requests_total{route=\"metrics\",method=\"GET\",status=\"401\"}",
+        // (Values are process-wide: other tests' engines scrape too.)
+        "rai_cache_misses_total ",
+        "rai_cache_hits_total ",
+        "rai_cache_entries ",
     ] {
         assert!(m.body.contains(needle), "{needle} missing from\n{}", m.body);
     }
@@ -942,4 +946,55 @@ fn malformed_request_heads_get_a_text() {
         "{}",
         m.body
     );
+}
+
+/// ETag and If-None-Match over a socket: the same answer is a 304 without
+/// a body (per representation); a repeat is served from the result cache;
+/// a write that changes the answer changes the tag.
+#[test]
+fn etags_revalidate_answers() {
+    let engine = example_engine();
+    let addr = start(engine.clone(), Config::default());
+    let q = "/RI/rai/agentStatusHistory?startTime=2019-01-01&limit=5";
+    let first = get(addr, q, None);
+    assert_eq!(first.status, 200);
+    let tag = first.header("etag").expect("an ETag").to_string();
+    assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 18, "{tag}");
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    let again = get(addr, q, None);
+    assert_eq!((again.body.as_str(), again.header("etag")), (first.body.as_str(), Some(tag.as_str())));
+    let cond = |inm: &str, accept: Option<&str>| {
+        let mut h = vec![("If-None-Match", inm)];
+        if let Some(a) = accept {
+            h.push(("Accept", a));
+        }
+        request(addr, "GET", q, &h, b"")
+    };
+    let r = cond(&tag, None);
+    assert_eq!((r.status, r.body.as_str(), r.header("etag")), (304, "", Some(tag.as_str())));
+    assert_eq!(r.header("x-total-count"), first.header("x-total-count"));
+    assert_eq!(cond(&format!("W/{tag}, \"other\""), None).status, 304, "weak and listed tags match");
+    assert_eq!(cond("*", None).status, 304);
+    assert_eq!(cond("\"0000000000000000\"", None).status, 200);
+    // XML is another answer with another tag.
+    let xml = cond(&tag, Some("application/xml"));
+    assert_eq!(xml.status, 200);
+    assert_ne!(xml.header("etag"), Some(tag.as_str()));
+    // A write that changes the answer changes the tag.
+    let line = format!(
+        r#"{{"sessionId":"{0}","userId":"{0}","userStatus":"Ready","changeTimestamp":"2019-01-01T00:00:00Z"}}"#,
+        "11111111111111111111111111111111"
+    );
+    let w = request(
+        addr,
+        "POST",
+        "/RI/rai/agentStatusEvents",
+        &[("Content-Type", "application/x-ndjson")],
+        line.as_bytes(),
+    );
+    assert_eq!(w.status, 201);
+    let after = cond(&tag, None);
+    assert_eq!(after.status, 200, "the new row is the first of the page");
+    assert_ne!(after.header("etag"), Some(tag.as_str()));
+    assert!(engine.cache_stats().hits >= 2, "{:?}", engine.cache_stats());
 }

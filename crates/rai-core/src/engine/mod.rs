@@ -457,6 +457,14 @@ impl Engine {
         self.answer(endpoint, raw_query, now, Deadline::NONE)
     }
 
+    /// The answer to `endpoint` for a raw query string if the result cache
+    /// holds it for the current snapshot at the engine's clock (nothing is
+    /// computed: an adapter answers a hit without a worker thread).
+    pub fn cached(&self, endpoint: Endpoint, raw_query: &str) -> Option<QueryResult> {
+        let state = self.current_state();
+        self.cache.get(state.generation, endpoint, raw_query, self.now())
+    }
+
     /// The answer from the result cache, or computed on the current
     /// snapshot and offered to it.
     fn answer(&self, endpoint: Endpoint, raw_query: &str, now: Millis, deadline: Deadline) -> Result<QueryResult> {
