@@ -90,6 +90,11 @@ struct ServeArgs {
     /// Engine work running at once (more requests get 503).
     #[arg(long, default_value_t = rai_http::DEFAULT_MAX_CONCURRENCY)]
     max_concurrency: usize,
+    /// Bytes the result cache may hold (0 turns it off). Answers are kept
+    /// until the next write; answers that read the clock, for the
+    /// millisecond they read.
+    #[arg(long, default_value_t = rai_core::DEFAULT_CACHE_BYTES)]
+    cache_bytes: usize,
     /// Log format on stderr: text or json (one object per line).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -429,6 +434,7 @@ fn serve(a: ServeArgs) -> ExitCode {
     if let Some(t) = now {
         engine = engine.with_fixed_now(t);
     }
+    engine.set_cache_bytes(a.cache_bytes);
     let engine = std::sync::Arc::new(engine);
     let ready = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(a.store.is_none()));
     let opened: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<rai_store::Store>>> = Default::default();

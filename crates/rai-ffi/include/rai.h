@@ -128,6 +128,18 @@ enum RaiStatus rai_load(const struct RaiEngine *e,
                         struct RaiBuffer *error_out);
 
 /*
+ Sets the result cache's budget in bytes (0 turns it off). Answers are
+ kept until the next write; an answer that reads the clock is kept for
+ the millisecond it read.
+
+ # Safety
+ `e` is a live engine; `error_out` is null or writable.
+ */
+enum RaiStatus rai_set_cache_bytes(const struct RaiEngine *e,
+                                   size_t bytes,
+                                   struct RaiBuffer *error_out);
+
+/*
  Retracts an appended batch.
 
  # Safety

@@ -271,6 +271,23 @@ pub unsafe extern "C" fn rai_load(
     }
 }
 
+/// Sets the result cache's budget in bytes (0 turns it off). Answers are
+/// kept until the next write; an answer that reads the clock is kept for
+/// the millisecond it read.
+///
+/// # Safety
+/// `e` is a live engine; `error_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rai_set_cache_bytes(e: *const RaiEngine, bytes: usize, error_out: *mut RaiBuffer) -> RaiStatus {
+    // SAFETY: see the function's contract.
+    unsafe {
+        guarded(error_out, || {
+            engine(e)?.set_cache_bytes(bytes);
+            Ok(())
+        })
+    }
+}
+
 /// Retracts an appended batch.
 ///
 /// # Safety

@@ -90,6 +90,17 @@ int main(int argc, char **argv) {
     query(e, "agentStatusTime", "startTime=2026-06-15&endTime=2026-06-16&timeCategory=hour&sort=-stateDuration&limit=2", "csv");
     query(e, "contactHistory", "startTime=2026-10-24&endTime=2026-10-26&showChannel=false&showChannelType=false&percentiles=50,90&limit=1", "json");
 
+    /* The same query again is answered from the result cache; with the
+     * cache off it is computed: the same bytes either way. */
+    query(e, "agentStatusHistory", "startTime=2026-06-15&endTime=2026-06-16&limit=2", "xml");
+    RaiBuffer cache_err;
+    RaiStatus cache_st = rai_set_cache_bytes(e, 0, &cache_err);
+    printf("CACHE OFF status=%d\n", (int)cache_st);
+    rai_buffer_free(cache_err);
+    query(e, "agentStatusHistory", "startTime=2026-06-15&endTime=2026-06-16&limit=2", "xml");
+    cache_st = rai_set_cache_bytes(NULL, 0, &cache_err);
+    show_error("cache of a null engine", cache_st, cache_err);
+
     /* Error paths. */
     query(e, "contactHistory", "startTime=2019-01-01&queueId=XYZ", "json");
     query(e, "contactHistory", "endTime=2019-01-01", "json");
