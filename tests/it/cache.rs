@@ -39,18 +39,42 @@ fn batches() -> &'static Vec<(Table, Vec<u8>)> {
 
 /// Queries over every endpoint; some read the clock.
 const QUERIES: [(Endpoint, &str); 12] = [
-    (Endpoint::ContactHistory, "startTime=2027-01-01&endTime=2027-01-05&timeCategory=day&limit=20"),
-    (Endpoint::ContactHistory, "startTime=2027-01-02&endTime=2027-01-03&timeCategory=hour&showQueue=true"),
-    (Endpoint::ContactStatistic, "startTime=2027-01-04&timeCategory=quarterHour"),
-    (Endpoint::ContactStatistic, "startTime=2027-01-01&fill=zero&timeCategory=hour"),
+    (
+        Endpoint::ContactHistory,
+        "startTime=2027-01-01&endTime=2027-01-05&timeCategory=day&limit=20",
+    ),
+    (
+        Endpoint::ContactHistory,
+        "startTime=2027-01-02&endTime=2027-01-03&timeCategory=hour&showQueue=true",
+    ),
+    (
+        Endpoint::ContactStatistic,
+        "startTime=2027-01-04&timeCategory=quarterHour",
+    ),
+    (
+        Endpoint::ContactStatistic,
+        "startTime=2027-01-01&fill=zero&timeCategory=hour",
+    ),
     (Endpoint::AgentStatistic, "startTime=2027-01-01&timeCategory=day"),
-    (Endpoint::AgentStatistic, "startTime=2027-01-03&timeCategory=hour&fill=zero"),
-    (Endpoint::AgentHistory, "startTime=2027-01-01&endTime=2027-01-05&timeCategory=day&limit=50"),
+    (
+        Endpoint::AgentStatistic,
+        "startTime=2027-01-03&timeCategory=hour&fill=zero",
+    ),
+    (
+        Endpoint::AgentHistory,
+        "startTime=2027-01-01&endTime=2027-01-05&timeCategory=day&limit=50",
+    ),
     (Endpoint::AgentStatus, "startTime=2027-01-01&limit=20"),
     (Endpoint::AgentStatusHistory, "startTime=2027-01-01&limit=30"),
     (Endpoint::AgentStatusTime, "startTime=2027-01-04&timeCategory=hour"),
-    (Endpoint::AgentStatusTime, "startTime=2027-01-01&endTime=2027-01-04T10:00:00Z&timeCategory=day"),
-    (Endpoint::ContactHistory, "startTime=2027-01-01&endTime=2027-01-05&sort=nope"),
+    (
+        Endpoint::AgentStatusTime,
+        "startTime=2027-01-01&endTime=2027-01-04T10:00:00Z&timeCategory=day",
+    ),
+    (
+        Endpoint::ContactHistory,
+        "startTime=2027-01-01&endTime=2027-01-05&sort=nope",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -158,7 +182,11 @@ fn repeats_hit_and_writes_or_a_moved_clock_miss() {
     clock.fetch_add(1, Ordering::Relaxed);
     e.query(history.0, history.1).expect("query");
     e.query(statistic.0, statistic.1).expect("query");
-    assert_eq!(hits(&e), 3, "contactHistory does not read the clock; contactStatistic does");
+    assert_eq!(
+        hits(&e),
+        3,
+        "contactHistory does not read the clock; contactStatistic does"
+    );
     e.retract(1).expect("retract");
     e.query(history.0, history.1).expect("query");
     assert_eq!(hits(&e), 3, "a write starts a new generation");

@@ -278,7 +278,11 @@ pub unsafe extern "C" fn rai_load(
 /// # Safety
 /// `e` is a live engine; `error_out` is null or writable.
 #[no_mangle]
-pub unsafe extern "C" fn rai_set_cache_bytes(e: *const RaiEngine, bytes: usize, error_out: *mut RaiBuffer) -> RaiStatus {
+pub unsafe extern "C" fn rai_set_cache_bytes(
+    e: *const RaiEngine,
+    bytes: usize,
+    error_out: *mut RaiBuffer,
+) -> RaiStatus {
     // SAFETY: see the function's contract.
     unsafe {
         guarded(error_out, || {

@@ -166,7 +166,10 @@ impl AsRef<[u8]> for SharedBody {
 /// `If-None-Match` (RFC 9110 §13.1.2): `*`, or a list of entity tags
 /// compared weakly (`W/"x"` matches `"x"`).
 pub fn etag_matches(header: &str, etag: &str) -> bool {
-    header.split(',').map(str::trim).any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }
 
 /// The whole body, within the size limit (413) and the body-read timeout (408).

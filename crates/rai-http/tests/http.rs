@@ -962,7 +962,10 @@ fn etags_revalidate_answers() {
     assert!(tag.starts_with('"') && tag.ends_with('"') && tag.len() == 18, "{tag}");
     assert_eq!(first.header("cache-control"), Some("no-cache"));
     let again = get(addr, q, None);
-    assert_eq!((again.body.as_str(), again.header("etag")), (first.body.as_str(), Some(tag.as_str())));
+    assert_eq!(
+        (again.body.as_str(), again.header("etag")),
+        (first.body.as_str(), Some(tag.as_str()))
+    );
     let cond = |inm: &str, accept: Option<&str>| {
         let mut h = vec![("If-None-Match", inm)];
         if let Some(a) = accept {
@@ -971,9 +974,16 @@ fn etags_revalidate_answers() {
         request(addr, "GET", q, &h, b"")
     };
     let r = cond(&tag, None);
-    assert_eq!((r.status, r.body.as_str(), r.header("etag")), (304, "", Some(tag.as_str())));
+    assert_eq!(
+        (r.status, r.body.as_str(), r.header("etag")),
+        (304, "", Some(tag.as_str()))
+    );
     assert_eq!(r.header("x-total-count"), first.header("x-total-count"));
-    assert_eq!(cond(&format!("W/{tag}, \"other\""), None).status, 304, "weak and listed tags match");
+    assert_eq!(
+        cond(&format!("W/{tag}, \"other\""), None).status,
+        304,
+        "weak and listed tags match"
+    );
     assert_eq!(cond("*", None).status, 304);
     assert_eq!(cond("\"0000000000000000\"", None).status, 200);
     // XML is another answer with another tag.

@@ -114,23 +114,24 @@ impl PyEngine {
         })
     }
 
-    /// Plans (by `plan`) and runs a query of `endpoint`, typing the answer's
-    /// fields by the plan's output.
+    /// Answers the query string `raw` of `endpoint` (through the engine's
+    /// result cache), typing the answer's fields by the plan's output.
     fn run(
         &self,
         py: Python<'_>,
         endpoint: &str,
         now: Option<&str>,
-        plan: impl FnOnce(&Engine, Endpoint) -> rai_core::Result<LogicalPlan> + Send,
+        raw: impl FnOnce(&Engine, Endpoint) -> String + Send,
     ) -> PyResult<Answer> {
         let ep = endpoint_named(endpoint)?;
         let now = now
             .map(|t| parse_timestamp(t).ok_or_else(|| invalid("now", t)))
             .transpose()?;
         self.with(py, |o| {
-            let plan = plan(&o.engine, ep)?;
+            let raw = raw(&o.engine, ep);
+            let plan: LogicalPlan = o.engine.plan(ep, &raw)?;
             let kinds = plan.output.iter().map(|f| f.kind).collect();
-            let res = o.engine.execute(&plan, now.unwrap_or_else(|| o.engine.now()))?;
+            let res = o.engine.query_at(ep, &raw, now.unwrap_or_else(|| o.engine.now()))?;
             Ok(Answer::new(ep.name(), res, kinds))
         })
     }
@@ -139,7 +140,7 @@ impl PyEngine {
 #[pymethods]
 impl PyEngine {
     #[new]
-    #[pyo3(signature = (store=None, durability="sync", repair=false, checkpoint_secs=60, now=None, default_language=None))]
+    #[pyo3(signature = (store=None, durability="sync", repair=false, checkpoint_secs=60, now=None, default_language=None, cache_bytes=rai_core::DEFAULT_CACHE_BYTES))]
     fn new(
         py: Python<'_>,
         store: Option<PathBuf>,
@@ -148,8 +149,11 @@ impl PyEngine {
         checkpoint_secs: u64,
         now: Option<&str>,
         default_language: Option<&str>,
+        cache_bytes: usize,
     ) -> PyResult<PyEngine> {
-        let mut engine = Engine::new();
+        let engine = Engine::new();
+        engine.set_cache_bytes(cache_bytes);
+        let mut engine = engine;
         if let Some(t) = now {
             engine = engine.with_fixed_now(parse_timestamp(t).ok_or_else(|| invalid("now", t))?);
         }
@@ -222,7 +226,7 @@ impl PyEngine {
     /// Answers the raw RAI query string `query` of `endpoint`.
     #[pyo3(signature = (endpoint, query, now=None))]
     fn query(&self, py: Python<'_>, endpoint: &str, query: &str, now: Option<&str>) -> PyResult<Answer> {
-        self.run(py, endpoint, now, |e, ep| e.plan(ep, query))
+        self.run(py, endpoint, now, |_, _| query.to_string())
     }
 
     /// Answers decoded (name, value) pairs of `endpoint`.
@@ -239,7 +243,7 @@ impl PyEngine {
             for (k, v) in &pairs {
                 req = req.param(k, v.as_str());
             }
-            req.plan()
+            req.query_string()
         })
     }
 

@@ -138,11 +138,19 @@ impl<'e> Request<'e> {
         Ok(lower(&q))
     }
 
-    /// Validates and runs.
+    /// The query string these pairs make (what the result cache keys by).
+    pub fn query_string(&self) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.pairs {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    }
+
+    /// Validates and runs (through the result cache, as a query string).
     pub fn run(&self) -> Result<QueryResult> {
-        let plan = self.plan()?;
-        self.engine
-            .execute(&plan, self.now.unwrap_or_else(|| self.engine.now()))
+        let now = self.now.unwrap_or_else(|| self.engine.now());
+        self.engine.query_at(self.endpoint, &self.query_string(), now)
     }
 }
 

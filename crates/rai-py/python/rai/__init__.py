@@ -93,7 +93,9 @@ class Engine:
     (``durability="sync"``; ``"interval"`` syncs within a second,
     ``"off"`` leaves it to the OS), and opening it again recovers every
     acknowledged write. ``now`` pins the clock (RFC 3339 text or an aware
-    ``datetime``); ``default_language`` is used when a query names none.
+    ``datetime``); ``default_language`` is used when a query names none;
+    ``cache_bytes`` bounds the result cache (answers kept until the next
+    write, or for the millisecond they read the clock; 0 turns it off).
 
     >>> with rai.Engine(store="/var/lib/rai") as engine:
     ...     batch = engine.load("contacts", "contacts.csv")
@@ -108,6 +110,7 @@ class Engine:
         checkpoint_secs: int = 60,
         now: Any = None,
         default_language: Optional[str] = None,
+        cache_bytes: int = 67108864,
     ) -> None:
         self._engine = _rai._Engine(
             store=None if store is None else _os.fspath(store),
@@ -116,6 +119,7 @@ class Engine:
             checkpoint_secs=checkpoint_secs,
             now=_now_text(now),
             default_language=default_language,
+            cache_bytes=cache_bytes,
         )
 
     def __enter__(self) -> "Engine":
