@@ -140,6 +140,8 @@ impl PyEngine {
 #[pymethods]
 impl PyEngine {
     #[new]
+    // Python's keyword arguments, one each: a struct would only move them.
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (store=None, durability="sync", repair=false, checkpoint_secs=60, now=None, default_language=None, cache_bytes=rai_core::DEFAULT_CACHE_BYTES))]
     fn new(
         py: Python<'_>,
