@@ -58,12 +58,27 @@ fn queries(c: &mut Criterion) {
     if let Err(e) = engine.load_dir(&data_dir(n, Format::Csv)) {
         panic!("load: {e}");
     }
+    // Every iteration computes (a cached answer would time a hash lookup);
+    // `query_cached/` times the hits.
+    engine.set_cache_bytes(0);
     let mut g = c.benchmark_group(format!("query/{n}"));
     g.sample_size(20).measurement_time(Duration::from_secs(4));
     for (id, endpoint, q) in QUERIES {
         g.bench_function(*id, |b| {
             b.iter(|| match engine.query(*endpoint, q) {
                 Ok(r) => r.to_json().len(),
+                Err(e) => panic!("{id}: {e}"),
+            })
+        });
+    }
+    g.finish();
+    engine.set_cache_bytes(rai_core::DEFAULT_CACHE_BYTES);
+    let mut g = c.benchmark_group(format!("query_cached/{n}"));
+    g.sample_size(20).measurement_time(Duration::from_secs(2));
+    for (id, endpoint, q) in QUERIES {
+        g.bench_function(*id, |b| {
+            b.iter(|| match engine.query(*endpoint, q) {
+                Ok(r) => r.rendered(rai_core::Representation::Json).body.len(),
                 Err(e) => panic!("{id}: {e}"),
             })
         });

@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("data", type=pathlib.Path)
     ap.add_argument("--runs", type=int, default=20)
     a = ap.parse_args()
-    engine = rai.Engine(now="2026-04-01T00:00:00Z")
+    engine = rai.Engine(now="2026-04-01T00:00:00Z", cache_bytes=0)  # time the query, not the cache
     t0 = time.perf_counter()
     engine.load("contacts", a.data / "contacts.csv")
     print(f"loaded contacts.csv in {time.perf_counter() - t0:.2f} s")
