@@ -155,7 +155,7 @@ async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str, permi
 }
 
 /// A rendered body shared with the result cache (no copy per answer).
-struct SharedBody(std::sync::Arc<str>);
+struct SharedBody(std::sync::Arc<String>);
 
 impl AsRef<[u8]> for SharedBody {
     fn as_ref(&self) -> &[u8] {

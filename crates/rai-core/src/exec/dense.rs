@@ -68,14 +68,13 @@ impl Dense {
                 6
             }
         };
-        let codes = snap.ids.len();
         let mut remap: [Option<Vec<u32>>; 3] = [None, None, None];
         let mut n = [1usize; 3];
         for s in 0..3 {
             if !dims_on[s] {
                 continue;
             }
-            let mut map = vec![NO; codes];
+            let mut map = vec![NO; super::physical::code_bound::<F>(snap, s)];
             let mut next = 0u32;
             for (_, f) in snap.facts::<F>() {
                 for &c in f.distinct(s) {

@@ -60,11 +60,10 @@ pub(super) fn prepare<'p, F: Fact + Default>(
     keys: &[GroupKey],
 ) -> Result<Physical<'p>> {
     let empty = F::default();
-    let n_codes = snap.ids.len();
     let mut masks: [Option<Vec<bool>>; 3] = [None, None, None];
     let mut and_mask = |slot: usize, f: &dyn Fn(u32) -> bool| {
         let m = masks[slot].get_or_insert_with(|| {
-            let mut v = vec![true; n_codes];
+            let mut v = vec![true; code_bound::<F>(snap, slot)];
             v[NONE as usize] = false;
             v
         });
@@ -219,6 +218,18 @@ pub(super) fn prepare<'p, F: Fact + Default>(
         metrics,
         split,
     })
+}
+
+/// One more than the largest code in key slot `slot` of any `F` batch:
+/// what a per-code mask or map of that slot must cover. Sized by the codes
+/// the slot holds, not the whole dictionary (which holds every contact
+/// id): a query's set-up then costs what its dimensions hold.
+pub(super) fn code_bound<F: Fact>(snap: &Snapshot, slot: usize) -> usize {
+    snap.facts::<F>()
+        .filter_map(|(_, f)| f.distinct(slot).last())
+        .max()
+        .map_or(0, |&c| c as usize + 1)
+        .max(NONE as usize + 1)
 }
 
 impl Physical<'_> {

@@ -91,7 +91,7 @@ pub struct QueryResult(Arc<Answer>);
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The body.
-    pub body: Arc<str>,
+    pub body: Arc<String>,
     /// A 64-bit hash of the body: equal bodies, equal tags (the HTTP `ETag`).
     pub tag: u64,
 }
@@ -144,26 +144,28 @@ impl QueryResult {
         self.0.page.rows()
     }
 
-    /// Renders in the given representation.
+    /// Renders in the given representation (a copy of the kept rendering
+    /// when there is one, else rendered afresh and not kept).
     pub fn render(&self, rep: Representation) -> String {
-        self.rendered(rep).body.to_string()
+        match self.0.rendered[rep_index(rep)].get() {
+            Some(r) => r.body.as_str().to_owned(),
+            None => self.0.page.render(rep),
+        }
     }
 
     /// The body in `rep` and its tag, rendered on first use and kept with
-    /// the answer (a cached answer is rendered once per representation).
+    /// the answer (a cached answer is rendered once per representation;
+    /// the body is shared, not copied).
     pub fn rendered(&self, rep: Representation) -> Rendered {
-        let i = Representation::ALL.iter().position(|r| *r == rep).unwrap_or(0);
-        self.0.rendered[i]
+        self.0.rendered[rep_index(rep)]
             .get_or_init(|| {
-                let body = match rep {
-                    Representation::Json => self.0.page.to_json(),
-                    Representation::Xml => self.0.page.to_xml(),
-                    Representation::Csv => self.0.page.to_csv(),
-                };
-                let mut h = std::hash::DefaultHasher::new();
-                std::hash::Hash::hash(&body, &mut h);
-                let tag = std::hash::Hasher::finish(&h);
-                Rendered { body: body.into(), tag }
+                let body = self.0.page.render(rep);
+                // Fixed seeds: the same body has the same tag in every run.
+                let tag = ahash::RandomState::with_seeds(0x7261_69, 1, 2, 3).hash_one(body.as_bytes());
+                Rendered {
+                    body: Arc::new(body),
+                    tag,
+                }
             })
             .clone()
     }
@@ -203,7 +205,20 @@ impl QueryResult {
     }
 }
 
+/// The slot of a representation's kept rendering.
+fn rep_index(rep: Representation) -> usize {
+    Representation::ALL.iter().position(|r| *r == rep).unwrap_or(0)
+}
+
 impl Page {
+    fn render(&self, rep: Representation) -> String {
+        match rep {
+            Representation::Json => self.to_json(),
+            Representation::Xml => self.to_xml(),
+            Representation::Csv => self.to_csv(),
+        }
+    }
+
     fn len(&self) -> usize {
         if self.names.is_empty() {
             0
