@@ -25,6 +25,21 @@ fn main() {
         .collect::<Vec<_>>()
         .join(", ");
     eprintln!("load: {:?} ({rss})", t.elapsed());
+    // Bytes per stored row, by table and column.
+    let snap = engine.snapshot();
+    let rows: std::collections::HashMap<&str, usize> =
+        snap.row_counts().into_iter().map(|(t, n)| (t.name(), n)).collect();
+    let mut total = 0;
+    for (table, column, bytes) in snap.memory() {
+        total += bytes;
+        let per_row = rows.get(table).filter(|&&n| n > 0).map(|&n| bytes as f64 / n as f64);
+        eprintln!(
+            "memory {table}.{column}: {:.1} MB{}",
+            bytes as f64 / 1e6,
+            per_row.map_or(String::new(), |b| format!(", {b:.1} B/row"))
+        );
+    }
+    eprintln!("memory total: {:.1} MB", total as f64 / 1e6);
     let n: usize = args[2].parse().unwrap_or(20);
     for pair in args[3..].chunks(2) {
         let Some(ep) = Endpoint::from_name(&pair[0]) else {

@@ -9,7 +9,9 @@
 //! `rows{table}` and `batches` (the published snapshot, read at scrape
 //! time), `log_sync_seconds` and `checkpoint_seconds` (the durable store),
 //! `cache_hits_total`, `cache_misses_total`, `cache_bytes` and
-//! `cache_entries` (the result cache, read at scrape time).
+//! `cache_entries` (the result cache, read at scrape time),
+//! `memory_bytes{table,column}` (heap bytes of the snapshot's stored
+//! columns, read at scrape time).
 //! `route` is the endpoint, table or fixed path — never the raw path, so
 //! the number of series stays bounded.
 
@@ -54,6 +56,9 @@ pub fn render(engine: &Engine) -> Option<String> {
         metrics::gauge!("rai_rows", "table" => table.name()).set(rows as f64);
     }
     metrics::gauge!("rai_batches").set(snap.stored_batches().len() as f64);
+    for (table, column, bytes) in snap.memory() {
+        metrics::gauge!("rai_memory_bytes", "table" => table, "column" => column).set(bytes as f64);
+    }
     let cache = engine.cache_stats();
     metrics::counter!("rai_cache_hits_total").absolute(cache.hits);
     metrics::counter!("rai_cache_misses_total").absolute(cache.misses);

@@ -871,6 +871,7 @@ fn metrics_and_request_ids() {
         "rai_cache_misses_total ",
         "rai_cache_hits_total ",
         "rai_cache_entries ",
+        "rai_memory_bytes{table=\"contacts\",column=\"contact_id\"}",
     ] {
         assert!(m.body.contains(needle), "{needle} missing from\n{}", m.body);
     }

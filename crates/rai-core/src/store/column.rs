@@ -27,6 +27,8 @@ pub(crate) trait Column {
     fn append(&mut self, other: Self)
     where
         Self: Sized;
+    /// Bytes held on the heap (what the column costs in memory).
+    fn heap_bytes(&self) -> usize;
 }
 
 /// A type-erased view of a column for code that iterates the column list.
@@ -76,6 +78,13 @@ impl<T: Copy> Column for Vec<T> {
     }
     fn append(&mut self, mut other: Self) {
         Vec::append(self, &mut other)
+    }
+    /// A sealed batch never grows: the growth slack (up to half) goes.
+    fn seal(&mut self) {
+        self.shrink_to_fit();
+    }
+    fn heap_bytes(&self) -> usize {
+        self.capacity() * std::mem::size_of::<T>()
     }
 }
 
@@ -148,11 +157,19 @@ impl Column for NumCol {
         all.extend(wide(other));
         *self = NumCol::I64(all);
     }
+    fn heap_bytes(&self) -> usize {
+        match self {
+            NumCol::U32(c) => Column::heap_bytes(c),
+            NumCol::I64(c) => Column::heap_bytes(c),
+        }
+    }
     /// Stores the column 32 bits wide when every value fits.
     fn seal(&mut self) {
         if let NumCol::I64(c) = self {
             if c.iter().all(|&x| (0..=u32::MAX as i64).contains(&x)) {
                 *self = NumCol::U32(c.iter().map(|&x| x as u32).collect());
+            } else {
+                c.shrink_to_fit();
             }
         }
     }
@@ -194,6 +211,9 @@ impl Column for Numbers {
         for (c, o) in self.0.iter_mut().zip(other.0) {
             Column::append(c, o);
         }
+    }
+    fn heap_bytes(&self) -> usize {
+        self.0.iter().map(Column::heap_bytes).sum()
     }
 }
 

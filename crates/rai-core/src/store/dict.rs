@@ -45,6 +45,13 @@ impl IdDict {
         (code != NONE).then(|| self.guids.get(code as usize).copied()).flatten()
     }
 
+    /// Heap bytes: the GUIDs by code and the index (a GUID, a code and a
+    /// control byte per slot).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.guids.capacity() * std::mem::size_of::<Guid>()
+            + self.index.capacity() * (std::mem::size_of::<Guid>() + std::mem::size_of::<u32>() + 1)
+    }
+
     /// Number of codes including the "absent" code 0.
     pub(crate) fn len(&self) -> usize {
         self.guids.len()

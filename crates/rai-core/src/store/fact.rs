@@ -100,6 +100,16 @@ macro_rules! fact_table {
                 ]
             }
 
+            fn column_bytes(&self) -> Vec<(&'static str, usize)> {
+                use super::column::Column;
+                vec![
+                    $((stringify!($field), self.$field.heap_bytes()),)*
+                    ("order", self.order.heap_bytes()),
+                    ("name_codes", self.name_codes.heap_bytes()),
+                    ("indexes", self.blocks.heap_bytes() + self.distinct.iter().map(|d| d.heap_bytes()).sum::<usize>()),
+                ]
+            }
+
             fn blocks(&self) -> &[[crate::model::Millis; 4]] {
                 &self.blocks
             }
@@ -138,6 +148,8 @@ pub(crate) trait Layout {
     fn push_row(&mut self, r: &mut Ingest<'_>);
     /// THE column list.
     fn columns_mut(&mut self) -> Vec<(&'static str, &mut dyn AnyColumn)>;
+    /// Each column's heap bytes (and the bookkeeping's), in list order.
+    fn column_bytes(&self) -> Vec<(&'static str, usize)>;
     /// Per-block (min, max) of [`Fact::BLOCK_KEYS`].
     fn blocks(&self) -> &[[Millis; 4]];
     /// The distinct codes of code slot `slot`.

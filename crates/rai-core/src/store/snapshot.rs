@@ -450,6 +450,52 @@ impl Snapshot {
         next
     }
 
+    /// Heap bytes held, by table and stored column, summed over batches:
+    /// the fact tables column by column (with their bookkeeping: `order`,
+    /// `name_codes`, `indexes`), the row tables as `rows` (cells, without
+    /// the text a cell may own), and the id dictionary as `ids`/`dictionary`.
+    /// Estimates from capacities, for the operator (`/metrics`) and for
+    /// measuring the layout (bytes per contact segment by column).
+    pub fn memory(&self) -> Vec<(&'static str, &'static str, usize)> {
+        use super::fact::Layout;
+        let mut out: Vec<(&'static str, &'static str, usize)> = Vec::new();
+        let mut add = |table: &'static str, column: &'static str, bytes: usize| match out
+            .iter_mut()
+            .find(|(t, c, _)| *t == table && *c == column)
+        {
+            Some(e) => e.2 += bytes,
+            None => out.push((table, column, bytes)),
+        };
+        let rows = |v: &[Row]| -> usize {
+            v.iter()
+                .map(|r| std::mem::size_of::<Row>() + r.cells.len() * std::mem::size_of::<Cell>())
+                .sum()
+        };
+        for b in &self.batches {
+            match &b.data {
+                BatchData::Contacts(c) => c
+                    .column_bytes()
+                    .into_iter()
+                    .for_each(|(col, n)| add("contacts", col, n)),
+                BatchData::Intervals(c) => c
+                    .column_bytes()
+                    .into_iter()
+                    .for_each(|(col, n)| add("agentIntervals", col, n)),
+                BatchData::Events(v) => add("agentStatusEvents", "rows", rows(v)),
+                BatchData::Translations(v) => add("translations", "rows", rows(v)),
+            }
+        }
+        let upserted = |m: &UpsertMap| -> usize {
+            m.values()
+                .map(|r| std::mem::size_of::<Row>() + r.cells.len() * std::mem::size_of::<Cell>() + 32)
+                .sum()
+        };
+        add("agentStates", "rows", upserted(&self.states));
+        add("users", "rows", upserted(&self.users));
+        add("ids", "dictionary", self.ids.heap_bytes());
+        out
+    }
+
     /// Rows of each table (for diagnostics and tests).
     pub fn row_counts(&self) -> Vec<(Table, usize)> {
         let mut counts: AHashMap<Table, usize> = AHashMap::new();
@@ -493,5 +539,35 @@ fn fact_summary(data: &BatchData, id: u64, texts: &[Arc<str>]) -> Vec<NameEntry>
         BatchData::Contacts(c) => summary(&**c, id, texts),
         BatchData::Intervals(c) => summary(&**c, id, texts),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Engine, Format, Table};
+
+    /// `memory()` counts each stored column by its exact size once a batch
+    /// is sealed (no growth slack), and the row tables by their rows.
+    #[test]
+    fn memory_counts_columns_exactly() {
+        let e = Engine::new();
+        let mut csv = String::from("contactId,channel,type,queueId,arrivalTime,changeTimestamp\n");
+        for i in 0..1000u32 {
+            csv.push_str(&format!(
+                "{i:032X},Phone,CallIn,{:032X},2026-01-01T00:{:02}:00Z,2026-01-01T01:00:00Z\n",
+                i % 7 + 1,
+                i % 60
+            ));
+        }
+        assert!(e.load(Table::Contacts, Format::Csv, csv.as_bytes()).is_ok());
+        let mem = e.snapshot().memory();
+        let bytes = |t: &str, c: &str| mem.iter().find(|m| m.0 == t && m.1 == c).map(|m| m.2);
+        assert_eq!(bytes("contacts", "contact_id"), Some(16_000));
+        assert_eq!(bytes("contacts", "arrival"), Some(8_000));
+        assert_eq!(bytes("contacts", "queue"), Some(4_000));
+        assert_eq!(bytes("contacts", "ctype"), Some(1_000));
+        assert_eq!(bytes("agentStatusEvents", "rows"), None, "no batch of it");
+        assert_eq!(bytes("users", "rows"), Some(0));
+        assert!(bytes("ids", "dictionary").is_some_and(|b| b >= 8 * 16));
     }
 }
