@@ -256,3 +256,112 @@ pub(crate) fn distinct(codes: &[u32]) -> Vec<u32> {
         .map(|(c, _)| c as u32)
         .collect()
 }
+
+/// Per row, the batch text codes of a fact table's §2.7 name sources
+/// (`[u32; 4]`). While a batch is built they are kept row by row; sealing
+/// packs them into the distinct tuples and a 4-byte index per row — a
+/// batch has few distinct (application, queue, user, …) name tuples, so
+/// this stores 4 bytes a row instead of 16. Only summaries and checkpoints
+/// read them, never a query.
+#[derive(Debug, Clone)]
+pub(crate) enum NameCodes {
+    /// Row by row (being built).
+    Rows(Vec<[u32; 4]>),
+    /// The distinct tuples and each row's index into them (sealed).
+    Packed { tuples: Vec<[u32; 4]>, index: Vec<u32> },
+}
+
+impl Default for NameCodes {
+    fn default() -> Self {
+        NameCodes::Rows(Vec::new())
+    }
+}
+
+impl NameCodes {
+    /// Row `r`'s codes (zeros when out of range).
+    pub(crate) fn get(&self, r: usize) -> [u32; 4] {
+        match self {
+            NameCodes::Rows(v) => v.get(r).copied(),
+            NameCodes::Packed { tuples, index } => index.get(r).and_then(|&i| tuples.get(i as usize)).copied(),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Replaces every text code `c` by `map[c]` (0 when out of range).
+    pub(crate) fn remap(&mut self, map: &[u32]) {
+        let tuples = match self {
+            NameCodes::Rows(v) => v,
+            NameCodes::Packed { tuples, .. } => tuples,
+        };
+        tuples
+            .iter_mut()
+            .flatten()
+            .for_each(|c| *c = map.get(*c as usize).copied().unwrap_or(0));
+    }
+}
+
+impl Column for NameCodes {
+    type Item = [u32; 4];
+    fn push(&mut self, v: [u32; 4]) {
+        match self {
+            NameCodes::Rows(rows) => rows.push(v),
+            NameCodes::Packed { tuples, index } => {
+                let i = tuples.iter().position(|t| *t == v).unwrap_or_else(|| {
+                    tuples.push(v);
+                    tuples.len() - 1
+                });
+                index.push(i as u32);
+            }
+        }
+    }
+    fn permute(&mut self, perm: &[u32]) {
+        match self {
+            NameCodes::Rows(v) => *v = permuted(v, perm),
+            NameCodes::Packed { index, .. } => *index = permuted(index, perm),
+        }
+    }
+    fn keep(&mut self, mask: &[bool]) {
+        match self {
+            NameCodes::Rows(v) => *v = kept(v, mask),
+            NameCodes::Packed { index, .. } => *index = kept(index, mask),
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            NameCodes::Rows(v) => v.len(),
+            NameCodes::Packed { index, .. } => index.len(),
+        }
+    }
+    fn append(&mut self, other: Self) {
+        let n = Column::len(&other);
+        let mut rows = match std::mem::take(self) {
+            NameCodes::Rows(v) => v,
+            packed => (0..Column::len(&packed)).map(|r| packed.get(r)).collect(),
+        };
+        rows.extend((0..n).map(|r| other.get(r)));
+        *self = NameCodes::Rows(rows);
+    }
+    /// Packs the rows into their distinct tuples and an index.
+    fn seal(&mut self) {
+        let NameCodes::Rows(rows) = self else { return };
+        let mut at: ahash::AHashMap<[u32; 4], u32> = ahash::AHashMap::new();
+        let mut tuples = Vec::new();
+        let index = rows
+            .iter()
+            .map(|t| {
+                *at.entry(*t).or_insert_with(|| {
+                    tuples.push(*t);
+                    tuples.len() as u32 - 1
+                })
+            })
+            .collect();
+        tuples.shrink_to_fit();
+        *self = NameCodes::Packed { tuples, index };
+    }
+    fn heap_bytes(&self) -> usize {
+        match self {
+            NameCodes::Rows(v) => Column::heap_bytes(v),
+            NameCodes::Packed { tuples, index } => Column::heap_bytes(tuples) + Column::heap_bytes(index),
+        }
+    }
+}

@@ -149,7 +149,7 @@ impl Snapshot {
             put(&mut cells, ColumnId::Contacts(C::ApplicationId), self.guid(c.app[r]));
             put(&mut cells, ColumnId::Contacts(C::QueueId), self.guid(c.queue[r]));
             put(&mut cells, ColumnId::Contacts(C::UserId), self.guid(c.user[r]));
-            self.names_into(table, &c.name_codes()[r], texts, &mut cells);
+            self.names_into(table, &c.name_codes().get(r), texts, &mut cells);
             let word = c.flags[r];
             for &col in &bool_cols {
                 let v = match col {
@@ -194,7 +194,7 @@ impl Snapshot {
                 ColumnId::AgentIntervals(I::CampaignId),
                 self.guid(c.campaign[r]),
             );
-            self.names_into(table, &c.name_codes()[r], texts, &mut cells);
+            self.names_into(table, &c.name_codes().get(r), texts, &mut cells);
             put(
                 &mut cells,
                 ColumnId::AgentIntervals(I::ChangeTimestamp),

@@ -77,7 +77,7 @@ macro_rules! fact_table {
             /// Each row's position in its batch as ingested.
             pub(crate) order: Vec<u32>,
             /// Per row, the batch text code of each name source's text (0 = absent).
-            pub(crate) name_codes: Vec<[u32; 4]>,
+            pub(crate) name_codes: super::column::NameCodes,
             /// Per block of [`BLOCK`](super::column::BLOCK) rows: (min, max) of the two time keys.
             pub(crate) blocks: Vec<[crate::model::Millis; 4]>,
             /// The distinct id codes of each code column in this batch (sorted).
@@ -119,7 +119,7 @@ macro_rules! fact_table {
             fn order(&self) -> &[u32] {
                 &self.order
             }
-            fn name_codes(&self) -> &[[u32; 4]] {
+            fn name_codes(&self) -> &super::column::NameCodes {
                 &self.name_codes
             }
             fn set_index(&mut self, blocks: Vec<[crate::model::Millis; 4]>, distinct: [Vec<u32>; 3]) {
@@ -133,7 +133,7 @@ macro_rules! fact_table {
                 super::column::Column::append(&mut self.name_codes, other.name_codes);
             }
 
-            fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<[u32; 4]>) {
+            fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes) {
                 (&mut self.order, &mut self.name_codes)
             }
         }
@@ -157,7 +157,7 @@ pub(crate) trait Layout {
     /// Each row's ingestion position.
     fn order(&self) -> &[u32];
     /// The batch text codes of the table's name sources.
-    fn name_codes(&self) -> &[[u32; 4]];
+    fn name_codes(&self) -> &super::column::NameCodes;
     /// Replaces the per-batch indexes.
     fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
     /// Appends the rows of another part of the same batch (before sealing;
@@ -166,7 +166,7 @@ pub(crate) trait Layout {
     where
         Self: Sized;
     /// The `order` and `name_codes` columns, to renumber a part's.
-    fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut Vec<[u32; 4]>);
+    fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes);
 }
 
 /// Completes a batch: rows in the order of the first block key (so a time
@@ -332,13 +332,13 @@ mod tests {
             f.change.push(t);
             Column::push(&mut f.numbers, [t, t + 1].into_iter().collect());
             f.order.push(i as u32);
-            f.name_codes.push([i as u32; 4]);
+            Column::push(&mut f.name_codes, [i as u32; 4]);
         }
         assert!(seal(&mut f).is_ok());
         assert_eq!(f.user, [2, 3, 1]);
         assert_eq!(f.change, [10, 20, 30]);
         assert_eq!(f.order, [1, 2, 0]);
-        assert_eq!(f.name_codes[0], [1; 4]);
+        assert_eq!(f.name_codes.get(0), [1; 4]);
         assert_eq!(f.numbers.0[1].get(0), 11);
         assert_eq!(f.distinct[0], [1, 2, 3]);
         retain(&mut f, &[true, false, true]);

@@ -159,10 +159,7 @@ pub(crate) fn merge<F: Fact + Default>(
         if renumber_rows {
             order.iter_mut().for_each(|o| *o += offset);
         }
-        name_codes
-            .iter_mut()
-            .flatten()
-            .for_each(|c| *c = text_map.get(*c as usize).copied().unwrap_or(0));
+        name_codes.remap(&text_map);
         offset += rows;
         out.append(f);
     }

@@ -26,7 +26,8 @@ pub(crate) fn summary<F: Fact>(f: &F, batch: u64, texts: &[Arc<str>]) -> Vec<Nam
         f.order(),
     );
     let mut best: AHashMap<(NameKind, u32), (Millis, u64, u32)> = AHashMap::new();
-    for (r, row) in codes.iter().enumerate() {
+    for r in 0..f.len() {
+        let row = codes.get(r);
         for (s, &(kind, ids)) in sources.iter().enumerate() {
             let (id, text) = (ids[r], row[s]);
             if id == super::dict::NONE || text == 0 {
