@@ -14,7 +14,6 @@
 //! still gets hyper's empty 400.
 
 use crate::respond::TEXT;
-use crate::server::Hygiene;
 use rai_core::messages;
 use std::io;
 use std::pin::Pin;
@@ -36,14 +35,15 @@ pub struct Prefixed {
     stream: TcpStream,
 }
 
-/// Reads the first request head of `stream` (within `timeout`) and either
+/// Reads the first request head of `stream` (within `timeout`, the
+/// header-read timeout) and either
 /// answers a malformed one with a texted 400 (or 431) and closes — `None` —
 /// or returns the stream, the bytes read so far replayed first. A client
 /// that closes or stalls before its head is complete is closed (`None`), as
 /// hyper's header-read timeout would.
-pub async fn screen(mut stream: TcpStream, limits: Hygiene) -> Option<Prefixed> {
+pub async fn screen(mut stream: TcpStream, timeout: Duration, count_in_metrics: bool) -> Option<Prefixed> {
     let mut read = Vec::with_capacity(1024);
-    let verdict = tokio::time::timeout(limits.header_read_timeout, async {
+    let verdict = tokio::time::timeout(timeout, async {
         let mut chunk = [0u8; 4096];
         loop {
             let n = stream.read(&mut chunk).await.ok()?;
@@ -65,7 +65,7 @@ pub async fn screen(mut stream: TcpStream, limits: Hygiene) -> Option<Prefixed> 
         Some((status, text)) => {
             // Counted as route "other": the head names no route one can trust.
             let code = status.split(' ').next().and_then(|c| c.parse().ok()).unwrap_or(400);
-            if limits.metrics {
+            if count_in_metrics {
                 crate::telemetry::record(usize::MAX, "other", code, 0.0);
             }
             tracing::debug!(status, text, "malformed request head");

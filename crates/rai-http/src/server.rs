@@ -91,7 +91,7 @@ pub async fn run(
         tokio::spawn(async move {
             // A malformed first head is answered with a text here; hyper
             // serves the rest.
-            if let Some(stream) = first_head::screen(stream, limits).await {
+            if let Some(stream) = first_head::screen(stream, limits.header_read_timeout, limits.metrics).await {
                 let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
                 let _ = watcher.watch(conn).await;
             }
