@@ -13,13 +13,14 @@
 //! is hyper's job); a client sending raw bytes in a second pipelined request
 //! still gets hyper's empty 400.
 
-use crate::respond::TEXT;
+use crate::respond;
+use axum::http::StatusCode;
 use rai_core::messages;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 /// The header lines hyper accepts at most (its `DEFAULT_MAX_HEADERS`).
@@ -64,12 +65,11 @@ pub async fn screen(mut stream: TcpStream, timeout: Duration, count_in_metrics: 
         None => Some(Prefixed { read, at: 0, stream }),
         Some((status, text)) => {
             // Counted as route "other": the head names no route one can trust.
-            let code = status.split(' ').next().and_then(|c| c.parse().ok()).unwrap_or(400);
             if count_in_metrics {
-                crate::telemetry::record(usize::MAX, "other", code, 0.0);
+                crate::telemetry::record(usize::MAX, "other", status.as_u16(), 0.0);
             }
-            tracing::debug!(status, text, "malformed request head");
-            refuse(&mut stream, status, &text).await;
+            tracing::debug!(status = status.as_u16(), text, "malformed request head");
+            respond::write_text_and_close(&mut stream, status, &text).await;
             None
         }
     }
@@ -82,8 +82,8 @@ enum Check {
     Incomplete,
     /// A head hyper accepts.
     Fine,
-    /// A head hyper refuses: the status line's code and reason, and the text.
-    Refused(&'static str, String),
+    /// A head hyper refuses: the status and the text.
+    Refused(StatusCode, String),
 }
 
 fn check(bytes: &[u8]) -> Check {
@@ -93,13 +93,16 @@ fn check(bytes: &[u8]) -> Check {
         Ok(httparse::Status::Partial) => Check::Incomplete,
         Ok(httparse::Status::Complete(_)) => match req.path.map(axum::http::Uri::try_from) {
             Some(Ok(_)) => Check::Fine,
-            _ => Check::Refused("400 Bad Request", messages::invalid_request_line(first_line(bytes))),
+            _ => Check::Refused(
+                StatusCode::BAD_REQUEST,
+                messages::invalid_request_line(first_line(bytes)),
+            ),
         },
         Err(httparse::Error::TooManyHeaders) => Check::Refused(
-            "431 Request Header Fields Too Large",
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             messages::too_many_headers(MAX_HEADERS),
         ),
-        Err(_) => Check::Refused("400 Bad Request", malformed(bytes)),
+        Err(_) => Check::Refused(StatusCode::BAD_REQUEST, malformed(bytes)),
     }
 }
 
@@ -140,20 +143,6 @@ fn malformed(bytes: &[u8]) -> String {
     }
     // The bytes between lines (a bare CR, say).
     messages::invalid_request_line(line)
-}
-
-/// Writes a texted answer and closes (best effort: the client may not read).
-async fn refuse(stream: &mut TcpStream, status: &str, text: &str) {
-    let head = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {TEXT}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        text.len()
-    );
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        stream.write_all(head.as_bytes()).await?;
-        stream.write_all(text.as_bytes()).await?;
-        stream.shutdown().await
-    })
-    .await;
 }
 
 impl AsyncRead for Prefixed {
@@ -203,10 +192,10 @@ impl AsyncWrite for Prefixed {
 mod tests {
     use super::*;
 
-    fn refused(head: &[u8]) -> (String, String) {
+    fn refused(head: &[u8]) -> (u16, String) {
         match check(head) {
-            Check::Refused(status, text) => (status.to_string(), text),
-            other => (String::new(), format!("{other:?}")),
+            Check::Refused(status, text) => (status.as_u16(), text),
+            other => (0, format!("{other:?}")),
         }
     }
 
@@ -225,10 +214,7 @@ mod tests {
     fn a_bad_request_line_is_named() {
         assert_eq!(
             refused(b"GET /RI/rai/users?x=\x01 HTTP/1.1\r\nHost: a\r\n\r\n"),
-            (
-                "400 Bad Request".into(),
-                r"Invalid request line: 'GET /RI/rai/users?x=\x01 HTTP/1.1'".into()
-            )
+            (400, r"Invalid request line: 'GET /RI/rai/users?x=\x01 HTTP/1.1'".into())
         );
         assert_eq!(
             refused(b"GET /a?x=\xff HTTP/1.1\r\n\r\n").1,
@@ -253,19 +239,13 @@ mod tests {
     fn a_bad_header_line_is_named() {
         assert_eq!(
             refused(b"GET / HTTP/1.1\r\nHost: a\r\nBad Header\r\n\r\n"),
-            ("400 Bad Request".into(), "Invalid header line: 'Bad Header'".into())
+            (400, "Invalid header line: 'Bad Header'".into())
         );
         let mut many = b"GET / HTTP/1.1\r\n".to_vec();
         for i in 0..=MAX_HEADERS {
             many.extend_from_slice(format!("X-{i}: 1\r\n").as_bytes());
         }
         many.extend_from_slice(b"\r\n");
-        assert_eq!(
-            refused(&many),
-            (
-                "431 Request Header Fields Too Large".into(),
-                "Too many header lines: at most 100".into()
-            )
-        );
+        assert_eq!(refused(&many), (431, "Too many header lines: at most 100".into()));
     }
 }

@@ -40,3 +40,23 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
 pub fn error(e: rai_core::Error) -> Response {
     text(status_of(e.kind()), e.message())
 }
+
+/// Writes a plain-text answer straight to a socket and closes it, for the
+/// accept loop's answers before hyper serves the connection (over the
+/// connection cap, a malformed first head). Best effort, within a second:
+/// the client may not read it.
+pub async fn write_text_and_close(stream: &mut tokio::net::TcpStream, status: StatusCode, body: &str) {
+    use tokio::io::AsyncWriteExt;
+    let head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: {TEXT}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    );
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}

@@ -165,7 +165,7 @@ impl AsRef<[u8]> for SharedBody {
 
 /// `If-None-Match` (RFC 9110 §13.1.2): `*`, or a list of entity tags
 /// compared weakly (`W/"x"` matches `"x"`).
-pub fn etag_matches(header: &str, etag: &str) -> bool {
+fn etag_matches(header: &str, etag: &str) -> bool {
     header
         .split(',')
         .map(str::trim)

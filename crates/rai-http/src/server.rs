@@ -8,7 +8,8 @@
 //! malformed one gets a 400 with a text.
 
 use crate::first_head;
-use crate::respond::TEXT;
+use crate::respond;
+use axum::http::StatusCode;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -18,8 +19,7 @@ use rai_core::messages;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 /// Connection limits of the accept loop.
@@ -34,22 +34,6 @@ pub struct Hygiene {
     pub shutdown_grace: Duration,
     /// Whether heads refused before routing count in `/metrics`.
     pub metrics: bool,
-}
-
-/// Answers a connection over the cap with a 503 and closes it (best
-/// effort: the client may not read it).
-async fn refuse(mut stream: TcpStream) {
-    let body = messages::TOO_MANY_CONNECTIONS;
-    let head = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: {TEXT}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        stream.write_all(head.as_bytes()).await?;
-        stream.write_all(body.as_bytes()).await?;
-        stream.shutdown().await
-    })
-    .await;
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains (see
@@ -83,7 +67,11 @@ pub async fn run(
             () = &mut shutdown => break,
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tokio::spawn(refuse(stream));
+            tokio::spawn(async move {
+                let mut stream = stream;
+                let busy = StatusCode::SERVICE_UNAVAILABLE;
+                respond::write_text_and_close(&mut stream, busy, messages::TOO_MANY_CONNECTIONS).await;
+            });
             continue;
         };
         let _ = stream.set_nodelay(true);

@@ -153,9 +153,7 @@ impl PyEngine {
         default_language: Option<&str>,
         cache_bytes: usize,
     ) -> PyResult<PyEngine> {
-        let engine = Engine::new();
-        engine.set_cache_bytes(cache_bytes);
-        let mut engine = engine;
+        let mut engine = Engine::new();
         if let Some(t) = now {
             engine = engine.with_fixed_now(parse_timestamp(t).ok_or_else(|| invalid("now", t))?);
         }
@@ -168,6 +166,7 @@ impl PyEngine {
         let durability = rai_store::Durability::from_name(durability).ok_or_else(|| {
             crate::errors::to_py(Error::query(messages::unknown_durability(durability)).with_parameter("durability"))
         })?;
+        engine.set_cache_bytes(cache_bytes);
         let engine = Arc::new(engine);
         let store = match store {
             None => None,

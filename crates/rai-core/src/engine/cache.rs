@@ -28,23 +28,11 @@ use std::sync::Mutex;
 /// The default budget: 64 MiB.
 pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
 
-/// What a cached answer read of the clock: nothing, or `min(now, horizon)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ClockRead {
-    Never,
-    At(Millis),
-}
-
-impl ClockRead {
-    /// What an answer with `horizon` ([`crate::LogicalPlan::clock_horizon`]) reads at `now`.
-    pub(crate) fn of(horizon: Option<Millis>, now: Millis) -> ClockRead {
-        horizon.map_or(ClockRead::Never, |h| ClockRead::At(now.min(h)))
-    }
-}
-
 struct Entry {
     answer: QueryResult,
-    clock: Option<(Millis, ClockRead)>,
+    /// For an answer that reads the clock: its horizon and the value it
+    /// read, `min(now, horizon)`.
+    clock: Option<(Millis, Millis)>,
     bytes: usize,
     used: u64,
 }
@@ -86,7 +74,10 @@ impl ResultCache {
     pub(crate) fn new(budget: usize) -> ResultCache {
         ResultCache {
             budget: AtomicUsize::new(budget),
-            entries: Mutex::new(Entries::default()),
+            entries: Mutex::new(Entries {
+                maps: Endpoint::ALL.iter().map(|_| AHashMap::new()).collect(),
+                ..Entries::default()
+            }),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -115,11 +106,7 @@ impl ResultCache {
         e.tick += 1;
         let tick = e.tick;
         let entry = e.maps.get_mut(endpoint as usize)?.get_mut(query)?;
-        let fresh = match entry.clock {
-            None => true,
-            Some((horizon, read)) => ClockRead::of(Some(horizon), now) == read,
-        };
-        if !fresh {
+        if entry.clock.is_some_and(|(horizon, read)| now.min(horizon) != read) {
             return None;
         }
         entry.used = tick;
@@ -150,17 +137,14 @@ impl ResultCache {
             return;
         }
         if generation > e.generation {
-            e.maps.clear();
+            e.maps.iter_mut().for_each(|m| m.clear());
             e.bytes = 0;
             e.generation = generation;
-        }
-        if e.maps.is_empty() {
-            e.maps = (0..Endpoint::ALL.len()).map(|_| AHashMap::new()).collect();
         }
         e.tick += 1;
         let entry = Entry {
             answer: answer.clone(),
-            clock: horizon.map(|h| (h, ClockRead::of(Some(h), now))),
+            clock: horizon.map(|h| (h, now.min(h))),
             bytes,
             used: e.tick,
         };

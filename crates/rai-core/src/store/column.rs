@@ -287,6 +287,17 @@ impl NameCodes {
         .unwrap_or_default()
     }
 
+    /// The row-by-row form (a packed one unpacked).
+    fn into_rows(self) -> Vec<[u32; 4]> {
+        match self {
+            NameCodes::Rows(rows) => rows,
+            NameCodes::Packed { tuples, index } => index
+                .iter()
+                .map(|&i| tuples.get(i as usize).copied().unwrap_or_default())
+                .collect(),
+        }
+    }
+
     /// Replaces every text code `c` by `map[c]` (0 when out of range).
     pub(crate) fn remap(&mut self, map: &[u32]) {
         let tuples = match self {
@@ -305,12 +316,11 @@ impl Column for NameCodes {
     fn push(&mut self, v: [u32; 4]) {
         match self {
             NameCodes::Rows(rows) => rows.push(v),
-            NameCodes::Packed { tuples, index } => {
-                let i = tuples.iter().position(|t| *t == v).unwrap_or_else(|| {
-                    tuples.push(v);
-                    tuples.len() - 1
-                });
-                index.push(i as u32);
+            // Only a batch being built grows: back to rows.
+            NameCodes::Packed { .. } => {
+                let mut rows = std::mem::take(self).into_rows();
+                rows.push(v);
+                *self = NameCodes::Rows(rows);
             }
         }
     }
@@ -333,12 +343,8 @@ impl Column for NameCodes {
         }
     }
     fn append(&mut self, other: Self) {
-        let n = Column::len(&other);
-        let mut rows = match std::mem::take(self) {
-            NameCodes::Rows(v) => v,
-            packed => (0..Column::len(&packed)).map(|r| packed.get(r)).collect(),
-        };
-        rows.extend((0..n).map(|r| other.get(r)));
+        let mut rows = std::mem::take(self).into_rows();
+        rows.extend(other.into_rows());
         *self = NameCodes::Rows(rows);
     }
     /// Packs the rows into their distinct tuples and an index.
