@@ -110,6 +110,14 @@ struct ServeArgs {
     /// On Ctrl-C/SIGTERM: seconds in-flight requests may take to finish.
     #[arg(long, default_value_t = rai_http::DEFAULT_SHUTDOWN_GRACE_SECS)]
     shutdown_grace_secs: u64,
+    /// Event streams: milliseconds between recomputations of an answer
+    /// that reads the clock (others are recomputed at each write).
+    #[arg(long, default_value_t = rai_http::DEFAULT_STREAM_INTERVAL_MS)]
+    stream_interval_ms: u64,
+    /// Event streams: seconds a client may leave an event unread before it
+    /// is disconnected.
+    #[arg(long, default_value_t = rai_http::DEFAULT_STREAM_STALL_SECS)]
+    stream_stall_secs: u64,
     /// Days of demo data, ending now.
     #[arg(long, default_value_t = 30)]
     demo_days: u32,
@@ -520,6 +528,8 @@ fn serve(a: ServeArgs) -> ExitCode {
         ready,
         metrics: !a.no_metrics,
         access_log: a.access_log,
+        stream_interval: std::time::Duration::from_millis(a.stream_interval_ms.max(10)),
+        stream_stall_timeout: std::time::Duration::from_secs(a.stream_stall_secs.max(1)),
     };
     let today = rai_core::timestamp_string(engine.now());
     let day = &today[..10];

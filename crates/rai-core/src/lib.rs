@@ -49,7 +49,7 @@ pub use model::{
     TimeCategory, DAY_MS, QUARTER_HOUR_MS,
 };
 pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
-pub use render::{QueryResult, Representation, Value};
+pub use render::{QueryResult, Rendered, Representation, Value};
 pub use schema::{
     Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
     Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol, Table,

@@ -71,7 +71,7 @@ async fn admit(st: AppState, mut req: Request, next: Next) -> Response {
     }
     if req.uri().path() == "/metrics" {
         return match (req.method(), st.config.metrics) {
-            (&Method::GET | &Method::HEAD, true) => match telemetry::render(&st.engine) {
+            (&Method::GET | &Method::HEAD, true) => match telemetry::render(&st.engine, &st.live.stats) {
                 Some(body) => (
                     [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
                     body,

@@ -19,11 +19,13 @@ mod auth;
 mod first_head;
 mod guard;
 mod idempotency;
+mod live;
 mod negotiate;
 mod openapi;
 mod respond;
 mod routes;
 mod server;
+mod sse;
 mod telemetry;
 
 pub use negotiate::choose as negotiate;
@@ -76,6 +78,12 @@ pub struct Config {
     pub metrics: bool,
     /// Log every request at info level (else at debug; a 5xx at warn).
     pub access_log: bool,
+    /// Event streams (`Accept: text/event-stream`): an answer that reads
+    /// the clock is recomputed this often (others at each publish).
+    pub stream_interval: Duration,
+    /// Event streams: a client that leaves an event unread this long is
+    /// disconnected.
+    pub stream_stall_timeout: Duration,
 }
 
 /// Default largest request body (bytes).
@@ -94,6 +102,10 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 256;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Default grace for in-flight requests on stop (seconds).
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 5;
+/// Default recompute interval of clock-dependent streamed answers (ms).
+pub const DEFAULT_STREAM_INTERVAL_MS: u64 = 1000;
+/// Default time a stream's client may leave an event unread (seconds).
+pub const DEFAULT_STREAM_STALL_SECS: u64 = 10;
 
 impl Default for Config {
     fn default() -> Self {
@@ -111,6 +123,8 @@ impl Default for Config {
             ready: Arc::new(AtomicBool::new(true)),
             metrics: true,
             access_log: false,
+            stream_interval: Duration::from_millis(DEFAULT_STREAM_INTERVAL_MS),
+            stream_stall_timeout: Duration::from_secs(DEFAULT_STREAM_STALL_SECS),
         }
     }
 }
@@ -152,22 +166,31 @@ struct AppState {
     config: Arc<Config>,
     permits: Arc<Semaphore>,
     keys: Arc<idempotency::Keys>,
+    live: Arc<live::Hub>,
 }
 
 /// The router of the whole API under `/RI/rai` (and the probes).
 pub fn router(engine: Arc<Engine>, config: Config) -> Router {
+    app(engine, config).0
+}
+
+/// The router and its live-query hub (a stop ends the hub's streams).
+fn app(engine: Arc<Engine>, config: Config) -> (Router, Arc<live::Hub>) {
+    let live = live::Hub::new(engine.clone(), config.stream_interval, config.request_timeout);
     let state = AppState {
         engine,
         permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
         config: Arc::new(config),
         keys: Arc::default(),
+        live: live.clone(),
     };
-    Router::new()
+    let router = Router::new()
         .route("/RI/rai/{name}", any(routes::resource))
         .route("/RI/rai/{name}/{id}", any(routes::sub_resource))
         .fallback(|| async { respond::not_found() })
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
-        .with_state(state)
+        .with_state(state);
+    (router, live)
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then stops
@@ -190,9 +213,10 @@ pub async fn serve(
     if config.metrics {
         let _ = telemetry::handle();
     }
-    let app = router(engine, config);
+    let (app, live) = app(engine, config);
     server::run(listener, app, hygiene, shutdown, move || {
-        ready.store(false, Ordering::Release)
+        ready.store(false, Ordering::Release);
+        live.stop();
     })
     .await
 }

@@ -5,7 +5,8 @@
 
 use crate::guard::WorkPermit;
 use crate::respond::{error, method_not_allowed, not_found, text};
-use crate::{idempotency, negotiate, openapi, telemetry, AppState};
+use crate::server::Closer;
+use crate::{idempotency, negotiate, openapi, sse, telemetry, AppState};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -27,7 +28,7 @@ pub async fn resource(State(st): State<AppState>, Path(name): Path<String>, meth
     }
     if let Some(ep) = Endpoint::from_name(&name) {
         return match method {
-            Method::GET | Method::HEAD => query(st, ep, req.headers(), req.uri().query().unwrap_or(""), permit).await,
+            Method::GET | Method::HEAD => query(st, ep, req, permit).await,
             _ => method_not_allowed("GET"),
         };
     }
@@ -104,8 +105,20 @@ async fn blocking<T: Send + 'static>(
 /// the answer comes from the result cache (a larger one on a worker).
 const INLINE_ROWS: usize = 1000;
 
-async fn query(st: AppState, ep: Endpoint, headers: &HeaderMap, raw: &str, permit: Option<WorkPermit>) -> Response {
+async fn query(st: AppState, ep: Endpoint, req: Request, permit: Option<WorkPermit>) -> Response {
+    let (parts, _) = req.into_parts();
+    let (headers, raw) = (&parts.headers, parts.uri.query().unwrap_or(""));
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    if parts.method == Method::GET && sse::wanted(accept) {
+        // A stream holds no work slot: its feed computes once for all watchers.
+        drop(permit);
+        let limits = sse::Limits {
+            first_answer: st.config.request_timeout,
+            stall: st.config.stream_stall_timeout,
+        };
+        let closer = parts.extensions.get::<Closer>().cloned();
+        return sse::respond(&st.live, ep, raw, headers, closer, limits).await;
+    }
     let Some(rep) = negotiate::choose(accept) else {
         return text(StatusCode::NOT_ACCEPTABLE, messages::NOT_ACCEPTABLE);
     };

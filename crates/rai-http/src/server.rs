@@ -20,7 +20,21 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
+use tower::ServiceExt;
+
+/// Closes the connection a request came on (a request extension): an
+/// event stream whose client stopped reading is cut this way, since hyper
+/// would otherwise wait on the socket for ever.
+#[derive(Clone, Default)]
+pub struct Closer(Arc<Notify>);
+
+impl Closer {
+    /// Closes the connection now (in-flight answers on it are cut).
+    pub fn close(&self) {
+        self.0.notify_one();
+    }
+}
 
 /// Connection limits of the accept loop.
 #[derive(Debug, Clone, Copy)]
@@ -80,8 +94,19 @@ pub async fn run(
             // A malformed first head is answered with a text here; hyper
             // serves the rest.
             if let Some(stream) = first_head::screen(stream, limits.header_read_timeout, limits.metrics).await {
+                let closer = Closer::default();
+                let app = app.map_request({
+                    let closer = closer.clone();
+                    move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(closer.clone());
+                        req
+                    }
+                });
                 let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
-                let _ = watcher.watch(conn).await;
+                tokio::select! {
+                    _ = watcher.watch(conn) => {},
+                    () = closer.0.notified() => {},
+                }
             }
             drop(slot);
         });

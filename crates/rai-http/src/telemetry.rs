@@ -49,7 +49,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
 }
 
 /// The `/metrics` body: the snapshot's sizes set now, then every series.
-pub fn render(engine: &Engine) -> Option<String> {
+pub fn render(engine: &Engine, live: &crate::live::Stats) -> Option<String> {
     let handle = handle()?;
     let snap = engine.snapshot();
     for (table, rows) in snap.row_counts() {
@@ -64,6 +64,11 @@ pub fn render(engine: &Engine) -> Option<String> {
     metrics::counter!("rai_cache_misses_total").absolute(cache.misses);
     metrics::gauge!("rai_cache_bytes").set(cache.bytes as f64);
     metrics::gauge!("rai_cache_entries").set(cache.entries as f64);
+    let read = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    metrics::counter!("rai_stream_answers_computed_total").absolute(read(&live.computed));
+    metrics::counter!("rai_stream_events_total").absolute(read(&live.events));
+    metrics::counter!("rai_stream_dropped_total").absolute(read(&live.dropped));
+    metrics::gauge!("rai_stream_watchers").set(read(&live.watchers) as f64);
     handle.run_upkeep();
     Some(handle.render())
 }

@@ -58,7 +58,11 @@ pub struct Engine {
     journal: OnceLock<Arc<dyn Journal>>,
     clock: Clock,
     default_language: Option<String>,
+    listeners: RwLock<Vec<PublishListener>>,
 }
+
+/// Called with the new generation after each publish (see [`Engine::on_publish`]).
+type PublishListener = Box<dyn Fn(u64) + Send + Sync>;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,6 +97,7 @@ impl Engine {
             journal: OnceLock::new(),
             clock: system_clock(),
             default_language: None,
+            listeners: RwLock::new(Vec::new()),
         }
     }
 
@@ -159,17 +164,50 @@ impl Engine {
     /// later write is already published: writes made durable together may
     /// finish in any order, and the newest state includes the others.
     fn publish(&self, next: Arc<Snapshot>, position: u64) {
-        let mut g = match self.current.write() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        if position > g.position {
+        self.install(next, position, true);
+    }
+
+    /// Makes `next` the published state (unless `only_newer` and a later
+    /// write is already published), then tells the publish listeners.
+    fn install(&self, next: Arc<Snapshot>, position: u64, only_newer: bool) {
+        let generation = {
+            let mut g = match self.current.write() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if only_newer && position <= g.position {
+                return;
+            }
             *g = Published {
                 snapshot: next,
                 position,
                 generation: g.generation + 1,
             };
+            g.generation
+        };
+        let listeners = match self.listeners.read() {
+            Ok(l) => l,
+            Err(p) => p.into_inner(),
+        };
+        for listener in listeners.iter() {
+            listener(generation);
         }
+    }
+
+    /// Calls `listener` with the new generation after every publish, on the
+    /// writer's thread once readers can see the new state: a live query
+    /// recomputes then instead of polling. Keep it short (send a message).
+    pub fn on_publish(&self, listener: impl Fn(u64) + Send + Sync + 'static) {
+        match self.listeners.write() {
+            Ok(mut l) => l.push(Box::new(listener)),
+            Err(p) => p.into_inner().push(Box::new(listener)),
+        }
+    }
+
+    /// The published state's generation: one more at every publish (a
+    /// write, a retraction, retention, a restore).
+    pub fn generation(&self) -> u64 {
+        self.current_state().generation
     }
 
     /// Applies one write: `apply` builds the next state from the newest
@@ -272,15 +310,7 @@ impl Engine {
             head.position = position;
             head.snapshot.clone()
         };
-        let mut g = match self.current.write() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        *g = Published {
-            snapshot: next,
-            position,
-            generation: g.generation + 1,
-        };
+        self.install(next, position, false);
         Ok(())
     }
 
