@@ -22,6 +22,7 @@ mod idempotency;
 mod live;
 mod negotiate;
 mod openapi;
+mod page;
 mod respond;
 mod routes;
 mod server;
@@ -185,6 +186,9 @@ fn app(engine: Arc<Engine>, config: Config) -> (Router, Arc<live::Hub>) {
         live: live.clone(),
     };
     let router = Router::new()
+        .route("/", any(page::file))
+        .route("/wallboard.js", any(page::file))
+        .route("/wallboard.css", any(page::file))
         .route("/RI/rai/{name}", any(routes::resource))
         .route("/RI/rai/{name}/{id}", any(routes::sub_resource))
         .fallback(|| async { respond::not_found() })

@@ -174,6 +174,10 @@ pub fn document() -> Value {
             "name": "If-None-Match", "in": "header", "required": false, "schema": {"type": "string"},
             "description": "ETag values of answers the client holds: the same answer is a 304 without a body"
         }));
+        params.push(json!({
+            "name": "Last-Event-ID", "in": "header", "required": false, "schema": {"type": "string"},
+            "description": "With Accept: text/event-stream, the id of the last event a reconnecting client received: an unchanged answer is not sent again"
+        }));
         let props: Map<String, Value> = d
             .fields
             .iter()
@@ -210,7 +214,8 @@ pub fn document() -> Value {
                         "content": {
                             "application/json": {"schema": {"type": "array", "items": item}},
                             "application/xml": {"schema": {"type": "array", "items": item, "xml": {"name": d.xml_root(), "wrapped": true}}},
-                            "text/csv": {"schema": {"type": "string"}, "description": "RFC 4180: a header row of the returned fields, then one record per row"}
+                            "text/csv": {"schema": {"type": "string"}, "description": "RFC 4180: a header row of the returned fields, then one record per row"},
+                            "text/event-stream": {"schema": {"type": "string"}, "description": format!("Server-sent events (ask with Accept: text/event-stream): the JSON answer at once, then again whenever a write changes it; an answer that reads the clock is recomputed every stream interval (rai serve --stream-interval-ms, default {}). Each event's id is the answer's ETag; data lines join into the JSON body; a failed recomputation is an `error` event with the error text.", crate::DEFAULT_STREAM_INTERVAL_MS)}
                         }
                     },
                     "304": {"description": "The answer has the ETag If-None-Match named", "headers": {"ETag": {"schema": {"type": "string"}}}},
