@@ -6,6 +6,7 @@
 //! with the watchers or with a slow one. A feed ends when its last watcher
 //! leaves.
 
+use axum::body::Bytes;
 use rai_core::{Deadline, Endpoint, Engine, Representation};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,30 +14,57 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// A feed's latest answer: the JSON body and its tag, or the error that
-/// computing it gave (a deadline passed, say).
+/// A feed's latest answer, framed once as a server-sent event for every
+/// watcher (a watcher hands the same bytes on: no copy per client).
 #[derive(Debug, Clone)]
-pub enum Answer {
-    /// The rendered JSON answer.
-    Body(rai_core::Rendered),
-    /// The error (the stream goes on; the next publish retries).
-    Failed(rai_core::Error),
+pub struct Answer {
+    /// Equal answers, equal tags: a watcher sends only a changed one. For
+    /// a body, its entity tag (the event's `id`).
+    pub tag: u64,
+    /// The event: `id` = the tag, `data` = the JSON body line by line (a
+    /// client joins the lines back into the body); for an error, an
+    /// `error` event without an id, its text as data.
+    pub event: Bytes,
+    /// The error computing it gave (a deadline passed, say); the stream
+    /// goes on and the next publish retries.
+    pub error: Option<rai_core::Error>,
 }
 
 impl Answer {
-    /// Equal answers, equal tags: a watcher sends only a changed one.
-    pub fn tag(&self) -> u64 {
-        match self {
-            Answer::Body(r) => r.tag,
-            Answer::Failed(e) => {
+    /// The answer for a computation's outcome.
+    pub fn of(outcome: rai_core::Result<rai_core::Rendered>) -> Answer {
+        match outcome {
+            Ok(r) => Answer {
+                tag: r.tag,
+                event: frame(&format!("id: {:016x}\n", r.tag), &r.body),
+                error: None,
+            },
+            Err(e) => {
                 use std::hash::Hasher;
                 // Fixed keys: the tag of a text does not vary by process.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 h.write(e.message().as_bytes());
-                h.finish() ^ 1
+                Answer {
+                    tag: h.finish(),
+                    event: frame("event: error\n", e.message()),
+                    error: Some(e),
+                }
             }
         }
     }
+}
+
+/// One event: the `head` fields, then `data` line by line, then a blank line.
+fn frame(head: &str, data: &str) -> Bytes {
+    let mut out = String::with_capacity(head.len() + data.len() + data.len() / 32 + 16);
+    out.push_str(head);
+    for line in data.split('\n') {
+        out.push_str("data: ");
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        out.push('\n');
+    }
+    out.push('\n');
+    Bytes::from(out)
 }
 
 /// What a watcher receives: `None` until the first answer is computed.
@@ -129,7 +157,7 @@ impl Hub {
             let answer = self.compute(&key).await;
             self.stats.computed.fetch_add(1, Ordering::Relaxed);
             tx.send_if_modified(|current| {
-                let changed = current.as_ref().is_none_or(|c| c.tag() != answer.tag());
+                let changed = current.as_ref().is_none_or(|c| c.tag != answer.tag);
                 if changed {
                     *current = Some(answer);
                 }
@@ -156,14 +184,38 @@ impl Hub {
         let (engine, (ep, raw)) = (self.engine.clone(), key.clone());
         let deadline = Deadline::after(self.timeout);
         let run = tokio::task::spawn_blocking(move || {
-            engine
-                .query_until(ep, &raw, deadline)
-                .map(|r| r.rendered(Representation::Json))
+            Answer::of(
+                engine
+                    .query_until(ep, &raw, deadline)
+                    .map(|r| r.rendered(Representation::Json)),
+            )
         });
-        match run.await {
-            Ok(Ok(rendered)) => Answer::Body(rendered),
-            Ok(Err(e)) => Answer::Failed(e),
-            Err(_) => Answer::Failed(rai_core::Error::internal(rai_core::messages::INTERNAL)),
-        }
+        run.await
+            .unwrap_or_else(|_| Answer::of(Err(rai_core::Error::internal(rai_core::messages::INTERNAL))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_joins_back_into_the_body() {
+        let body = "{\n  \"a\": 1\n}\n".to_string();
+        let a = Answer::of(Ok(rai_core::Rendered {
+            body: Arc::new(body.clone()),
+            tag: 0xabc,
+        }));
+        let text = std::str::from_utf8(&a.event).unwrap_or("");
+        assert!(text.starts_with("id: 0000000000000abc\n"), "{text}");
+        assert!(text.ends_with("\n\n"));
+        let data: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+        assert_eq!(data.join("\n"), body);
+        let e = Answer::of(Err(rai_core::Error::internal("went wrong")));
+        assert_eq!(
+            std::str::from_utf8(&e.event).unwrap_or(""),
+            "event: error\ndata: went wrong\n\n"
+        );
+        assert_ne!(e.tag, 0);
     }
 }

@@ -15,7 +15,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../web/wallboard.js"),
     ),
-    ("/wallboard.css", "text/css; charset=utf-8", include_str!("../web/wallboard.css")),
+    (
+        "/wallboard.css",
+        "text/css; charset=utf-8",
+        include_str!("../web/wallboard.css"),
+    ),
 ];
 
 /// A file of the page (GET or HEAD).

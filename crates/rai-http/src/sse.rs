@@ -6,7 +6,7 @@
 //! at most [`BUFFERED_EVENTS`] events; a client that leaves one unread for
 //! the stall timeout is disconnected, so memory never grows with it.
 
-use crate::live::{Answer, Hub, Watch};
+use crate::live::{Hub, Watch};
 use crate::respond::{error, text};
 use crate::server::Closer;
 use axum::body::{Body, Bytes};
@@ -75,14 +75,14 @@ pub async fn respond(
     let first = {
         let waited = tokio::time::timeout(limits.first_answer, watch.wait_for(Option::is_some)).await;
         match waited {
-            Ok(Ok(answer)) => Some(answer.clone()),
+            Ok(Ok(answer)) => answer.clone(),
             _ => None,
         }
     };
     let Some(first) = first else {
         return text(StatusCode::SERVICE_UNAVAILABLE, messages::TIMED_OUT);
     };
-    if let Some(Answer::Failed(e)) = first {
+    if let Some(e) = first.error {
         return error(e);
     }
     let last_seen = headers
@@ -121,9 +121,9 @@ async fn watcher(
     let mut open = out.send(Bytes::from(format!("retry: {RETRY_MS}\n\n"))).await;
     while open && !*stopped.borrow() {
         let current = watch.borrow_and_update().clone();
-        if let Some(answer) = current.filter(|a| last_sent != Some(a.tag())) {
-            last_sent = Some(answer.tag());
-            if !out.send(frame(&answer)).await {
+        if let Some(answer) = current.filter(|a| last_sent != Some(a.tag)) {
+            last_sent = Some(answer.tag);
+            if !out.send(answer.event).await {
                 break;
             }
             hub.stats.events.fetch_add(1, Ordering::Relaxed);
@@ -164,31 +164,6 @@ impl Outlet<'_> {
     }
 }
 
-/// An answer as one event: `id` = its tag, `data` = the JSON body line by
-/// line (a client joins the lines back into the body); a failed answer is
-/// an `error` event without an id.
-pub fn frame(answer: &Answer) -> Bytes {
-    let mut out = String::new();
-    let data = match answer {
-        Answer::Body(r) => {
-            out.push_str(&format!("id: {:016x}\n", r.tag));
-            r.body.as_str()
-        }
-        Answer::Failed(e) => {
-            out.push_str("event: error\n");
-            e.message()
-        }
-    };
-    out.reserve(data.len() + 16);
-    for line in data.split('\n') {
-        out.push_str("data: ");
-        out.push_str(line.strip_suffix('\r').unwrap_or(line));
-        out.push('\n');
-    }
-    out.push('\n');
-    Bytes::from(out)
-}
-
 /// The response body: the events a watcher hands on, as they come.
 struct EventBody(mpsc::Receiver<Bytes>);
 
@@ -216,20 +191,5 @@ mod tests {
         assert!(!wanted(Some("application/json")));
         assert!(!wanted(Some("*/*")));
         assert!(!wanted(None));
-    }
-
-    #[test]
-    fn an_event_joins_back_into_the_body() {
-        let body = "{\n  \"a\": 1\n}\n".to_string();
-        let tag = 0xabc;
-        let e = frame(&Answer::Body(rai_core::Rendered {
-            body: Arc::new(body.clone()),
-            tag,
-        }));
-        let text = std::str::from_utf8(&e).unwrap_or("");
-        assert!(text.starts_with("id: 0000000000000abc\n"));
-        assert!(text.ends_with("\n\n"));
-        let data: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
-        assert_eq!(data.join("\n"), body);
     }
 }

@@ -107,4 +107,3 @@ pub fn contacts_csv(n: usize, first: usize) -> String {
     }
     s
 }
-
