@@ -272,6 +272,37 @@ fn agent_status_time_errors() {
         err("startTime=1000-01-01&endTime=2026-01-01&timeCategory=year"),
         Ok(1026)
     );
+    // Many states of two millennia by week sum into few rows (one per week)
+    // but are 10M cuts: a 400 too, within a second (found by schemathesis).
+    let many: Vec<String> = (0..100u32)
+        .map(|k| {
+            event(
+                100 + k,
+                &format!("{:032X}", 0xABC000 + k),
+                "0028-01-20T00:00:00Z",
+                Some("Ready"),
+                None,
+            )
+        })
+        .collect();
+    e.load(Table::AgentStatusEvents, Format::JsonLines, many.join("\n").as_bytes())
+        .expect("ancient sessions");
+    let started = std::time::Instant::now();
+    assert_eq!(
+        err("startTime=0028-01-20&timeCategory=week&showUser=false"),
+        Err(format!(
+            "Invalid timeCategory: states cut into more than {} buckets",
+            rai_core::MAX_STATE_PARTS
+        ))
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(
+        err("startTime=0028-01-20&timeCategory=year&showUser=false")
+            .map(|n| n > 1900)
+            .map_err(|e| e.to_string()),
+        Ok(true),
+        "by year the same states are 200k parts"
+    );
     // The other endpoints do not take the new flags.
     assert_eq!(
         e.query(Endpoint::AgentStatus, "startTime=2026-01-05&showUserStatus=true")

@@ -54,7 +54,7 @@ pub use schema::{
     Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
     Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol, Table,
     ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
-    MAX_NUMBER, MAX_PERCENTILES, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
+    MAX_NUMBER, MAX_PERCENTILES, MAX_STATE_PARTS, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 pub use store::{BatchInfo, Snapshot, StoredBatch};
 

@@ -74,6 +74,10 @@ pub fn fill_too_large(max: usize) -> String {
 pub fn buckets_too_many(max: usize) -> String {
     format!("Invalid timeCategory: more than {max} rows")
 }
+/// agentStatusTime: states cut into more bucket parts than the limit.
+pub fn state_parts_too_many(max: usize) -> String {
+    format!("Invalid timeCategory: states cut into more than {max} buckets")
+}
 /// A sort key that is not a returned field.
 pub fn invalid_sort_field(name: &str) -> String {
     let name = Shown(name);

@@ -21,7 +21,7 @@ use crate::load::Cell;
 use crate::messages;
 use crate::model::{Bucketer, Guid, Millis, TimeCategory};
 use crate::plan::{Expr, GroupKey, LogicalPlan};
-use crate::schema::{ColumnId, Input, NameKind, Op, Table, MAX_FILL_ROWS};
+use crate::schema::{ColumnId, Input, NameKind, Op, Table, MAX_FILL_ROWS, MAX_STATE_PARTS};
 use crate::store::{cell, enum_of, Row, Snapshot};
 use ahash::AHashMap;
 use std::cmp::Ordering;
@@ -182,26 +182,31 @@ pub(crate) fn run<'s>(
         .iter()
         .map(|l| if l.is_some() { Millis::MIN } else { 0 })
         .collect();
-    let mut index: AHashMap<Key, usize> = AHashMap::new();
+    let mut index = GroupIndex::default();
+    let mut parts_cut = 0usize;
     for (i, state) in states.iter().enumerate().filter(|&(i, _)| accepted[i]) {
         let user = user_row(snap, table, state);
         let mut key = [KeyVal::Absent; MAX_KEYS];
         for (slot, &col) in key.iter_mut().zip(&columns) {
             *slot = key_val(state, user, col);
         }
+        let combo = index.combo(key);
         let (a, b) = parts[i];
         let mut t = a;
-        let mut cuts = 0u32;
         while t < b {
             // A long state cut at every quarter hour of centuries is long
             // work: the deadline is checked every 4096 cuts, and more rows
-            // than a fill may make is a 400 (as fill's is).
-            cuts = cuts.wrapping_add(1);
-            if cuts.is_multiple_of(4096) {
+            // than a fill may make, or more parts than MAX_STATE_PARTS
+            // (many long states that sum into few rows), is a 400.
+            parts_cut += 1;
+            if parts_cut.is_multiple_of(4096) {
                 deadline.check()?;
+                if parts_cut > MAX_STATE_PARTS {
+                    return Err(Error::query(messages::state_parts_too_many(MAX_STATE_PARTS)));
+                }
             }
             let (bucket, end) = (spans.bucketer.bucket(t), spans.bucketer.bucket_end(t, b));
-            let g = group(&mut index, &mut spans, (bucket, key), &init);
+            let g = index.group(&mut spans, bucket, (combo, key), &init);
             if spans.keys.len() > MAX_FILL_ROWS {
                 return Err(Error::query(messages::buckets_too_many(MAX_FILL_ROWS)));
             }
@@ -231,23 +236,35 @@ fn key_val(state: &Row, user: Option<&Row>, col: ColumnId) -> KeyVal {
         .map_or(KeyVal::Absent, KeyVal::Guid)
 }
 
-/// The group of `key`, added (with initial states) when new.
-fn group(index: &mut AHashMap<Key, usize>, spans: &mut Spans<'_>, key: Key, init: &[i64]) -> usize {
-    *index.entry(key).or_insert_with(|| {
-        spans.keys.push(key);
-        spans.acc.extend_from_slice(init);
-        spans.keys.len() - 1
-    })
+/// The groups by (bucket, key combination). Each combination is numbered
+/// once per state, so a cut hashes 12 bytes instead of the whole key (a
+/// state of a year cut by quarter hours is 35,040 lookups).
+#[derive(Default)]
+struct GroupIndex {
+    combos: AHashMap<[KeyVal; MAX_KEYS], u32>,
+    groups: AHashMap<(i64, u32), usize>,
+}
+
+impl GroupIndex {
+    /// The number of a key combination.
+    fn combo(&mut self, key: [KeyVal; MAX_KEYS]) -> u32 {
+        let next = self.combos.len() as u32;
+        *self.combos.entry(key).or_insert(next)
+    }
+
+    /// The group of `bucket` × the numbered `combo`, added (with initial
+    /// states) when new.
+    fn group(&mut self, spans: &mut Spans<'_>, bucket: i64, combo: (u32, [KeyVal; MAX_KEYS]), init: &[i64]) -> usize {
+        *self.groups.entry((bucket, combo.0)).or_insert_with(|| {
+            spans.keys.push((bucket, combo.1));
+            spans.acc.extend_from_slice(init);
+            spans.keys.len() - 1
+        })
+    }
 }
 
 /// `fill=zero`: every bucket of `[lo, hi)` for every key combination present.
-fn fill_zero(
-    index: &mut AHashMap<Key, usize>,
-    spans: &mut Spans<'_>,
-    lo: Millis,
-    hi: Millis,
-    init: &[i64],
-) -> Result<()> {
+fn fill_zero(index: &mut GroupIndex, spans: &mut Spans<'_>, lo: Millis, hi: Millis, init: &[i64]) -> Result<()> {
     let mut combos: Vec<[KeyVal; MAX_KEYS]> = spans.keys.iter().map(|k| k.1).collect();
     combos.sort_unstable();
     combos.dedup();
@@ -263,8 +280,9 @@ fn fill_zero(
         return Err(too_large());
     }
     for combo in combos {
+        let id = index.combo(combo);
         for &b in &buckets {
-            group(index, spans, (b, combo), init);
+            index.group(spans, b, (id, combo), init);
         }
     }
     Ok(())

@@ -359,6 +359,11 @@ pub const FILL_VALUES: [&str; 2] = ["none", "zero"];
 /// make (a state of centuries cut by quarter hours is a 400, not minutes
 /// of work ending in a timeout).
 pub const MAX_FILL_ROWS: usize = 1_000_000;
+
+/// The most bucket parts agentStatusTime may cut states into in one query
+/// (many states of centuries cut by weeks are minutes of work however few
+/// rows they sum into: a 400, as too many rows are).
+pub const MAX_STATE_PARTS: usize = 4 * MAX_FILL_ROWS;
 /// The most thresholds `serviceLevelThresholds=` takes.
 pub const MAX_THRESHOLDS: usize = 20;
 /// The largest threshold, in seconds.
