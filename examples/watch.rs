@@ -26,41 +26,18 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-/// 00:00 UTC of today + `days` as RFC 3339 (the POSTed contacts arrive now).
+/// Now (ms since the epoch) + `offset_ms`.
+fn now_plus(offset_ms: i64) -> rai_core::Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+        + offset_ms
+}
+
+/// 00:00 UTC of today + `days` (the POSTed contacts arrive now).
 fn midnight(days: i64) -> String {
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    let (y, m, d) = civil(today + days);
-    format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
-}
-
-/// Days since 1970-01-01 → (year, month, day) (H. Hinnant's algorithm).
-fn civil(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (era * 400 + yoe + i64::from(m <= 2), m, d)
-}
-
-fn now_rfc3339(offset_secs: i64) -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-        + offset_secs;
-    let (y, m, d) = civil(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
-    )
+    let today = now_plus(0).div_euclid(rai_core::DAY_MS);
+    rai_core::timestamp_string((today + days) * rai_core::DAY_MS)
 }
 
 /// One screen: watches `target`, records when each event arrives.
@@ -156,9 +133,9 @@ async fn main() {
             r#"{{"contactId":"{:016X}{:016X}","type":"CallIn","channel":"Phone","queueId":"249CEA29B6494EF1B1D16D23FE70E702","queueName":"Load test","arrivalTime":"{}","disconnectTime":"{}","changeTimestamp":"{}"}}"#,
             std::process::id(),
             round,
-            now_rfc3339(-30),
-            now_rfc3339(-1),
-            now_rfc3339(-1)
+            rai_core::timestamp_string(now_plus(-30_000)),
+            rai_core::timestamp_string(now_plus(-1_000)),
+            rai_core::timestamp_string(now_plus(-1_000))
         );
         match post(&addr, &line).await {
             Ok(true) => acked.push(Instant::now()),

@@ -148,18 +148,26 @@ impl Stream {
     }
 }
 
-fn post_ndjson(addr: SocketAddr, table: &str, body: &str) -> Resp {
+/// POSTs one status event (`Ready` at `at`) for `user`; the status code.
+fn post_ready(addr: SocketAddr, user: &str, at: &str) -> u16 {
+    let line = format!(r#"{{"sessionId":"{user}","userId":"{user}","userStatus":"Ready","changeTimestamp":"{at}"}}"#);
     request(
         addr,
         "POST",
-        &format!("/RI/rai/{table}"),
+        "/RI/rai/agentStatusEvents",
         &[("Content-Type", "application/x-ndjson")],
-        body.as_bytes(),
+        line.as_bytes(),
     )
+    .status
 }
 
-fn status_event(user: &str, status: &str, at: &str) -> String {
-    format!(r#"{{"sessionId":"{user}","userId":"{user}","userStatus":"{status}","changeTimestamp":"{at}"}}"#)
+/// A counter of `/metrics`, if it is there.
+fn metric(addr: SocketAddr, name: &str) -> Option<u64> {
+    get(addr, "/metrics", None)
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 const HISTORY: &str = "/RI/rai/agentStatusHistory?startTime=2019-01-01&limit=5";
@@ -178,12 +186,10 @@ fn events_follow_the_answer_as_writes_change_it() {
 
     // A write that changes the answer: a new event within a second.
     let posted = Instant::now();
-    let w = post_ndjson(
-        addr,
-        "agentStatusEvents",
-        &status_event("11111111111111111111111111111111", "Ready", "2019-01-01T00:00:00Z"),
+    assert_eq!(
+        post_ready(addr, "11111111111111111111111111111111", "2019-01-01T00:00:00Z"),
+        201
     );
-    assert_eq!(w.status, 201);
     let second = s.next(Duration::from_secs(1)).expect("an event within 1 s of the 201");
     assert!(posted.elapsed() < Duration::from_secs(1));
     let get2 = get(addr, HISTORY, None);
@@ -191,12 +197,10 @@ fn events_follow_the_answer_as_writes_change_it() {
     assert_ne!(second.id, first.id);
 
     // A write that leaves the answer as it was: no event.
-    let w = post_ndjson(
-        addr,
-        "agentStatusEvents",
-        &status_event("22222222222222222222222222222222", "Ready", "2030-01-01T00:00:00Z"),
+    assert_eq!(
+        post_ready(addr, "22222222222222222222222222222222", "2030-01-01T00:00:00Z"),
+        201
     );
-    assert_eq!(w.status, 201);
     assert_eq!(get(addr, HISTORY, None).body, get2.body, "the page is unchanged");
     assert_eq!(
         s.next(Duration::from_millis(1500)),
@@ -218,12 +222,10 @@ fn events_follow_the_answer_as_writes_change_it() {
         stale.next(Duration::from_secs(5)).map(|e| e.data),
         Some(get2.body.clone())
     );
-    let w = post_ndjson(
-        addr,
-        "agentStatusEvents",
-        &status_event("33333333333333333333333333333333", "Ready", "2019-01-01T00:00:01Z"),
+    assert_eq!(
+        post_ready(addr, "33333333333333333333333333333333", "2019-01-01T00:00:01Z"),
+        201
     );
-    assert_eq!(w.status, 201);
     let third = again.next(Duration::from_secs(1)).expect("the change");
     assert_eq!(third.data, get(addr, HISTORY, None).body);
     assert_eq!(s.next(Duration::from_secs(1)).map(|e| e.data), Some(third.data));
@@ -254,13 +256,9 @@ fn a_refused_query_is_answered_as_a_get() {
     assert!(r.body.starts_with('['), "{}", r.body);
 }
 
-/// The counter of answers the feeds computed, from `/metrics`.
+/// The answers the feeds computed so far.
 fn computed(addr: SocketAddr) -> u64 {
-    let m = get(addr, "/metrics", None).body;
-    m.lines()
-        .find_map(|l| l.strip_prefix("rai_stream_answers_computed_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("rai_stream_answers_computed_total")
+    metric(addr, "rai_stream_answers_computed_total").expect("rai_stream_answers_computed_total")
 }
 
 #[test]
@@ -289,12 +287,10 @@ fn a_thousand_watchers_of_ten_queries_share_ten_computations() {
     let first = computed(addr) - before;
     assert!(first <= 10, "10 distinct queries computed {first} times");
     // One write: each query once more, every watcher one new event.
-    let w = post_ndjson(
-        addr,
-        "agentStatusEvents",
-        &status_event("11111111111111111111111111111111", "Ready", "2019-01-01T00:00:00Z"),
+    assert_eq!(
+        post_ready(addr, "11111111111111111111111111111111", "2019-01-01T00:00:00Z"),
+        201
     );
-    assert_eq!(w.status, 201);
     for (_, s) in &mut streams {
         assert!(
             s.next(Duration::from_secs(10)).is_some(),
@@ -321,13 +317,6 @@ fn a_stalled_client_is_dropped() {
     let target = "/RI/rai/contactHistory?startTime=2026-01-01&endTime=2026-01-02&showDetails=true&limit=10000";
     let mut stalled = Stream::open(addr, target, None);
     assert_eq!(stalled.status, 200);
-    let dropped = |addr| {
-        let m = get(addr, "/metrics", None).body;
-        m.lines()
-            .find_map(|l| l.strip_prefix("rai_stream_dropped_total "))
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(0)
-    };
     let mut seen = 0;
     for n in 5_000..5_040 {
         // Each batch moves the first page (its rows sort first).
@@ -342,7 +331,7 @@ fn a_stalled_client_is_dropped() {
         );
         assert_eq!(r.status, 201);
         std::thread::sleep(Duration::from_millis(200));
-        seen = dropped(addr);
+        seen = metric(addr, "rai_stream_dropped_total").unwrap_or(0);
         if seen > 0 {
             break;
         }
