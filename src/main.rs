@@ -118,6 +118,14 @@ struct ServeArgs {
     /// is disconnected.
     #[arg(long, default_value_t = rai_http::DEFAULT_STREAM_STALL_SECS)]
     stream_stall_secs: u64,
+    /// Answer the aggregating endpoints (contactHistory, agentHistory,
+    /// contactStatistic, agentStatistic) through the Ballista scheduler at
+    /// df://HOST:PORT, which reads the store's checkpoint files (needs --store).
+    #[arg(long, requires = "store")]
+    scaleout: Option<String>,
+    /// Seconds a cluster query may take before its request is answered 503.
+    #[arg(long, default_value_t = 30)]
+    scaleout_timeout_secs: u64,
     /// Days of demo data, ending now.
     #[arg(long, default_value_t = 30)]
     demo_days: u32,
@@ -159,6 +167,30 @@ enum Command {
         /// The raw query string, e.g. `startTime=…&endTime=…&timeCategory=day`.
         query: String,
     },
+    /// Run a Ballista scheduler with rai's functions (for `serve --scaleout`).
+    Scheduler {
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port.
+        #[arg(long, default_value_t = 50050)]
+        port: u16,
+    },
+    /// Run a Ballista executor with rai's functions, serving a scheduler.
+    Executor {
+        /// The scheduler, HOST:PORT.
+        #[arg(long, default_value = "127.0.0.1:50050")]
+        scheduler: String,
+        /// The host to bind and announce to the scheduler.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Arrow Flight port (the gRPC port is the next one).
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        /// Tasks run at once (default: the cores).
+        #[arg(long)]
+        vcores: Option<usize>,
+    },
     /// Write deterministic synthetic data for every table.
     Gen {
         /// Output directory (created).
@@ -191,6 +223,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => serve(args),
+        Command::Scheduler { bind, port } => cluster_node(rai_scaleout::run_scheduler((bind, port).into())),
+        Command::Executor {
+            scheduler,
+            host,
+            port,
+            vcores,
+        } => {
+            let Some((shost, sport)) = scheduler.rsplit_once(':').and_then(|(h, p)| Some((h, p.parse().ok()?))) else {
+                eprintln!("--scheduler: expected HOST:PORT, got '{scheduler}'");
+                return ExitCode::from(2);
+            };
+            let vcores = vcores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let mut o = rai_scaleout::ExecutorOptions::new((shost.to_string(), sport), port, vcores);
+            o.host = host;
+            cluster_node(rai_scaleout::run_executor(o))
+        }
         Command::Query {
             data,
             now,
@@ -419,6 +467,25 @@ fn init_logs(format: &str) {
     };
 }
 
+/// Runs a scheduler or executor until it ends (Ctrl-C or SIGTERM end the process).
+fn cluster_node(run: impl std::future::Future<Output = rai_core::Result<()>>) -> ExitCode {
+    init_logs("text");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn serve(a: ServeArgs) -> ExitCode {
     init_logs(&a.log_format);
     if !a.bind.is_loopback() && a.read_token.is_none() && a.write_token.is_none() && !a.insecure_open {
@@ -449,6 +516,7 @@ fn serve(a: ServeArgs) -> ExitCode {
     if let Some(dir) = a.store.clone() {
         // Recover in the background: /livez answers at once, /readyz once done.
         let (engine, ready, data, opened) = (engine.clone(), ready.clone(), a.data.clone(), opened.clone());
+        let (scaleout, scaleout_timeout_secs) = (a.scaleout.clone(), a.scaleout_timeout_secs);
         let every = std::time::Duration::from_secs(a.checkpoint_secs.max(1));
         let durability = rai_store::Durability::from_name(&a.durability).unwrap_or_default();
         let options = rai_store::Options::new(durability).with_repair(a.repair);
@@ -470,6 +538,18 @@ fn serve(a: ServeArgs) -> ExitCode {
                     let store = std::sync::Arc::new(store);
                     if let Err(e) = store.checkpoint_every(engine.clone(), every) {
                         tracing::error!("{e}");
+                    }
+                    if let Some(url) = &scaleout {
+                        let timeout = std::time::Duration::from_secs(scaleout_timeout_secs.max(1));
+                        let joined = rai_scaleout::Cluster::connect(url, &dir, timeout)
+                            .and_then(|c| engine.set_backend(std::sync::Arc::new(c)));
+                        match joined {
+                            Ok(()) => tracing::info!("aggregating endpoints through the cluster at {url}"),
+                            Err(e) => {
+                                tracing::error!("--scaleout {url}: {e}");
+                                std::process::exit(2);
+                            }
+                        }
                     }
                     let _ = opened.set(store);
                 }

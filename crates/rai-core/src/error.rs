@@ -17,6 +17,8 @@ pub enum ErrorKind {
     NotFound,
     /// The work was stopped at its deadline (HTTP 503); nothing was changed.
     Cancelled,
+    /// A backend the engine depends on (the cluster) did not answer (HTTP 503).
+    Unavailable,
     /// A bug: should never happen (HTTP 500).
     Internal,
 }

@@ -39,7 +39,9 @@ mod render;
 mod schema;
 mod store;
 
-pub use engine::{run_on, system_clock, CacheStats, Clock, Engine, Journal, Request, Write, DEFAULT_CACHE_BYTES};
+pub use engine::{
+    run_on, system_clock, Backend, CacheStats, Clock, Engine, Journal, Request, Write, DEFAULT_CACHE_BYTES,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use exec::Deadline;
 pub use load::{read_batch, read_batch_from, Cell, Format, RowSink};
@@ -51,12 +53,35 @@ pub use model::{
 pub use plan::{retention_before, Expr, GroupKey, LogicalPlan, OutputField, Predicate, SortKey, TimeRange};
 pub use render::{QueryResult, Rendered, Representation, Value};
 pub use schema::{
-    Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Endpoint, EndpointDecl, EventCol, Field, Flag, IdParam,
-    Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol, Table,
-    ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS, MAX_LIMIT,
-    MAX_NUMBER, MAX_PERCENTILES, MAX_STATE_PARTS, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
+    Agg, Col, ColKind, ColumnId, ContactCol, ContactDerived, Definition, Endpoint, EndpointDecl, EventCol, Field, Flag,
+    IdParam, Input, IntervalCol, IntervalDerived, Kind, NameKind, Op, Param, PercentileMetric, Reduction, StateCol,
+    Table, Term, ThresholdMetric, TranslationCol, UserCol, DEFAULT_INCLUDE, DEFAULT_LIMIT, FILL_VALUES, MAX_FILL_ROWS,
+    MAX_LIMIT, MAX_NUMBER, MAX_PERCENTILES, MAX_STATE_PARTS, MAX_THRESHOLDS, MAX_THRESHOLD_SECS,
 };
 pub use store::{BatchInfo, Snapshot, StoredBatch};
+
+/// Plans split between this engine and a cluster: what the cluster
+/// computes ([`split::describe`]), and the answer from its partial states
+/// merged with a scan of the batches it does not hold ([`split::run`]).
+pub mod split {
+    pub use crate::exec::split::{describe, splittable, PartialRow, RemoteAgg, RemoteScan};
+    use crate::{Deadline, LogicalPlan, Millis, QueryResult, Result, Snapshot};
+
+    /// The answer to `plan` on `snap`: the batches for which `held` is true
+    /// are counted by `rows` (partial states computed elsewhere from
+    /// [`describe`]), the others are scanned here.
+    pub fn run(
+        snap: &Snapshot,
+        plan: &LogicalPlan,
+        now: Millis,
+        deadline: Deadline,
+        held: &dyn Fn(u64) -> bool,
+        rows: &[PartialRow],
+    ) -> Result<QueryResult> {
+        let remote = crate::exec::Remote { holds: held, rows };
+        crate::exec::execute_with(snap, plan, now, deadline, Some(&remote))
+    }
+}
 
 /// SPEC §2 column lists and value sets.
 pub mod tables {

@@ -136,6 +136,8 @@ pub fn not_on_quarter_hour(line: usize, column: &str, value: &str) -> String {
 }
 /// A batch without rows (an empty body, or a CSV header alone).
 pub const EMPTY_BATCH: &str = "line 1: the batch has no rows";
+/// A second backend for one engine.
+pub const BACKEND_SET: &str = "the engine already has a backend";
 /// `--data DIR` that is not a directory.
 pub fn no_data_dir(dir: &str) -> String {
     format!("--data {dir}: not a directory")

@@ -59,6 +59,21 @@ pub struct Engine {
     clock: Clock,
     default_language: Option<String>,
     listeners: RwLock<Vec<PublishListener>>,
+    backend: OnceLock<Arc<dyn Backend>>,
+}
+
+/// Another place to run plans (a cluster): asked first for every query;
+/// `None` lets the engine run the plan itself. It answers from the same
+/// snapshot, so an answer it gives is cached like a local one.
+pub trait Backend: Send + Sync {
+    /// The answer to `plan` on `snap` at instant `now`, or None.
+    fn execute(
+        &self,
+        snap: &Arc<Snapshot>,
+        plan: &LogicalPlan,
+        now: Millis,
+        deadline: Deadline,
+    ) -> Option<Result<QueryResult>>;
 }
 
 /// Called with the new generation after each publish (see [`Engine::on_publish`]).
@@ -98,7 +113,15 @@ impl Engine {
             clock: system_clock(),
             default_language: None,
             listeners: RwLock::new(Vec::new()),
+            backend: OnceLock::new(),
         }
+    }
+
+    /// Routes queries through `backend` first (once; a second call is an error).
+    pub fn set_backend(&self, backend: Arc<dyn Backend>) -> Result<()> {
+        self.backend
+            .set(backend)
+            .map_err(|_| Error::internal(messages::BACKEND_SET))
     }
 
     /// Replaces the clock (tests pin it).
@@ -503,7 +526,7 @@ impl Engine {
             return Ok(hit);
         }
         let plan = self.plan(endpoint, raw_query)?;
-        let answer = crate::exec::execute(&state.snapshot, &plan, now, deadline)?;
+        let answer = self.run(&state.snapshot, &plan, now, deadline)?;
         let horizon = plan.clock_horizon();
         self.cache
             .put(state.generation, endpoint, raw_query, horizon, now, &answer);
@@ -512,7 +535,15 @@ impl Engine {
 
     /// Runs a logical plan on the current snapshot at instant `now`.
     pub fn execute(&self, plan: &LogicalPlan, now: Millis) -> Result<QueryResult> {
-        run_on(&self.snapshot(), plan, now)
+        self.run(&self.snapshot(), plan, now, Deadline::NONE)
+    }
+
+    /// Runs `plan` through the backend when it takes it, else here.
+    fn run(&self, snap: &Arc<Snapshot>, plan: &LogicalPlan, now: Millis, deadline: Deadline) -> Result<QueryResult> {
+        if let Some(answer) = self.backend.get().and_then(|b| b.execute(snap, plan, now, deadline)) {
+            return answer;
+        }
+        crate::exec::execute(snap, plan, now, deadline)
     }
 
     /// [`Engine::query`] that stops once `deadline` passes, with an

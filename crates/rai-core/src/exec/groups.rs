@@ -149,6 +149,7 @@ pub(crate) fn run<'s, F: Fact + Default>(
     keys: &[GroupKey],
     now: Millis,
     deadline: super::Deadline,
+    remote: Option<&super::Remote<'_>>,
 ) -> Result<Groups<'s, F>> {
     let names = NameView::new(snap, plan.language.as_deref());
     let out = plan
@@ -159,13 +160,19 @@ pub(crate) fn run<'s, F: Fact + Default>(
     let phys: Physical<'_> = prepare::<F>(snap, plan, &names, keys)?;
     let mut tasks: Vec<(usize, (usize, usize))> = Vec::new();
     for (i, f) in snap.facts::<F>() {
+        if remote.is_some_and(|r| (r.holds)(snap.batch_id(i))) {
+            continue; // counted by the other side's partial states
+        }
         tasks.extend(
             chunks(f.len(), f.blocks(), phys.block_pair, phys.lo, phys.hi)
                 .into_iter()
                 .map(|r| (i, r)),
         );
     }
-    let mut kernel = Kernel::new(&phys.metrics, phys.split.0, phys.split.1);
+    // Partial states from elsewhere are one per plan aggregate: each
+    // aggregate then keeps a slot of its own (no handled/not-handled halves).
+    let split = if remote.is_some() { (0, 0) } else { phys.split };
+    let mut kernel = Kernel::new(&phys.metrics, split.0, split.1);
     kernel.dense = Dense::new::<F>(snap, &phys);
     // One partial state per rayon split (about one per thread), merged at the end.
     let part = tasks
@@ -183,6 +190,12 @@ pub(crate) fn run<'s, F: Fact + Default>(
         .reduce(Partial::new, |a, b| a.merge(b, &kernel));
     deadline.check()?;
     let mut part = part;
+    if let Some(r) = remote {
+        for row in r.rows {
+            let key = super::split::key_of::<F>(snap, &phys, row)?;
+            part.add_states(key, &row.states, &kernel);
+        }
+    }
     let mut filled = vec![false; part.keys.len()];
     if plan.fill && !phys.details && phys.bucketer.category() != TimeCategory::Null {
         fill_zero(&mut part, &mut filled, &phys, &kernel, now)?;

@@ -265,6 +265,23 @@ impl Partial {
         }
     }
 
+    /// Merges one group's states computed elsewhere, one per plan metric
+    /// (None: over no rows), into group `key` (a kernel without halves).
+    pub(super) fn add_states(&mut self, key: GKey, states: &[Option<i64>], kernel: &Kernel) {
+        let to = self.group(key, kernel.dense.as_ref()) as usize;
+        self.grow_acc(kernel);
+        let mut done = vec![false; kernel.k];
+        for (&(slot, half), state) in kernel.out.iter().zip(states) {
+            if half != Half::Both || done.get(slot).copied().unwrap_or(true) {
+                continue; // metrics with the same definition share a slot: merged once
+            }
+            done[slot] = true;
+            if let (Some(&v), Some(d)) = (state.as_ref(), self.acc.get_mut(to * kernel.width + slot)) {
+                *d = metric::merge(kernel.ops[slot], *d, v);
+            }
+        }
+    }
+
     pub(super) fn merge(mut self, mut other: Partial, kernel: &Kernel) -> Partial {
         if self.keys.len() < other.keys.len() {
             return other.merge(self, kernel);

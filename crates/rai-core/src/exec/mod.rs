@@ -17,6 +17,7 @@ mod rows;
 mod scan;
 mod sketch;
 mod spans;
+pub mod split;
 
 use crate::error::{Error, Result};
 use crate::messages;
@@ -39,17 +40,39 @@ pub(crate) struct GKey {
     row: u64,
 }
 
+/// The other side of a split plan ([`split`]): which batches it counted,
+/// and its partial states.
+pub(crate) struct Remote<'a> {
+    pub(crate) holds: &'a dyn Fn(u64) -> bool,
+    pub(crate) rows: &'a [split::PartialRow],
+}
+
 /// Runs `plan` on `snap` at instant `now`, stopping once `deadline` passes.
 pub(crate) fn execute(snap: &Snapshot, plan: &LogicalPlan, now: Millis, deadline: Deadline) -> Result<QueryResult> {
+    execute_with(snap, plan, now, deadline, None)
+}
+
+/// [`execute`] of a plan whose batches `remote.holds` were aggregated
+/// elsewhere into `remote.rows` (aggregating plans over fact tables only).
+pub(crate) fn execute_with(
+    snap: &Snapshot,
+    plan: &LogicalPlan,
+    now: Millis,
+    deadline: Deadline,
+    remote: Option<&Remote<'_>>,
+) -> Result<QueryResult> {
     deadline.check()?;
+    if remote.is_some() && !split::splittable(plan) {
+        return Err(Error::internal(messages::cannot_run(("split", plan.table))));
+    }
     match (&plan.group_by, plan.table) {
         (Some(keys), Table::Contacts) => {
-            let groups = groups::run::<Contacts>(snap, plan, keys, now, deadline)?;
+            let groups = groups::run::<Contacts>(snap, plan, keys, now, deadline, remote)?;
             deadline.check()?;
             Ok(output::finish(&groups, plan))
         }
         (Some(keys), Table::AgentIntervals) => {
-            let groups = groups::run::<Intervals>(snap, plan, keys, now, deadline)?;
+            let groups = groups::run::<Intervals>(snap, plan, keys, now, deadline, remote)?;
             deadline.check()?;
             Ok(output::finish(&groups, plan))
         }
