@@ -135,6 +135,7 @@ struct ServeArgs {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 enum Command {
     /// Serve the RAI REST API at http://BIND:PORT/RI/rai (the default command).
     Serve(ServeArgs),
