@@ -400,3 +400,100 @@ fn an_executor_killed_mid_query_never_gives_a_wrong_answer() {
     assert!(ok >= 4, "{ok} answers, {unavailable} unavailable");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn http_get(addr: &str, target: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").expect("write");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.to_string(), body.to_string())
+}
+
+/// `rai serve --store DIR --scaleout df://…` against `rai scheduler` and
+/// `rai executor` processes answers an aggregating endpoint as the local
+/// engine does; with the cluster gone, the same kind of query is a 503
+/// naming it (so the answers came through the cluster).
+#[test]
+fn rai_serve_scaleout_answers_through_the_cluster() {
+    use std::io::BufRead;
+    let dir = temp_dir("scaleout-serve");
+    let engine = Engine::new().with_fixed_now(NOW);
+    {
+        let store = rai_store::open(&dir, Options::new(Durability::Sync), &engine).expect("store");
+        for (t, body) in batches(2) {
+            engine.load(t, Format::JsonLines, &body).expect("load");
+        }
+        store.checkpoint(&engine).expect("checkpoint");
+    }
+    let sport = free_port();
+    let mut scheduler = Some(node(&["scheduler", "--port", &sport.to_string()]));
+    let sched = format!("127.0.0.1:{sport}");
+    let port = free_port().to_string();
+    let mut executor = Some(node(&[
+        "executor",
+        "--scheduler",
+        &sched,
+        "--port",
+        &port,
+        "--vcores",
+        "2",
+    ]));
+    let now = rai_core::timestamp_string(NOW);
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_rai"))
+        .args(["serve", "--port", "0", "--now", &now, "--scaleout-timeout-secs", "10"])
+        .arg("--store")
+        .arg(&dir)
+        .args(["--scaleout", &format!("df://127.0.0.1:{sport}")])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("rai serve");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = serve.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("serving http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or("").to_string());
+            }
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("rai serve address");
+    let started = std::time::Instant::now();
+    while !http_get(&addr, "/readyz").0.contains(" 200") {
+        assert!(started.elapsed() < Duration::from_secs(60), "never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let q = "startTime=2027-01-03&endTime=2027-02-10&timeCategory=week&timeZone=America%2FNew_York&showQueue=true";
+    let local = engine
+        .query_at(Endpoint::ContactHistory, q, NOW)
+        .expect("local")
+        .to_json();
+    // The executor registers within a few seconds: until then a 503.
+    let body = loop {
+        let (head, body) = http_get(&addr, &format!("/RI/rai/contactHistory?{q}"));
+        if head.contains(" 200") {
+            break body;
+        }
+        assert!(head.contains(" 503"), "{head}\n{body}");
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the cluster never answered: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(body, local);
+    // The cluster gone: an aggregating query not cached is a 503 naming it.
+    drop(executor.take());
+    drop(scheduler.take());
+    let (head, body) = http_get(&addr, &format!("/RI/rai/contactHistory?{q}&limit=7"));
+    assert!(head.contains(" 503"), "{head}\n{body}");
+    assert!(body.starts_with("the cluster did not answer"), "{body}");
+    // A row endpoint stays local.
+    let (head, _) = http_get(&addr, "/RI/rai/agentStatus?startTime=2027-01-01");
+    assert!(head.contains(" 200"), "{head}");
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
