@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What the last cluster queries shipped (for `/metrics` and the measurements).
+/// What the cluster queries shipped (read by tests and `examples/scaleout.rs`).
 #[derive(Debug, Default)]
 pub struct Counters {
     /// Queries answered through the cluster.
@@ -115,13 +115,6 @@ impl Cluster {
         self.counters.queries.fetch_add(1, Ordering::Relaxed);
         let held = |b: u64| files.held.contains(&b);
         split::run(snap, plan, now, deadline, &held, &rows)
-    }
-
-    /// The SQL the cluster would run for `plan` on `snap` (`rai explain`).
-    pub fn sql(&self, snap: &Snapshot, plan: &LogicalPlan, now: Millis) -> Result<String> {
-        let scan = split::describe(snap, plan)?;
-        let files = files::plan(&self.store, snap, &scan)?;
-        Ok(lower::sql(&scan, "checkpoint", now, &files.excluded))
     }
 
     fn partials(&self, scan: &split::RemoteScan, files: &FilePlan, now: Millis) -> Result<Vec<PartialRow>> {

@@ -149,15 +149,14 @@ fn describe_for<F: Fact + Default>(snap: &Snapshot, plan: &LogicalPlan) -> Resul
     let aggregates = phys
         .metrics
         .iter()
-        .map(|m| RemoteAgg {
+        .zip(&plan.aggregates)
+        .map(|(m, a)| RemoteAgg {
             op: m.op,
             input: m.input,
-            when: None,
+            when: a.when,
             at_most: m.at_most,
             time: m.time,
         })
-        .zip(&plan.aggregates)
-        .map(|(r, a)| RemoteAgg { when: a.when, ..r })
         .collect();
     Ok(RemoteScan {
         table: plan.table,
