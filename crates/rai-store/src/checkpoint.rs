@@ -179,14 +179,14 @@ pub fn checkpoint(dir: &Path, engine: &Engine, previous: &Manifest, until: Until
     let gone: BTreeSet<u64> = before.keys().filter(|b| !unchanged.contains(b)).copied().collect();
     // New rows by (table, day): batches new or changed since.
     let mut fresh: BTreeMap<(Table, Option<String>), Vec<FileRow>> = BTreeMap::new();
+    // In stored order with each row's ingestion position: a restore then
+    // finds a batch's rows time-sorted across its day files and sorts nothing.
     for b in live.iter().filter(|b| !unchanged.contains(&b.id)) {
-        let mut i = 0u32;
-        snap.batch_rows(b.id, &mut |cells| {
+        snap.batch_rows_stored(b.id, &mut |position, cells| {
             fresh
                 .entry((b.table, day_of(b.table, cells)))
                 .or_default()
-                .push((b.id, i, cells.to_vec()));
-            i += 1;
+                .push((b.id, position, cells.to_vec()));
             Ok(())
         })?;
     }
@@ -297,12 +297,10 @@ pub fn collect_garbage(dir: &Path, manifest: &Manifest) -> Result<usize> {
 /// part per file), the other files read whole; batches under their ids.
 pub fn restore(dir: &Path, manifest: &Manifest, engine: &Engine) -> Result<()> {
     for table in [Table::Contacts, Table::AgentIntervals] {
-        let files: Vec<PathBuf> = manifest
-            .files
-            .iter()
-            .filter(|f| f.table == table.name())
-            .map(|f| dir.join(&f.path))
-            .collect();
+        // Day order: each batch's rows then come in their stored order.
+        let mut entries: Vec<&FileEntry> = manifest.files.iter().filter(|f| f.table == table.name()).collect();
+        entries.sort_by(|a, b| a.day.cmp(&b.day));
+        let files: Vec<PathBuf> = entries.iter().map(|f| dir.join(&f.path)).collect();
         if !files.is_empty() {
             engine.restore_fact_parts(table, files.len(), |i, f| parquet_rows::read_with(&files[i], table, f))?;
         }

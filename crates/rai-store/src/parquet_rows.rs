@@ -3,15 +3,18 @@
 //! checkpoint as it is: GUIDs as 32 upper-case hex digits, timestamps as
 //! UTC milliseconds, durations and counts as 64-bit integers, booleans,
 //! enums and texts as strings. Two more columns keep what a restore
-//! needs: `_batch` (the batch id) and `_row` (the row's place in its batch).
+//! needs: `_batch` (the batch id) and `_row` (the row's place in its batch
+//! as ingested). A checkpoint writes each batch's rows in stored order (by
+//! the table's time key, ties by `_row`), so a restore sorts nothing.
 
 use crate::messages;
 use arrow_array::builder::{
     BooleanBuilder, Int64Builder, StringBuilder, TimestampMillisecondBuilder, UInt32Builder, UInt64Builder,
 };
+use arrow_array::types::Int32Type;
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt32Array,
-    UInt64Array,
+    Array, ArrayRef, BooleanArray, DictionaryArray, Int32Array, Int64Array, RecordBatch, StringArray,
+    TimestampMillisecondArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -146,15 +149,119 @@ pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
     Ok(out)
 }
 
+/// One column of a record batch, its Arrow type checked once per batch
+/// (not per cell) against what the table's column kind stores. Text
+/// columns of few distinct values come as dictionaries, each distinct
+/// value parsed once per batch.
+enum Typed<'a> {
+    Ts(&'a TimestampMillisecondArray),
+    Int(&'a Int64Array),
+    Bool(&'a BooleanArray),
+    Guid(&'a StringArray),
+    Enum(&'a StringArray, &'static [&'static str]),
+    Text(&'a StringArray),
+    /// Dictionary keys and the cell of each distinct value (None: a value
+    /// the column cannot hold).
+    Dict(&'a Int32Array, Arc<Vec<Option<Cell>>>),
+}
+
+/// A dictionary's values and their cells, kept while record batches share it.
+type Parsed = Option<(ArrayRef, Arc<Vec<Option<Cell>>>)>;
+
+impl Typed<'_> {
+    /// The column `a` of kind `kind`; a dictionary's values are parsed
+    /// once and kept in `parsed` for the next batches that share them.
+    fn of<'a>(a: &'a ArrayRef, kind: ColKind, parsed: &mut Parsed) -> Option<Typed<'a>> {
+        let any = a.as_any();
+        if let Some(d) = any.downcast_ref::<DictionaryArray<Int32Type>>() {
+            let cells = match parsed {
+                Some((values, cells)) if Arc::ptr_eq(values, d.values()) => cells.clone(),
+                _ => {
+                    let values = Typed::of(d.values(), kind, &mut None)?;
+                    let cells: Arc<Vec<Option<Cell>>> =
+                        Arc::new((0..d.values().len()).map(|i| values.cell(i)).collect());
+                    *parsed = Some((d.values().clone(), cells.clone()));
+                    cells
+                }
+            };
+            return Some(Typed::Dict(d.keys(), cells));
+        }
+        Some(match kind {
+            ColKind::Timestamp => Typed::Ts(any.downcast_ref()?),
+            ColKind::Duration | ColKind::Count => Typed::Int(any.downcast_ref()?),
+            ColKind::Bool => Typed::Bool(any.downcast_ref()?),
+            ColKind::Guid => Typed::Guid(any.downcast_ref()?),
+            ColKind::Enum(values) => Typed::Enum(any.downcast_ref()?, values),
+            _ => Typed::Text(any.downcast_ref()?),
+        })
+    }
+
+    /// The cell at row `r`; None: a value this column cannot hold.
+    fn cell(&self, r: usize) -> Option<Cell> {
+        fn present<A: Array>(a: &A, r: usize) -> bool {
+            a.nulls().is_none_or(|n| n.is_valid(r))
+        }
+        Some(match self {
+            Typed::Ts(a) if present(*a, r) => Cell::Ts(a.value(r)),
+            Typed::Int(a) if present(*a, r) => Cell::Int(a.value(r)),
+            Typed::Bool(a) if present(*a, r) => Cell::Bool(a.value(r)),
+            Typed::Guid(a) if present(*a, r) => Cell::Guid(parse_guid(a.value(r))?),
+            Typed::Enum(a, values) if present(*a, r) => {
+                let s = a.value(r);
+                Cell::Enum(values.iter().position(|v| *v == s)? as u8)
+            }
+            Typed::Text(a) if present(*a, r) => Cell::Text(Box::from(a.value(r))),
+            Typed::Dict(keys, cells) if present(*keys, r) => cells.get(keys.value(r) as usize)?.clone()?,
+            _ => Cell::Absent,
+        })
+    }
+}
+
+/// Text columns stored in fewer bytes than this per value are read as
+/// dictionaries (ids, names and enums repeat; contactId does not).
+const DICTIONARY_BELOW: i64 = 8;
+
+/// A reader of the Parquet file at `path`: its text columns of few
+/// distinct values (judged by the first row group's size per value) read
+/// as dictionaries, the others as they are.
+fn dictionary_reader(path: &Path) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
+    use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
+    let plain = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| io(path, e))?;
+    let parquet = plain.metadata().clone();
+    let first = parquet.row_groups().first();
+    let fields: Vec<Field> = plain
+        .schema()
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let repeats = first
+                .and_then(|g| g.columns().get(i))
+                .is_some_and(|c| c.num_values() > 0 && c.uncompressed_size() / c.num_values() < DICTIONARY_BELOW);
+            if *f.data_type() == DataType::Utf8 && repeats {
+                let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+                Field::new(f.name(), dict, f.is_nullable())
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
+    let metadata = ArrowReaderMetadata::try_new(parquet, options).map_err(|e| io(path, e))?;
+    ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata)
+        .with_batch_size(8192)
+        .build()
+        .map_err(|e| io(path, e))
+}
+
 /// Hands each row of `table`'s Parquet file at `path` to `f` as (batch, row
 /// in batch, cells), one record batch at a time (memory stays bounded).
 pub fn read_with(path: &Path, table: Table, f: &mut EachRow<'_>) -> Result<()> {
     let cols = table.columns();
-    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
-        .map_err(|e| io(path, e))?;
+    let reader = dictionary_reader(path)?;
     let mut cells = vec![Cell::Absent; cols.len()];
+    let mut parsed: Vec<Parsed> = vec![None; cols.len()];
     for record in reader {
         let record = record.map_err(|e| io(path, e))?;
         let column = |name: &str| {
@@ -170,38 +277,16 @@ pub fn read_with(path: &Path, table: Table, f: &mut EachRow<'_>) -> Result<()> {
         ) else {
             return Err(io(path, messages::missing_column(BATCH)));
         };
-        let arrays: Vec<&ArrayRef> = cols.iter().map(|c| column(c.name)).collect::<Result<_>>()?;
+        let typed: Vec<Typed<'_>> = cols
+            .iter()
+            .zip(parsed.iter_mut())
+            .map(|(c, p)| {
+                Typed::of(column(c.name)?, c.kind, p).ok_or_else(|| io(path, messages::missing_column(c.name)))
+            })
+            .collect::<Result<_>>()?;
         for r in 0..record.num_rows() {
-            for ((cell, c), a) in cells.iter_mut().zip(cols).zip(&arrays) {
-                let bad = || io(path, messages::missing_column(c.name));
-                *cell = if a.is_null(r) {
-                    Cell::Absent
-                } else {
-                    match c.kind {
-                        ColKind::Timestamp => Cell::Ts(
-                            a.as_any()
-                                .downcast_ref::<TimestampMillisecondArray>()
-                                .ok_or_else(bad)?
-                                .value(r),
-                        ),
-                        ColKind::Duration | ColKind::Count => {
-                            Cell::Int(a.as_any().downcast_ref::<Int64Array>().ok_or_else(bad)?.value(r))
-                        }
-                        ColKind::Bool => {
-                            Cell::Bool(a.as_any().downcast_ref::<BooleanArray>().ok_or_else(bad)?.value(r))
-                        }
-                        kind => {
-                            let s = a.as_any().downcast_ref::<StringArray>().ok_or_else(bad)?.value(r);
-                            match kind {
-                                ColKind::Guid => Cell::Guid(parse_guid(s).ok_or_else(bad)?),
-                                ColKind::Enum(values) => {
-                                    Cell::Enum(values.iter().position(|v| *v == s).ok_or_else(bad)? as u8)
-                                }
-                                _ => Cell::Text(Box::from(s)),
-                            }
-                        }
-                    }
-                };
+            for ((cell, c), a) in cells.iter_mut().zip(cols).zip(&typed) {
+                *cell = a.cell(r).ok_or_else(|| io(path, messages::missing_column(c.name)))?;
             }
             f(batch.value(r), row.value(r), &cells)?;
         }

@@ -83,15 +83,36 @@ impl Snapshot {
 
     /// Hands each row of batch `id` to `f` as input cells, in ingestion order.
     pub fn batch_rows(&self, id: u64, f: &mut dyn FnMut(&[Cell]) -> Result<()>) -> Result<()> {
+        self.rows_of(id, false, &mut |_, cells| f(cells))
+    }
+
+    /// Hands each row of batch `id` to `f` as (its ingestion position,
+    /// input cells) in stored order: fact rows sorted by their time key,
+    /// ties in ingestion order. Rows written in this order restore without
+    /// a sort (see [`Snapshot::with_restored_parts`]).
+    pub fn batch_rows_stored(&self, id: u64, f: &mut dyn FnMut(u32, &[Cell]) -> Result<()>) -> Result<()> {
+        self.rows_of(id, true, f)
+    }
+
+    fn rows_of(&self, id: u64, stored: bool, f: &mut dyn FnMut(u32, &[Cell]) -> Result<()>) -> Result<()> {
         let b = self
             .batches
             .iter()
             .find(|b| b.id == id)
             .ok_or_else(|| Error::new(crate::error::ErrorKind::NotFound, messages::unknown_batch(id)))?;
+        let rows = |order: &[u32]| -> Vec<usize> {
+            if stored {
+                (0..order.len()).collect()
+            } else {
+                ingestion_order(order)
+            }
+        };
         match &b.data {
-            BatchData::Events(rows) | BatchData::Translations(rows) => rows.iter().try_for_each(|r| f(&r.cells)),
-            BatchData::Contacts(c) => self.contact_rows(c, &b.texts, f),
-            BatchData::Intervals(c) => self.interval_rows(c, &b.texts, f),
+            BatchData::Events(rows) | BatchData::Translations(rows) => {
+                (0u32..).zip(rows.iter()).try_for_each(|(i, r)| f(i, &r.cells))
+            }
+            BatchData::Contacts(c) => self.contact_rows(c, &b.texts, rows(c.order()), f),
+            BatchData::Intervals(c) => self.interval_rows(c, &b.texts, rows(c.order()), f),
         }
     }
 
@@ -121,7 +142,13 @@ impl Snapshot {
         self.ids.guid(code).map_or(Cell::Absent, Cell::Guid)
     }
 
-    fn contact_rows(&self, c: &Contacts, texts: &[Arc<str>], f: &mut dyn FnMut(&[Cell]) -> Result<()>) -> Result<()> {
+    fn contact_rows(
+        &self,
+        c: &Contacts,
+        texts: &[Arc<str>],
+        rows: Vec<usize>,
+        f: &mut dyn FnMut(u32, &[Cell]) -> Result<()>,
+    ) -> Result<()> {
         let table = Table::Contacts;
         let mut cells = vec![Cell::Absent; table.columns().len()];
         let flag = |word: u32, col: ColumnId| {
@@ -135,7 +162,7 @@ impl Snapshot {
         let completed = ColumnId::ContactsDerived(crate::schema::ContactDerived::Completed);
         let internal = ColumnId::ContactsDerived(crate::schema::ContactDerived::Internal);
         let center = ColumnId::ContactsDerived(crate::schema::ContactDerived::ContactCenter);
-        for r in ingestion_order(c.order()) {
+        for r in rows {
             cells.iter_mut().for_each(|x| *x = Cell::Absent);
             let ty = c.ctype[r];
             put(
@@ -172,15 +199,21 @@ impl Snapshot {
             for (i, col) in number_inputs::<Contacts>() {
                 put(&mut cells, col, Cell::Int(c.numbers().0[i].get(r)));
             }
-            f(&cells)?;
+            f(c.order()[r], &cells)?;
         }
         Ok(())
     }
 
-    fn interval_rows(&self, c: &Intervals, texts: &[Arc<str>], f: &mut dyn FnMut(&[Cell]) -> Result<()>) -> Result<()> {
+    fn interval_rows(
+        &self,
+        c: &Intervals,
+        texts: &[Arc<str>],
+        rows: Vec<usize>,
+        f: &mut dyn FnMut(u32, &[Cell]) -> Result<()>,
+    ) -> Result<()> {
         let table = Table::AgentIntervals;
         let mut cells = vec![Cell::Absent; table.columns().len()];
-        for r in ingestion_order(c.order()) {
+        for r in rows {
             cells.iter_mut().for_each(|x| *x = Cell::Absent);
             put(&mut cells, ColumnId::AgentIntervals(I::IntervalStart), time(c.start[r]));
             put(&mut cells, ColumnId::AgentIntervals(I::UserId), self.guid(c.user[r]));
@@ -203,7 +236,7 @@ impl Snapshot {
             for (i, col) in number_inputs::<Intervals>() {
                 put(&mut cells, col, Cell::Int(c.numbers().0[i].get(r)));
             }
-            f(&cells)?;
+            f(c.order()[r], &cells)?;
         }
         Ok(())
     }
