@@ -31,17 +31,20 @@ pub struct GenOptions {
     pub now: Option<Millis>,
 }
 
-/// SplitMix64: small, fast, deterministic.
+/// SplitMix64: small, fast, deterministic (the generator's, and the
+/// seeded query mixes of the tests).
 #[derive(Clone)]
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, stream: u64) -> Rng {
+    /// The generator of `seed`'s stream number `stream`.
+    pub fn new(seed: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
+        r.bits();
         r
     }
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -49,13 +52,14 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        (self.bits() >> 11) as f64 / (1u64 << 53) as f64
     }
-    fn below(&mut self, n: u64) -> u64 {
+    /// A number in 0..n (0 when n is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            self.bits() % n
         }
     }
     fn chance(&mut self, p: f64) -> bool {
@@ -66,9 +70,10 @@ impl Rng {
         (-(1.0 - self.unit()).ln() * mean_ms) as i64
     }
     fn guid(&mut self) -> Guid {
-        ((self.next() as u128) << 64) | self.next() as u128
+        ((self.bits() as u128) << 64) | self.bits() as u128
     }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+    /// One element of the non-empty `v`.
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[self.below(v.len() as u64) as usize]
     }
 }
@@ -496,6 +501,17 @@ impl Generated {
             v.extend_from_slice(p.as_bytes());
         }
         v
+    }
+
+    /// The body's JSON lines (or CSV records without quoted line ends)
+    /// cut into about `parts` batches, in order.
+    pub fn batches(&self, parts: usize) -> Vec<Vec<u8>> {
+        let body = self.bytes();
+        let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+        lines
+            .chunks(lines.len().div_ceil(parts).max(1))
+            .map(|chunk| chunk.join(&b'\n'))
+            .collect()
     }
 }
 

@@ -6,7 +6,7 @@
 //! tasks ran on both executors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use rai::gen::{generate_tables, GenOptions};
+use rai::gen::{generate_tables, GenOptions, Rng};
 use rai_core::{Backend, Deadline, Endpoint, Engine, Format, Table};
 use rai_scaleout::Cluster;
 use rai_store::{Durability, Options};
@@ -38,31 +38,14 @@ fn batches(parts: usize) -> Vec<(Table, Vec<u8>)> {
     };
     let mut out = Vec::new();
     for g in generate_tables(&opts) {
-        let body = g.bytes();
-        let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
-        for chunk in lines.chunks(lines.len().div_ceil(parts).max(1)) {
-            out.push((g.table, chunk.join(&b'\n')));
-        }
+        out.extend(g.batches(parts).into_iter().map(|b| (g.table, b)));
     }
     out
 }
 
-/// SplitMix64.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[(self.next() % v.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
+/// A percent chance.
+fn chance(r: &mut Rng, percent: u64) -> bool {
+    r.below(100) < percent
 }
 
 fn day(d: i64) -> String {
@@ -79,11 +62,11 @@ fn query(r: &mut Rng, ids: &Ids) -> (Endpoint, String) {
         Endpoint::AgentStatistic,
     ]);
     let mut p: Vec<String> = Vec::new();
-    let from = (r.next() % DAYS as u64) as i64;
-    let to = from + 1 + (r.next() % (DAYS as u64 - from as u64)) as i64;
+    let from = (r.bits() % DAYS as u64) as i64;
+    let to = from + 1 + (r.bits() % (DAYS as u64 - from as u64)) as i64;
     p.push(format!("startTime={}", day(from)));
     let history = matches!(ep, Endpoint::ContactHistory | Endpoint::AgentHistory);
-    if history || r.chance(80) {
+    if history || chance(r, 80) {
         p.push(format!("endTime={}", day(to)));
     }
     let cat = *r.pick(&["quarterHour", "hour", "day", "week", "month", "year", "all", "null"]);
@@ -115,8 +98,8 @@ fn query(r: &mut Rng, ids: &Ids) -> (Endpoint, String) {
     };
     let mut by_user = false;
     for s in shows {
-        if r.chance(35) {
-            let on = r.chance(70);
+        if chance(r, 35) {
+            let on = chance(r, 70);
             by_user |= on && *s == "showUser";
             let numeric = matches!(*s, "showDirectContacts");
             p.push(format!(
@@ -130,34 +113,34 @@ fn query(r: &mut Rng, ids: &Ids) -> (Endpoint, String) {
         }
     }
     if contacts {
-        if r.chance(25) {
+        if chance(r, 25) {
             p.push(format!("queueName={}", r.pick(&["S*", "*e*", "Sales", "?u*"])));
         }
-        if r.chance(15) {
+        if chance(r, 15) {
             p.push(format!("queueId={}", r.pick(&ids.queues)));
         }
-        if r.chance(15) {
+        if chance(r, 15) {
             p.push(format!("channelType={}", r.pick(&["Phone", "Chat", "Email"])));
         }
-        if r.chance(10) {
+        if chance(r, 10) {
             p.push(format!("type={}", r.pick(&["CallIn", "ChatIn", "CallOut"])));
         }
-        if r.chance(10) {
+        if chance(r, 10) {
             p.push(format!("contactId={}", r.pick(&["A*", "*7", "?B*"])));
         }
-        if r.chance(10) {
+        if chance(r, 10) {
             p.push("serviceLevelThresholds=20,60".into());
         }
-    } else if r.chance(20) {
+    } else if chance(r, 20) {
         p.push(format!("userId={}", r.pick(&ids.users)));
     }
-    if r.chance(20) {
+    if chance(r, 20) {
         p.push(format!("userName={}", r.pick(&["A*", "*a*"])));
     }
-    if r.chance(15) && cat != "null" && cat != "all" && cat != "quarterHour" {
+    if chance(r, 15) && cat != "null" && cat != "all" && cat != "quarterHour" {
         p.push("fill=zero".into());
     }
-    if r.chance(10) {
+    if chance(r, 10) {
         p.push("language=fi".into());
     }
     let sorts: &[&str] = if contacts {
@@ -170,7 +153,7 @@ fn query(r: &mut Rng, ids: &Ids) -> (Endpoint, String) {
     } else {
         &["-servingDuration", "-readyDuration", "pauseDuration"]
     };
-    if r.chance(60) {
+    if chance(r, 60) {
         let then = if by_user { "-userName" } else { "Locale-en" };
         p.push(format!(
             "sort={},{then},{}",
@@ -178,8 +161,8 @@ fn query(r: &mut Rng, ids: &Ids) -> (Endpoint, String) {
             r.pick(&["Locale-fi", "Locale-en"])
         ));
     }
-    if r.chance(40) {
-        p.push(format!("offset={}", r.next() % 20));
+    if chance(r, 40) {
+        p.push(format!("offset={}", r.bits() % 20));
     }
     p.push(format!("limit={}", r.pick(&[5, 50, 10000])));
     (ep, p.join("&"))
@@ -277,7 +260,7 @@ fn the_cluster_answers_byte_for_byte_as_the_local_engine() {
     let cluster = Cluster::connect(&url, &dir, Duration::from_secs(60)).expect("connect");
     let ids = ids(&engine);
     let snap = engine.snapshot();
-    let mut rng = Rng(2026);
+    let mut rng = Rng::new(2026, 0);
     let (mut through_cluster, mut nonempty) = (0, 0);
     for n in 0..300 {
         let (ep, q) = query(&mut rng, &ids);

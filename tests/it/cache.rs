@@ -27,11 +27,7 @@ fn batches() -> &'static Vec<(Table, Vec<u8>)> {
         };
         let mut out = Vec::new();
         for g in generate_tables(&opts) {
-            let body = g.bytes();
-            let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
-            for chunk in lines.chunks(lines.len().div_ceil(3).max(1)) {
-                out.push((g.table, chunk.join(&b'\n')));
-            }
+            out.extend(g.batches(3).into_iter().map(|b| (g.table, b)));
         }
         out
     })
