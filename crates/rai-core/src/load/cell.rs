@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::messages;
-use crate::model::{parse_guid, parse_language, parse_timestamp, Guid, Millis};
+use crate::model::{parse_guid_bytes, parse_language, parse_timestamp_bytes, Guid, Millis};
 use crate::schema::{Col, ColKind, MAX_NUMBER, TRANSLATABLE};
 
 /// One typed value of a row.
@@ -109,37 +109,65 @@ fn kind_word(kind: ColKind) -> &'static str {
     }
 }
 
-fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// A count or duration in CSV: ASCII digits only, at most [`MAX_NUMBER`].
+fn digits(v: &[u8]) -> Option<i64> {
+    if v.is_empty() {
         return None;
     }
-    s.parse::<i64>().ok().filter(|n| *n <= MAX_NUMBER)
+    v.iter()
+        .try_fold(0i64, |n, &b| {
+            let d = b.wrapping_sub(b'0');
+            (d < 10).then_some(())?;
+            n.checked_mul(10)?.checked_add(d as i64)
+        })
+        .filter(|n| *n <= MAX_NUMBER)
 }
 
-/// Types one raw value; `csv` selects CSV's textual rules.
-pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
-    if let Raw::Null = raw {
-        return Some(Cell::Absent);
+/// Types a text-valued kind (text, language, translatable field name).
+fn text_cell(kind: ColKind, s: &str) -> Option<Cell> {
+    match kind {
+        ColKind::Text => Some(Cell::Text(s.into())),
+        ColKind::Language => parse_language(s).map(|l| Cell::Text(l.into())),
+        ColKind::TransField => TRANSLATABLE.contains(&s).then(|| Cell::Text(s.into())),
+        _ => None,
     }
+}
+
+/// Types one non-empty CSV cell from its raw bytes. Only the text-valued
+/// kinds check UTF-8; every other kind accepts nothing but ASCII, so a cell
+/// it takes is valid UTF-8 too — a CSV record need not be checked whole.
+pub(super) fn csv_cell(kind: ColKind, v: &[u8]) -> Option<Cell> {
+    match kind {
+        ColKind::Guid => parse_guid_bytes(v).map(Cell::Guid),
+        ColKind::Timestamp => parse_timestamp_bytes(v).map(Cell::Ts),
+        ColKind::Duration | ColKind::Count => digits(v).map(Cell::Int),
+        ColKind::Bool => match v {
+            b"1" => Some(Cell::Bool(true)),
+            b"0" => Some(Cell::Bool(false)),
+            _ if v.eq_ignore_ascii_case(b"true") => Some(Cell::Bool(true)),
+            _ if v.eq_ignore_ascii_case(b"false") => Some(Cell::Bool(false)),
+            _ => None,
+        },
+        ColKind::Enum(values) => values
+            .iter()
+            .position(|x| x.as_bytes() == v)
+            .map(|i| Cell::Enum(i as u8)),
+        ColKind::Text | ColKind::Language | ColKind::TransField => text_cell(kind, std::str::from_utf8(v).ok()?),
+    }
+}
+
+/// Types one raw value; `csv` selects CSV's textual rules (numbers and
+/// booleans as text), where JSON has typed numbers and booleans.
+pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
     match (kind, raw) {
-        (ColKind::Guid, Raw::Str(s)) => parse_guid(s).map(Cell::Guid),
-        (ColKind::Text, Raw::Str(s)) => Some(Cell::Text((*s).into())),
-        (ColKind::Timestamp, Raw::Str(s)) => parse_timestamp(s).map(Cell::Ts),
+        (_, Raw::Null) => Some(Cell::Absent),
         (ColKind::Duration | ColKind::Count, Raw::Int(i)) if !csv => {
             (0..=MAX_NUMBER as i128).contains(i).then_some(Cell::Int(*i as i64))
         }
-        (ColKind::Duration | ColKind::Count, Raw::Str(s)) if csv => digits(s).map(Cell::Int),
         (ColKind::Bool, Raw::Bool(b)) if !csv => Some(Cell::Bool(*b)),
-        (ColKind::Bool, Raw::Str(s)) if csv => match *s {
-            "1" => Some(Cell::Bool(true)),
-            "0" => Some(Cell::Bool(false)),
-            _ if s.eq_ignore_ascii_case("true") => Some(Cell::Bool(true)),
-            _ if s.eq_ignore_ascii_case("false") => Some(Cell::Bool(false)),
-            _ => None,
-        },
-        (ColKind::Enum(values), Raw::Str(s)) => values.iter().position(|v| v == s).map(|i| Cell::Enum(i as u8)),
-        (ColKind::Language, Raw::Str(s)) => parse_language(s).map(|l| Cell::Text(l.into())),
-        (ColKind::TransField, Raw::Str(s)) => TRANSLATABLE.contains(s).then(|| Cell::Text((*s).into())),
+        (ColKind::Duration | ColKind::Count | ColKind::Bool, Raw::Str(_)) if !csv => None,
+        (ColKind::Text | ColKind::Language | ColKind::TransField, Raw::Str(s)) => text_cell(kind, s),
+        (_, Raw::Str(s)) => csv_cell(kind, s.as_bytes()),
         _ => None,
     }
 }
@@ -152,6 +180,11 @@ pub(super) fn bad_value(line: usize, col: &Col, raw: &Raw<'_>) -> Error {
         Some(&shown),
         messages::invalid_cell(line, col.name, kind_word(col.kind), &shown),
     )
+}
+
+/// [`bad_value`] of a CSV cell's raw bytes (shown lossily when not UTF-8).
+pub(super) fn bad_bytes(line: usize, col: &Col, v: &[u8]) -> Error {
+    bad_value(line, col, &Raw::Str(&String::from_utf8_lossy(v)))
 }
 
 pub(super) fn check_required(line: usize, cols: &[Col], cells: &[Cell]) -> Result<()> {

@@ -1,7 +1,7 @@
 //! CSV batches: a header row naming columns, then one record per row; an
 //! empty cell is absent.
 
-use super::cell::{bad_value, check_required, convert, Raw};
+use super::cell::{bad_bytes, bad_value, check_required, convert, csv_cell, Raw};
 use super::{Cell, RowSink};
 use crate::error::{Error, Result};
 use crate::messages;
@@ -95,7 +95,13 @@ pub(super) fn records<R: std::io::Read>(
     Ok(n)
 }
 
-/// The records of one chunk of a CSV body (no header), the first being line `first_line`.
+/// The records of one part of a CSV body (no header), the first being
+/// line `first_line`, read as bytes: only text cells are checked for UTF-8
+/// (every other kind takes nothing but ASCII), which spares checking each
+/// record whole. A part that fails says only that it failed — an invalid
+/// byte is reported here as a bad value, where [`records`] reports the
+/// csv reader's UTF-8 error — so the caller reads the whole input again
+/// with [`records`] for the exact first error.
 pub(super) fn chunk_records(
     table: Table,
     map: &[usize],
@@ -103,5 +109,37 @@ pub(super) fn chunk_records(
     first_line: usize,
     sink: &mut dyn RowSink,
 ) -> Result<usize> {
-    records(table, map, &mut reader(chunk), first_line, sink)
+    let cols = table.columns();
+    let mut rdr = reader(chunk);
+    let mut rec = csv::ByteRecord::new();
+    let mut cells = vec![Cell::Absent; cols.len()];
+    let mut line = first_line - 1;
+    let mut n = 0;
+    loop {
+        line += 1;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_err(line, e)),
+        }
+        if rec.len() != map.len() {
+            return Err(Error::data_at(
+                line,
+                None,
+                None,
+                messages::wrong_width(line, map.len(), rec.len()),
+            ));
+        }
+        cells.iter_mut().for_each(|c| *c = Cell::Absent);
+        for (v, &ci) in rec.iter().zip(map) {
+            if !v.is_empty() {
+                let col = &cols[ci];
+                cells[ci] = csv_cell(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?;
+            }
+        }
+        check_required(line, cols, &cells)?;
+        sink.row(line, &cells)?;
+        n += 1;
+    }
+    Ok(n)
 }

@@ -27,7 +27,9 @@ pub(crate) struct Parts<'a> {
 }
 
 /// Cuts `bytes` into about `n` parts, or None when it cannot (a CSV body
-/// with a stray quote, no header, fewer than two parts). A JSON array is
+/// with a stray quote, no header, no records, fewer than two parts where
+/// more than one was asked for). One part is what a small CSV body asks
+/// for: its reader is the faster one. A JSON array is
 /// cut between its objects, which keep their own line numbers.
 pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Result<Option<Parts<'_>>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -40,7 +42,7 @@ pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Res
                 .step_by(size)
                 .map(|a| a..(a + size).min(items.len()))
                 .collect();
-            if ranges.len() < 2 {
+            if ranges.is_empty() || (ranges.len() < 2 && n > 1) {
                 return Ok(None);
             }
             return Ok(Some(Parts {
@@ -84,7 +86,7 @@ pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Res
     if start < bytes.len() {
         ranges.push(start..bytes.len());
     }
-    if ranges.len() < 2 {
+    if ranges.is_empty() || (ranges.len() < 2 && n > 1) {
         return Ok(None);
     }
     Ok(Some(Parts {

@@ -16,7 +16,12 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Parses a GUID: 32 hex digits (any case) or the dashed 8-4-4-4-12 form.
 pub fn parse_guid(s: &str) -> Option<Guid> {
-    let b = s.as_bytes();
+    parse_guid_bytes(s.as_bytes())
+}
+
+/// [`parse_guid`] of raw input bytes: it accepts only ASCII, so a CSV
+/// cell need not be checked for UTF-8 first.
+pub(crate) fn parse_guid_bytes(b: &[u8]) -> Option<Guid> {
     match b.len() {
         32 => hex_digits(b),
         36 => {
@@ -151,7 +156,13 @@ impl Cursor<'_> {
 /// 0–9 fraction digits, `Z`/`z` or `±HH:MM` (none means UTC), or a bare date
 /// (its midnight UTC). Truncated to milliseconds.
 pub fn parse_timestamp(s: &str) -> Option<Millis> {
-    let mut c = Cursor { b: s.as_bytes(), i: 0 };
+    parse_timestamp_bytes(s.as_bytes())
+}
+
+/// [`parse_timestamp`] of raw input bytes: it accepts only ASCII, so a
+/// CSV cell need not be checked for UTF-8 first.
+pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<Millis> {
+    let mut c = Cursor { b, i: 0 };
     let y = c.digits(4)? as i64;
     c.byte(b'-')?;
     let mo = c.digits(2)?;

@@ -327,13 +327,17 @@ mod tests {
 
         /// Read and ingested in parts on every core, a batch is the one a
         /// single pass builds: the same columns, codes, texts, names and
-        /// errors (a bad row anywhere, a stray quote that forbids cutting).
+        /// errors (a bad row anywhere — a type of the wrong channel, a bad
+        /// number, boolean or timestamp, a name that is not UTF-8 — a byte
+        /// that is not UTF-8 anywhere, a stray quote that forbids cutting).
         #[test]
         fn parallel_ingest_builds_the_one_pass_batch(
             rows in prop::collection::vec((0u8..6, 0u8..4, name(), 0u32..5000, any::<bool>()), 1..400),
             bad in prop::option::of(0usize..400),
             stray in any::<bool>(),
             crlf in any::<bool>(),
+            bad_kind in 0u8..5,
+            invalid_byte in prop::option::of(any::<prop::sample::Index>()),
         ) {
             let end = if crlf { "\r\n" } else { "\n" };
             let queues = ["249CEA29B6494EF1B1D16D23FE70E702", "990556DC18244B4AB5BF35D75A89CDEF", "AC083B34470B4164A6A5968DD031B5E5", ""];
@@ -342,11 +346,19 @@ mod tests {
             for (i, (ty, q, n, w, ab)) in rows.iter().enumerate() {
                 let types = ["CallIn", "CallOut", "ChatIn", "ChatOut", "EmailIn", "EmailOut"];
                 let channel = ["Phone", "Phone", "Chat", "Chat", "Email", "Email"];
-                let ch = if bad == Some(i) { "Chat" } else { channel[*ty as usize] };
+                // A bad row: a type of the wrong channel (the ingest's check),
+                // or a value its column's kind refuses (the reader's).
+                let bad_here = bad == Some(i);
+                let ch = if bad_here && bad_kind == 0 { "Chat" } else { channel[*ty as usize] };
+                let w_shown = if bad_here && bad_kind == 1 { format!("{w}x") } else { w.to_string() };
+                let ab_shown = if bad_here && bad_kind == 2 { "yes".to_string() } else { ab.to_string() };
                 let name = if stray && i == rows.len() / 2 { format!("x\"{n}") } else { n.clone() };
+                // \u{1} marks where the CSV gets a byte that is not UTF-8 (below).
+                let name = if bad_here && bad_kind == 4 { format!("{name}\u{1}") } else { name };
                 let t = format!("2026-01-{:02}T{:02}:{:02}:00Z", 1 + (w % 28), w % 24, w % 60);
+                let t_shown = if bad_here && bad_kind == 3 { t.replace('T', " ") } else { t.clone() };
                 csv.push_str(&format!(
-                    "{:032X},{ch},{},{},{},{t},{w},{ab},{t}{end}",
+                    "{:032X},{ch},{},{},{},{t_shown},{w_shown},{ab_shown},{t}{end}",
                     i + 1, types[*ty as usize], queues[*q as usize],
                     if stray && i == rows.len() / 2 { name.clone() } else { field(&name) }
                 ));
@@ -360,11 +372,20 @@ mod tests {
                 jsonl.push('\n');
             }
             let array = format!("[\n{}\n]", jsonl.trim_end().replace('\n', ",\n"));
+            // A byte that is not UTF-8 in any field of the CSV body: the part
+            // reader checks text cells only, yet the error is the csv reader's.
+            let mut csv: Vec<u8> = csv.into_bytes().into_iter().map(|b| if b == 1 { 0xFF } else { b }).collect();
+            let header = csv.iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+            if let Some(at) = invalid_byte.map(|ix| header + ix.index(csv.len() - header)) {
+                if !b",\r\n\"".contains(&csv[at]) {
+                    csv[at] = 0xFF;
+                }
+            }
             let base = Snapshot::default();
-            for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl), (Format::Json, &array)] {
-                let one = built(base.with_batch(Table::Contacts, format, text.as_bytes()));
+            for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl.into_bytes()), (Format::Json, &array.into_bytes())] {
+                let one = built(base.with_batch(Table::Contacts, format, text.as_slice()));
                 let parts = built(
-                    Snapshot::prepare(Table::Contacts, format, text.as_bytes())
+                    Snapshot::prepare(Table::Contacts, format, text)
                         .and_then(|p| p.ok_or_else(|| crate::error::Error::internal("not prepared")))
                         .and_then(|p| base.with_prepared(p)),
                 );

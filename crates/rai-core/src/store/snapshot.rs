@@ -118,8 +118,12 @@ impl Snapshot {
         }
         let (mut ids, mut texts) = (IdDict::default(), NameTexts::new(table));
         let threads = rayon::current_num_threads();
+        // A large body in parts on every core; a small CSV body as one part,
+        // for the faster part reader (see `load::csv::chunk_records`).
         let parts = if bytes.len() >= PARALLEL_MIN_BYTES && threads > 1 {
             crate::load::split::split(table, format, bytes, 2 * threads)?
+        } else if format == Format::Csv {
+            crate::load::split::split(table, format, bytes, 1)?
         } else {
             None
         };
