@@ -108,14 +108,17 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
     ids: &mut IdDict,
     names: &mut NameTexts,
 ) -> Result<Option<F>> {
-    let read: Vec<Result<(F, IdDict, NameTexts)>> = (0..parts.ranges.len())
-        .into_par_iter()
-        .map(|i| {
-            let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
-            let f = unsealed::<F>(&mut d, &mut t, |sink| parts.read(i, sink))?;
-            Ok((f, d, t))
-        })
-        .collect();
+    let read_part = |i: usize| -> Result<Part<F>> {
+        let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
+        let f = unsealed::<F>(&mut d, &mut t, |sink| parts.read(i, sink))?;
+        Ok((f, d, t))
+    };
+    // One part (a small body) is read on the caller's thread: concurrent
+    // writers then parse side by side instead of queueing for the pool.
+    let read: Vec<Result<Part<F>>> = match parts.ranges.len() {
+        1 => vec![read_part(0)],
+        n => (0..n).into_par_iter().map(read_part).collect(),
+    };
     if read.iter().any(Result::is_err) {
         return Ok(None);
     }
