@@ -156,16 +156,16 @@ pub(super) fn csv_cell(kind: ColKind, v: &[u8]) -> Option<Cell> {
     }
 }
 
-/// Types one raw value; `csv` selects CSV's textual rules (numbers and
-/// booleans as text), where JSON has typed numbers and booleans.
-pub(super) fn convert(kind: ColKind, raw: &Raw<'_>, csv: bool) -> Option<Cell> {
+/// Types one JSON value: numbers and booleans come typed (CSV's textual
+/// forms are refused), strings by the CSV cell rules.
+pub(super) fn convert(kind: ColKind, raw: &Raw<'_>) -> Option<Cell> {
     match (kind, raw) {
         (_, Raw::Null) => Some(Cell::Absent),
-        (ColKind::Duration | ColKind::Count, Raw::Int(i)) if !csv => {
+        (ColKind::Duration | ColKind::Count, Raw::Int(i)) => {
             (0..=MAX_NUMBER as i128).contains(i).then_some(Cell::Int(*i as i64))
         }
-        (ColKind::Bool, Raw::Bool(b)) if !csv => Some(Cell::Bool(*b)),
-        (ColKind::Duration | ColKind::Count | ColKind::Bool, Raw::Str(_)) if !csv => None,
+        (ColKind::Bool, Raw::Bool(b)) => Some(Cell::Bool(*b)),
+        (ColKind::Duration | ColKind::Count | ColKind::Bool, Raw::Str(_)) => None,
         (ColKind::Text | ColKind::Language | ColKind::TransField, Raw::Str(s)) => text_cell(kind, s),
         (_, Raw::Str(s)) => csv_cell(kind, s.as_bytes()),
         _ => None,

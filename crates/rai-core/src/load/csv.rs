@@ -1,7 +1,7 @@
 //! CSV batches: a header row naming columns, then one record per row; an
 //! empty cell is absent.
 
-use super::cell::{bad_bytes, bad_value, check_required, convert, csv_cell, Raw};
+use super::cell::{bad_bytes, check_required, csv_cell};
 use super::{Cell, RowSink};
 use crate::error::{Error, Result};
 use crate::messages;
@@ -63,36 +63,17 @@ pub(super) fn records<R: std::io::Read>(
     first_line: usize,
     sink: &mut dyn RowSink,
 ) -> Result<usize> {
-    let cols = table.columns();
     let mut rec = csv::StringRecord::new();
-    let mut cells = vec![Cell::Absent; cols.len()];
+    let mut cells = vec![Cell::Absent; table.columns().len()];
     let mut line = first_line - 1;
-    let mut n = 0;
     loop {
         line += 1;
         match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
+            Ok(true) => row(table, map, line, rec.as_byte_record(), &mut cells, sink)?,
+            Ok(false) => return Ok(line - first_line),
             Err(e) => return Err(csv_err(line, e)),
         }
-        if rec.len() != map.len() {
-            return Err(Error::data_at(
-                line,
-                None,
-                None,
-                messages::wrong_width(line, map.len(), rec.len()),
-            ));
-        }
-        cells.iter_mut().for_each(|c| *c = Cell::Absent);
-        for (v, &ci) in rec.iter().zip(map) {
-            let raw = if v.is_empty() { Raw::Null } else { Raw::Str(v) };
-            cells[ci] = convert(cols[ci].kind, &raw, true).ok_or_else(|| bad_value(line, &cols[ci], &raw))?;
-        }
-        check_required(line, cols, &cells)?;
-        sink.row(line, &cells)?;
-        n += 1;
     }
-    Ok(n)
 }
 
 /// The records of one part of a CSV body (no header), the first being
@@ -109,37 +90,46 @@ pub(super) fn chunk_records(
     first_line: usize,
     sink: &mut dyn RowSink,
 ) -> Result<usize> {
-    let cols = table.columns();
     let mut rdr = reader(chunk);
     let mut rec = csv::ByteRecord::new();
-    let mut cells = vec![Cell::Absent; cols.len()];
+    let mut cells = vec![Cell::Absent; table.columns().len()];
     let mut line = first_line - 1;
-    let mut n = 0;
     loop {
         line += 1;
         match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
+            Ok(true) => row(table, map, line, &rec, &mut cells, sink)?,
+            Ok(false) => return Ok(line - first_line),
             Err(e) => return Err(csv_err(line, e)),
         }
-        if rec.len() != map.len() {
-            return Err(Error::data_at(
-                line,
-                None,
-                None,
-                messages::wrong_width(line, map.len(), rec.len()),
-            ));
-        }
-        cells.iter_mut().for_each(|c| *c = Cell::Absent);
-        for (v, &ci) in rec.iter().zip(map) {
-            if !v.is_empty() {
-                let col = &cols[ci];
-                cells[ci] = csv_cell(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?;
-            }
-        }
-        check_required(line, cols, &cells)?;
-        sink.row(line, &cells)?;
-        n += 1;
     }
-    Ok(n)
+}
+
+/// One record at `line`: its width checked, each field typed into `cells`
+/// (an empty one is absent), its required values checked, handed to `sink`.
+fn row(
+    table: Table,
+    map: &[usize],
+    line: usize,
+    rec: &csv::ByteRecord,
+    cells: &mut [Cell],
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    let cols = table.columns();
+    if rec.len() != map.len() {
+        return Err(Error::data_at(
+            line,
+            None,
+            None,
+            messages::wrong_width(line, map.len(), rec.len()),
+        ));
+    }
+    cells.iter_mut().for_each(|c| *c = Cell::Absent);
+    for (v, &ci) in rec.iter().zip(map) {
+        if !v.is_empty() {
+            let col = &cols[ci];
+            cells[ci] = csv_cell(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?;
+        }
+    }
+    check_required(line, cols, cells)?;
+    sink.row(line, cells)
 }

@@ -184,7 +184,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_> {
             let raw = map.next_value_seed(RawSeed)?;
             let col = &self.cols[ci];
             let raw = raw.as_raw();
-            match convert(col.kind, &raw, false) {
+            match convert(col.kind, &raw) {
                 Some(c) => self.cells[ci] = c,
                 None => {
                     *self.failure = Some(bad_value(self.line, col, &raw));
