@@ -86,7 +86,7 @@ impl<'s> RowSet<'s> {
     /// The value of column `col` in row `i` (a derived enum by its definition).
     fn column(&self, i: usize, col: ColumnId) -> Val<'s> {
         if col.definition().is_some() {
-            return enum_of(&self.rows[i].0.cells, col).map_or(Val::Absent, Val::Text);
+            return enum_of(&self.rows[i].0.cells[..], col).map_or(Val::Absent, Val::Text);
         }
         cell_val(col, self.cell(i, col))
     }

@@ -229,7 +229,7 @@ pub(crate) fn run<'s>(
 /// The value of key column `col` in a state (a users column: of its user).
 fn key_val(state: &Row, user: Option<&Row>, col: ColumnId) -> KeyVal {
     if col.is_enum() {
-        return enum_of(&state.cells, col).map_or(KeyVal::Absent, KeyVal::Enum);
+        return enum_of(&state.cells[..], col).map_or(KeyVal::Absent, KeyVal::Enum);
     }
     let row = if col.table() == Table::Users { user } else { Some(state) };
     row.and_then(|r| cell(r, col).guid())

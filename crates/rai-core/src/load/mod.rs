@@ -4,10 +4,12 @@
 
 mod cell;
 mod csv;
+mod input_row;
 mod json;
 pub(crate) mod split;
 
 pub use cell::Cell;
+pub use input_row::InputRow;
 
 use crate::error::{Error, Result};
 use crate::messages;

@@ -23,23 +23,25 @@ pub(crate) trait Column {
     fn len(&self) -> usize;
     /// Called once the batch is complete (narrows number columns).
     fn seal(&mut self) {}
-    /// Appends the rows of `other` (a part of the same batch, before sealing).
-    fn append(&mut self, other: Self)
+    /// Appends the rows of `parts`, in order, reserving room for all of
+    /// them first (the parts of one batch being merged, before sealing).
+    fn extend_from(&mut self, parts: &[&Self])
     where
         Self: Sized;
     /// Bytes held on the heap (what the column costs in memory).
     fn heap_bytes(&self) -> usize;
 }
 
-/// A type-erased view of a column for code that iterates the column list.
-pub(crate) trait AnyColumn {
+/// A type-erased view of a column for code that iterates the column list
+/// (on several threads when a batch is large).
+pub(crate) trait AnyColumn: Send {
     fn permute(&mut self, perm: &[u32]);
     fn keep(&mut self, mask: &[bool]);
     fn len(&self) -> usize;
     fn seal(&mut self);
 }
 
-impl<C: Column> AnyColumn for C {
+impl<C: Column + Send> AnyColumn for C {
     fn permute(&mut self, perm: &[u32]) {
         Column::permute(self, perm)
     }
@@ -76,8 +78,9 @@ impl<T: Copy> Column for Vec<T> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    fn append(&mut self, mut other: Self) {
-        Vec::append(self, &mut other)
+    fn extend_from(&mut self, parts: &[&Self]) {
+        self.reserve(parts.iter().map(|p| p.len()).sum());
+        parts.iter().for_each(|p| self.extend_from_slice(p));
     }
     /// A sealed batch never grows: the growth slack (up to half) goes.
     fn seal(&mut self) {
@@ -89,18 +92,20 @@ impl<T: Copy> Column for Vec<T> {
 }
 
 /// A column of non-negative integers (durations, counts): 32 bits wide
-/// when every value of the batch fits, which halves what a scan reads.
+/// while every value of the batch fits, which halves what a scan reads and
+/// what a load writes (it is built narrow and widened at the first value
+/// that does not fit).
 #[derive(Debug, Clone)]
 pub(crate) enum NumCol {
     /// Every value fits in 32 bits.
     U32(Vec<u32>),
-    /// Some value does not (or the column is being built).
+    /// Some value does not.
     I64(Vec<i64>),
 }
 
 impl Default for NumCol {
     fn default() -> Self {
-        NumCol::I64(Vec::new())
+        NumCol::U32(Vec::new())
     }
 }
 
@@ -148,13 +153,30 @@ impl Column for NumCol {
             NumCol::I64(c) => c.len(),
         }
     }
-    fn append(&mut self, other: Self) {
-        let wide = |c: NumCol| match c {
+    fn extend_from(&mut self, parts: &[&Self]) {
+        let total = parts.iter().map(|p| Column::len(*p)).sum();
+        if let NumCol::U32(all) = self {
+            if parts.iter().all(|p| matches!(p, NumCol::U32(_))) {
+                all.reserve(total);
+                parts.iter().for_each(|p| {
+                    if let NumCol::U32(v) = p {
+                        all.extend_from_slice(v)
+                    }
+                });
+                return;
+            }
+        }
+        let mut all = match std::mem::take(self) {
             NumCol::I64(v) => v,
             NumCol::U32(v) => v.into_iter().map(i64::from).collect(),
         };
-        let mut all = wide(std::mem::take(self));
-        all.extend(wide(other));
+        all.reserve(total);
+        for p in parts {
+            match p {
+                NumCol::I64(v) => all.extend_from_slice(v),
+                NumCol::U32(v) => all.extend(v.iter().map(|&x| i64::from(x))),
+            }
+        }
         *self = NumCol::I64(all);
     }
     fn heap_bytes(&self) -> usize {
@@ -165,12 +187,12 @@ impl Column for NumCol {
     }
     /// Stores the column 32 bits wide when every value fits.
     fn seal(&mut self) {
-        if let NumCol::I64(c) = self {
-            if c.iter().all(|&x| (0..=u32::MAX as i64).contains(&x)) {
+        match self {
+            NumCol::I64(c) if c.iter().all(|&x| (0..=u32::MAX as i64).contains(&x)) => {
                 *self = NumCol::U32(c.iter().map(|&x| x as u32).collect());
-            } else {
-                c.shrink_to_fit();
             }
+            NumCol::I64(c) => c.shrink_to_fit(),
+            NumCol::U32(c) => c.shrink_to_fit(),
         }
     }
 }
@@ -204,13 +226,17 @@ impl Column for Numbers {
     fn seal(&mut self) {
         self.0.iter_mut().for_each(Column::seal);
     }
-    fn append(&mut self, other: Self) {
-        if self.0.len() < other.0.len() {
-            self.0.resize_with(other.0.len(), NumCol::default);
+    /// Each number column on a thread of its own.
+    fn extend_from(&mut self, parts: &[&Self]) {
+        use rayon::prelude::*;
+        let width = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
+        if self.0.len() < width {
+            self.0.resize_with(width, NumCol::default);
         }
-        for (c, o) in self.0.iter_mut().zip(other.0) {
-            Column::append(c, o);
-        }
+        self.0.par_iter_mut().enumerate().for_each(|(k, c)| {
+            let of_k: Vec<&NumCol> = parts.iter().filter_map(|p| p.0.get(k)).collect();
+            Column::extend_from(c, &of_k);
+        });
     }
     fn heap_bytes(&self) -> usize {
         self.0.iter().map(Column::heap_bytes).sum()
@@ -342,9 +368,15 @@ impl Column for NameCodes {
             NameCodes::Packed { index, .. } => index.len(),
         }
     }
-    fn append(&mut self, other: Self) {
+    fn extend_from(&mut self, parts: &[&Self]) {
         let mut rows = std::mem::take(self).into_rows();
-        rows.extend(other.into_rows());
+        rows.reserve(parts.iter().map(|p| Column::len(*p)).sum());
+        for p in parts {
+            match p {
+                NameCodes::Rows(v) => rows.extend_from_slice(v),
+                packed => rows.extend((0..Column::len(*packed)).map(|r| packed.get(r))),
+            }
+        }
         *self = NameCodes::Rows(rows);
     }
     /// Packs the rows into their distinct tuples and an index.

@@ -1,8 +1,9 @@
-//! Evaluates a column over one input row: an input column's cell, or a
+//! Evaluates a column over one input row: an input column's value, or a
 //! derived column by its declared [`Definition`] (the store holds no rule
-//! of its own).
+//! of its own). Rows are any [`InputRow`]: a loader's cells or a restore's
+//! column view, so the rules are evaluated the same way for both.
 
-use crate::load::Cell;
+use crate::load::{Cell, InputRow};
 use crate::model::Millis;
 use crate::schema::{ColKind, ColumnId, Definition, Term};
 
@@ -11,63 +12,64 @@ pub(crate) fn cell(cells: &[Cell], col: ColumnId) -> &Cell {
     col.input_index().and_then(|i| cells.get(i)).unwrap_or(&Cell::Absent)
 }
 
-fn present(cells: &[Cell], col: ColumnId) -> bool {
-    !matches!(cell(cells, col), Cell::Absent)
+fn present<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> bool {
+    col.input_index().is_some_and(|i| row.present(i))
 }
 
 /// A boolean column's value in a row (false when absent).
-pub(crate) fn bool_of(cells: &[Cell], col: ColumnId) -> bool {
+pub(crate) fn bool_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> bool {
+    let input = |c: ColumnId| c.input_index().and_then(|i| row.bool(i));
     match col.definition() {
-        Some(Definition::All(terms)) => bool_of_terms(cells, terms),
-        Some(Definition::BoolOr(c, default)) => cell(cells, c).bool_or(default),
+        Some(Definition::All(terms)) => bool_of_terms(row, terms),
+        Some(Definition::BoolOr(c, default)) => input(c).unwrap_or(default),
         Some(Definition::Choose { .. } | Definition::Sum(_) | Definition::Case(_)) => false,
-        None => cell(cells, col).bool_or(false),
+        None => input(col).unwrap_or(false),
     }
 }
 
 /// An enum column's value in a row (None when absent): an input enum's
 /// value, or the value of a `Case` definition's first rule that holds.
-pub(crate) fn enum_of(cells: &[Cell], col: ColumnId) -> Option<&'static str> {
+pub(crate) fn enum_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> Option<&'static str> {
     match col.definition() {
         Some(Definition::Case(rules)) => rules
             .iter()
-            .find(|(_, terms)| bool_of_terms(cells, terms))
+            .find(|(_, terms)| bool_of_terms(row, terms))
             .map(|(value, _)| *value),
         Some(_) => None,
         None => match col.input_kind() {
-            Some(ColKind::Enum(values)) => values.get(cell(cells, col).enum_index()? as usize).copied(),
+            Some(ColKind::Enum(values)) => values.get(row.enum_index(col.input_index()?)? as usize).copied(),
             _ => None,
         },
     }
 }
 
-fn bool_of_terms(cells: &[Cell], terms: &[Term]) -> bool {
+fn bool_of_terms<R: InputRow + ?Sized>(row: &R, terms: &[Term]) -> bool {
     terms.iter().all(|t| match *t {
-        Term::Present(c) => present(cells, c),
-        Term::Absent(c) => !present(cells, c),
-        Term::Is(c) => bool_of(cells, c),
-        Term::IsNot(c) => !bool_of(cells, c),
-        Term::OneOf(c, values) => enum_of(cells, c).is_some_and(|v| values.contains(&v)),
+        Term::Present(c) => present(row, c),
+        Term::Absent(c) => !present(row, c),
+        Term::Is(c) => bool_of(row, c),
+        Term::IsNot(c) => !bool_of(row, c),
+        Term::OneOf(c, values) => enum_of(row, c).is_some_and(|v| values.contains(&v)),
     })
 }
 
 /// A timestamp column's value in a row (`Millis::MIN` when absent).
-pub(crate) fn time_of(cells: &[Cell], col: ColumnId) -> Millis {
+pub(crate) fn time_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> Millis {
     match col.definition() {
         Some(Definition::Choose { when, then, otherwise }) => {
-            time_of(cells, if bool_of(cells, when) { then } else { otherwise })
+            time_of(row, if bool_of(row, when) { then } else { otherwise })
         }
         Some(_) => Millis::MIN,
-        None => cell(cells, col).ts().unwrap_or(Millis::MIN),
+        None => col.input_index().and_then(|i| row.ts(i)).unwrap_or(Millis::MIN),
     }
 }
 
 /// A number column's value in a row (0 when absent).
-pub(crate) fn number_of(cells: &[Cell], col: ColumnId) -> i64 {
+pub(crate) fn number_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> i64 {
     match col.definition() {
-        Some(Definition::Sum(cols)) => cols.iter().fold(0i64, |acc, &c| acc.wrapping_add(number_of(cells, c))),
+        Some(Definition::Sum(cols)) => cols.iter().fold(0i64, |acc, &c| acc.wrapping_add(number_of(row, c))),
         Some(_) => 0,
-        None => cell(cells, col).int(),
+        None => col.input_index().map_or(0, |i| row.int(i)),
     }
 }
 
@@ -91,22 +93,22 @@ mod tests {
             (ContactCol::QueueArrivalTime, Cell::Ts(5)),
             (ContactCol::ArrivalTime, Cell::Ts(1)),
         ]);
-        assert!(bool_of(&queued, d(ContactDerived::Queuing)));
-        assert!(bool_of(&queued, d(ContactDerived::NotHandled)));
-        assert!(bool_of(&queued, d(ContactDerived::Direct)));
-        assert!(bool_of(&queued, d(ContactDerived::ContactCenter)));
-        assert!(!bool_of(&queued, d(ContactDerived::Internal)));
-        assert_eq!(time_of(&queued, d(ContactDerived::StatisticTime)), 1);
+        assert!(bool_of(queued.as_slice(), d(ContactDerived::Queuing)));
+        assert!(bool_of(queued.as_slice(), d(ContactDerived::NotHandled)));
+        assert!(bool_of(queued.as_slice(), d(ContactDerived::Direct)));
+        assert!(bool_of(queued.as_slice(), d(ContactDerived::ContactCenter)));
+        assert!(!bool_of(queued.as_slice(), d(ContactDerived::Internal)));
+        assert_eq!(time_of(queued.as_slice(), d(ContactDerived::StatisticTime)), 1);
         let done = row(&[
             (ContactCol::ConnectTime, Cell::Ts(6)),
             (ContactCol::DisconnectTime, Cell::Ts(9)),
             (ContactCol::ArrivalTime, Cell::Ts(1)),
             (ContactCol::ContactCenter, Cell::Bool(false)),
         ]);
-        assert!(!bool_of(&done, d(ContactDerived::Queuing)));
-        assert!(!bool_of(&done, d(ContactDerived::InProcess)));
-        assert!(bool_of(&done, d(ContactDerived::Handled)));
-        assert!(!bool_of(&done, d(ContactDerived::ContactCenter)));
-        assert_eq!(time_of(&done, d(ContactDerived::StatisticTime)), 9);
+        assert!(!bool_of(done.as_slice(), d(ContactDerived::Queuing)));
+        assert!(!bool_of(done.as_slice(), d(ContactDerived::InProcess)));
+        assert!(bool_of(done.as_slice(), d(ContactDerived::Handled)));
+        assert!(!bool_of(done.as_slice(), d(ContactDerived::ContactCenter)));
+        assert_eq!(time_of(done.as_slice(), d(ContactDerived::StatisticTime)), 9);
     }
 }

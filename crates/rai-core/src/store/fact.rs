@@ -8,21 +8,21 @@
 use super::column::AnyColumn;
 use super::dict::IdDict;
 use super::names::NameTexts;
-use crate::load::Cell;
+use crate::load::InputRow;
 use crate::model::{Guid, Millis};
 use crate::schema::ColumnId;
 
 /// One input row being ingested, with what its column sources need.
-pub(crate) struct Ingest<'a> {
-    /// The row's cells, in the table's column order.
-    pub(crate) cells: &'a [Cell],
+pub(crate) struct Ingest<'a, R: InputRow + ?Sized> {
+    /// The row's values, by the table's column order.
+    pub(crate) cells: &'a R,
     /// The row's position in its batch.
     pub(crate) index: u32,
     pub(crate) ids: &'a mut IdDict,
     pub(crate) names: &'a mut NameTexts,
 }
 
-impl Ingest<'_> {
+impl<R: InputRow + ?Sized> Ingest<'_, R> {
     /// The code of the id in `col` (0 when absent).
     pub(crate) fn code(&mut self, col: ColumnId) -> u32 {
         match self.guid(col) {
@@ -32,7 +32,7 @@ impl Ingest<'_> {
     }
     /// The GUID in `col`.
     pub(crate) fn guid(&self, col: ColumnId) -> Option<Guid> {
-        col.input_index().and_then(|i| self.cells.get(i)).and_then(Cell::guid)
+        col.input_index().and_then(|i| self.cells.guid(i))
     }
     /// A timestamp column, input or derived (`Millis::MIN` when absent).
     pub(crate) fn time(&self, col: ColumnId) -> Millis {
@@ -51,9 +51,7 @@ impl Ingest<'_> {
     }
     /// The enum index in `col`.
     pub(crate) fn enum_index(&self, col: ColumnId) -> Option<u8> {
-        col.input_index()
-            .and_then(|i| self.cells.get(i))
-            .and_then(Cell::enum_index)
+        col.input_index().and_then(|i| self.cells.enum_index(i))
     }
     /// The batch text codes of the table's name sources.
     pub(crate) fn name_codes(&mut self) -> [u32; 4] {
@@ -86,7 +84,7 @@ macro_rules! fact_table {
 
         impl $crate::store::fact::Layout for $name {
             #[allow(unused_mut)]
-            fn push_row(&mut self, $r: &mut $crate::store::fact::Ingest<'_>) {
+            fn push_row<R: $crate::load::InputRow + ?Sized>(&mut self, $r: &mut $crate::store::fact::Ingest<'_, R>) {
                 $(super::column::Column::push(&mut self.$field, $src);)*
                 super::column::Column::push(&mut self.order, $r.index);
                 super::column::Column::push(&mut self.name_codes, $r.name_codes());
@@ -127,11 +125,28 @@ macro_rules! fact_table {
                 self.distinct = distinct;
             }
 
-            fn append(&mut self, other: Self) {
-                $(super::column::Column::append(&mut self.$field, other.$field);)*
-                super::column::Column::append(&mut self.order, other.order);
-                super::column::Column::append(&mut self.name_codes, other.name_codes);
+            fn concat(parts: &[Self]) -> Self {
+                let mut out = Self::default();
+                {
+                    let Self { $($field,)* order, name_codes, .. } = &mut out;
+                    rayon::in_place_scope(|s| {
+                        $(s.spawn(move |_| {
+                            let of: Vec<_> = parts.iter().map(|p| &p.$field).collect();
+                            super::column::Column::extend_from($field, &of)
+                        });)*
+                        s.spawn(move |_| {
+                            let of: Vec<_> = parts.iter().map(|p| &p.order).collect();
+                            super::column::Column::extend_from(order, &of)
+                        });
+                        s.spawn(move |_| {
+                            let of: Vec<_> = parts.iter().map(|p| &p.name_codes).collect();
+                            super::column::Column::extend_from(name_codes, &of)
+                        });
+                    });
+                }
+                out
             }
+
 
             fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes) {
                 (&mut self.order, &mut self.name_codes)
@@ -145,7 +160,7 @@ pub(crate) use fact_table;
 /// its bookkeeping, which sealing and retention below work through.
 pub(crate) trait Layout {
     /// Appends one input row: each column takes its declared source.
-    fn push_row(&mut self, r: &mut Ingest<'_>);
+    fn push_row<R: InputRow + ?Sized>(&mut self, r: &mut Ingest<'_, R>);
     /// THE column list.
     fn columns_mut(&mut self) -> Vec<(&'static str, &mut dyn AnyColumn)>;
     /// Each column's heap bytes (and the bookkeeping's), in list order.
@@ -160,9 +175,10 @@ pub(crate) trait Layout {
     fn name_codes(&self) -> &super::column::NameCodes;
     /// Replaces the per-batch indexes.
     fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
-    /// Appends the rows of another part of the same batch (before sealing;
-    /// its codes and bookkeeping already made the batch's own).
-    fn append(&mut self, other: Self)
+    /// The rows of `parts` of one batch, in order (before sealing; their
+    /// codes and bookkeeping already made the batch's own): each column
+    /// concatenated on a thread of its own, room reserved once.
+    fn concat(parts: &[Self]) -> Self
     where
         Self: Sized;
     /// The `order` and `name_codes` columns, to renumber a part's.
@@ -173,19 +189,30 @@ pub(crate) trait Layout {
 /// range touches few blocks; ties keep ingestion order), number columns
 /// narrowed, block ranges and distinct codes built.
 pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
+    use rayon::prelude::*;
     let perm = f.time(F::BLOCK_KEYS[0]).and_then(super::column::sort_permutation);
     let mut cols = f.columns_mut();
-    check_lengths(&cols)?;
-    for (_, col) in cols.iter_mut() {
+    let rows = check_lengths(&cols)?;
+    let seal_one = |(_, col): &mut (&'static str, &mut dyn AnyColumn)| {
         if let Some(p) = &perm {
             col.permute(p);
         }
         col.seal();
+    };
+    // A large batch (a file, a restore) seals its columns side by side; a
+    // small one (a POST) stays on the caller's thread, off the shared pool.
+    if rows >= PARALLEL_SEAL_ROWS {
+        cols.par_iter_mut().for_each(seal_one);
+    } else {
+        cols.iter_mut().for_each(seal_one);
     }
     drop(cols);
     reindex(f);
     Ok(())
 }
+
+/// Batches of at least this many rows seal their columns in parallel.
+const PARALLEL_SEAL_ROWS: usize = 65_536;
 
 /// Keeps the rows of `mask` (retention).
 pub(crate) fn retain<F: Fact>(f: &mut F, mask: &[bool]) {
@@ -313,6 +340,30 @@ mod tests {
                 assert!(id.is_some_and(F::has_number), "{}", col.name);
             }
         }
+    }
+
+    /// Number columns are built 32 bits wide and widened, exactly, at the
+    /// first value that does not fit — pushed or in a part concatenated.
+    #[test]
+    fn number_columns_widen_exactly() {
+        use crate::store::column::NumCol;
+        let big = 5_000_000_000i64;
+        let mut a = NumCol::default();
+        [1i64, 2].into_iter().for_each(|v| Column::push(&mut a, v));
+        assert!(matches!(a, NumCol::U32(_)));
+        let mut b = NumCol::default();
+        [3, big, 4].into_iter().for_each(|v| Column::push(&mut b, v));
+        assert!(matches!(b, NumCol::I64(_)));
+        let mut narrow = NumCol::default();
+        Column::extend_from(&mut narrow, &[&a, &a]);
+        assert!(matches!(narrow, NumCol::U32(_)));
+        let mut all = NumCol::default();
+        Column::extend_from(&mut all, &[&a, &b, &a]);
+        Column::seal(&mut all);
+        let got: Vec<i64> = (0..Column::len(&all)).map(|r| all.get(r)).collect();
+        assert_eq!(got, [1, 2, 3, big, 4, 1, 2]);
+        Column::seal(&mut narrow);
+        assert!(matches!(narrow, NumCol::U32(ref v) if v.as_slice() == [1, 2, 1, 2]));
     }
 
     #[test]

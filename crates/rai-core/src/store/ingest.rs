@@ -10,7 +10,7 @@ use super::fact::{Fact, Ingest};
 use super::names::NameTexts;
 use crate::error::{Error, Result};
 use crate::load::split::Parts;
-use crate::load::{Cell, RowSink};
+use crate::load::{InputRow, RowSink};
 use crate::messages;
 use crate::model::{timestamp_string, QUARTER_HOUR_MS};
 use crate::schema::{ContactCol, IntervalCol, Table, CHANNELS, TYPES, TYPE_CHANNEL};
@@ -23,9 +23,9 @@ pub(crate) const PARALLEL_MIN_BYTES: usize = 8 << 20;
 pub(crate) const PARALLEL_MIN_BYTES: usize = 1;
 
 /// The contact type must belong to the contact's channel.
-fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
-    let at = |c: ContactCol| cells.get(c.index()).and_then(Cell::enum_index);
-    let id = cells.get(ContactCol::ContactId.index()).and_then(Cell::guid);
+fn check_contact<R: InputRow + ?Sized>(line: usize, cells: &R) -> Result<()> {
+    let at = |c: ContactCol| cells.enum_index(c.index());
+    let id = cells.guid(ContactCol::ContactId.index());
     let (Some(ty), Some(ch), Some(_)) = (at(ContactCol::Type), at(ContactCol::Channel), id) else {
         return Err(Error::internal(messages::unvalidated(
             "a contact without id, type or channel",
@@ -45,9 +45,9 @@ fn check_contact(line: usize, cells: &[Cell]) -> Result<()> {
 }
 
 /// An agent interval starts on a quarter hour.
-fn check_interval(line: usize, cells: &[Cell]) -> Result<()> {
+fn check_interval<R: InputRow + ?Sized>(line: usize, cells: &R) -> Result<()> {
     let col = IntervalCol::IntervalStart;
-    let Some(start) = cells.get(col.index()).and_then(Cell::ts) else {
+    let Some(start) = cells.ts(col.index()) else {
         return Err(Error::internal(messages::unvalidated(
             "an interval without intervalStart",
         )));
@@ -82,7 +82,7 @@ fn unsealed<F: Fact + Default>(
 ) -> Result<F> {
     let mut f = F::default();
     let mut index = 0u32;
-    let mut sink = |line: usize, cells: &[Cell]| -> Result<()> {
+    let mut sink = |line: usize, cells: &[crate::load::Cell]| -> Result<()> {
         match F::TABLE {
             Table::Contacts => check_contact(line, cells)?,
             _ => check_interval(line, cells)?,
@@ -140,8 +140,8 @@ pub(crate) fn merge<F: Fact + Default>(
     names: &mut NameTexts,
     renumber_rows: bool,
 ) -> Result<F> {
-    let mut out = F::default();
     let mut offset = 0u32;
+    let mut facts = Vec::with_capacity(parts.len());
     for (mut f, d, t) in parts {
         let code_map: Vec<u32> = (0..d.len() as u32)
             .map(|c| d.guid(c).map_or(super::dict::NONE, |g| ids.intern(g)))
@@ -164,8 +164,10 @@ pub(crate) fn merge<F: Fact + Default>(
         }
         name_codes.remap(&text_map);
         offset += rows;
-        out.append(f);
+        facts.push(f);
     }
+    let mut out = F::concat(&facts);
+    drop(facts);
     if !renumber_rows && !in_stored_order(&out) {
         // Ingestion order first, so that the time sort keeps it among equal times.
         let order = out.order().to_vec();
@@ -197,7 +199,7 @@ fn in_stored_order<F: Fact>(f: &F) -> bool {
 /// The rows of one part of a restore (rows of several batches, each with
 /// its batch and place in it) ingested per batch.
 pub(crate) fn restore_part<F: Fact + Default>(
-    read: impl FnOnce(&mut dyn FnMut(u64, u32, &[Cell]) -> Result<()>) -> Result<()>,
+    read: impl FnOnce(&mut dyn FnMut(u64, u32, &dyn InputRow) -> Result<()>) -> Result<()>,
 ) -> Result<ahash::AHashMap<u64, Part<F>>> {
     let mut out: ahash::AHashMap<u64, Part<F>> = ahash::AHashMap::new();
     read(&mut |batch, row, cells| {
@@ -297,7 +299,9 @@ mod tests {
             let parts = [&rows[..cut], &rows[cut..]];
             let restored = base
                 .with_restored_parts(Table::Contacts, 2, |i, f| {
-                    parts[i].iter().try_for_each(|(at, cells)| f(info.id, *at, cells))
+                    parts[i]
+                        .iter()
+                        .try_for_each(|(at, cells)| f(info.id, *at, &cells.as_slice()))
                 })
                 .and_then(|r| stored_rows(&r, info.id))
                 .map_err(|e| e.to_string())?;

@@ -108,12 +108,12 @@ impl NameTexts {
     }
 
     /// The name codes of one row (interning new texts).
-    pub(crate) fn row(&mut self, cells: &[Cell]) -> [u32; 4] {
+    pub(crate) fn row<R: crate::load::InputRow + ?Sized>(&mut self, cells: &R) -> [u32; 4] {
         let mut out = [0u32; 4];
         let n = self.sources.len();
         for (k, o) in out.iter_mut().enumerate().take(n) {
             let col = self.sources[k];
-            if let Some(text) = cells.get(col).and_then(Cell::text) {
+            if let Some(text) = cells.text(col) {
                 *o = self.intern(text);
             }
         }

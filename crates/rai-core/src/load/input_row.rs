@@ -1,0 +1,81 @@
+//! One input row as the store ingests it: each input column's value by
+//! its index in the table's column list, asked for as the kind the column
+//! holds. A loader's row is a slice of [`Cell`]s; a restore hands a view
+//! over the columns it decoded instead, so that no cell — and no text
+//! copy — is made per value (a 10M-row restore would make 300M).
+
+use super::Cell;
+use crate::model::{Guid, Millis};
+
+/// A row of typed input values (see the module docs). Each accessor
+/// answers None (0, false) when the column has no value in this row or
+/// holds another kind.
+pub trait InputRow {
+    /// Whether input column `i` has a value.
+    fn present(&self, i: usize) -> bool;
+    /// The GUID in column `i`.
+    fn guid(&self, i: usize) -> Option<Guid>;
+    /// The text in column `i`.
+    fn text(&self, i: usize) -> Option<&str>;
+    /// The timestamp in column `i`.
+    fn ts(&self, i: usize) -> Option<Millis>;
+    /// The duration or count in column `i` (0 when absent).
+    fn int(&self, i: usize) -> i64;
+    /// The boolean in column `i`.
+    fn bool(&self, i: usize) -> Option<bool>;
+    /// The enum index in column `i`.
+    fn enum_index(&self, i: usize) -> Option<u8>;
+}
+
+impl InputRow for [Cell] {
+    fn present(&self, i: usize) -> bool {
+        !matches!(self.get(i), None | Some(Cell::Absent))
+    }
+    fn guid(&self, i: usize) -> Option<Guid> {
+        self.get(i)?.guid()
+    }
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i)?.text()
+    }
+    fn ts(&self, i: usize) -> Option<Millis> {
+        self.get(i)?.ts()
+    }
+    fn int(&self, i: usize) -> i64 {
+        self.get(i).map_or(0, Cell::int)
+    }
+    fn bool(&self, i: usize) -> Option<bool> {
+        match self.get(i)? {
+            Cell::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn enum_index(&self, i: usize) -> Option<u8> {
+        self.get(i)?.enum_index()
+    }
+}
+
+/// A reference to a row is a row (so a slice of cells can be handed on
+/// as `&dyn InputRow`).
+impl<T: InputRow + ?Sized> InputRow for &T {
+    fn present(&self, i: usize) -> bool {
+        (**self).present(i)
+    }
+    fn guid(&self, i: usize) -> Option<Guid> {
+        (**self).guid(i)
+    }
+    fn text(&self, i: usize) -> Option<&str> {
+        (**self).text(i)
+    }
+    fn ts(&self, i: usize) -> Option<Millis> {
+        (**self).ts(i)
+    }
+    fn int(&self, i: usize) -> i64 {
+        (**self).int(i)
+    }
+    fn bool(&self, i: usize) -> Option<bool> {
+        (**self).bool(i)
+    }
+    fn enum_index(&self, i: usize) -> Option<u8> {
+        (**self).enum_index(i)
+    }
+}
