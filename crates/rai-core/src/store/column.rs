@@ -9,6 +9,24 @@ use smallvec::SmallVec;
 /// Rows per block of the per-block time ranges used to skip blocks.
 pub(crate) const BLOCK: usize = 4096;
 
+/// Batches (and merges) of at least this many rows work column by column
+/// on the rayon pool; smaller ones — a POST — stay on the caller's thread,
+/// so that concurrent writers do not queue for the pool.
+pub(crate) const PARALLEL_ROWS: usize = 65_536;
+
+/// One piece of work on one column (of a batch being merged).
+pub(crate) type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// Runs `jobs` on the pool when the batch has [`PARALLEL_ROWS`] rows or
+/// more, else one after another on this thread.
+pub(crate) fn run_jobs(jobs: Vec<Job<'_>>, rows: usize) {
+    if rows >= PARALLEL_ROWS {
+        rayon::in_place_scope(|s| jobs.into_iter().for_each(|job| s.spawn(move |_| job())));
+    } else {
+        jobs.into_iter().for_each(|job| job());
+    }
+}
+
 /// One stored column of a fact table.
 pub(crate) trait Column {
     /// The value of one row.
@@ -226,17 +244,25 @@ impl Column for Numbers {
     fn seal(&mut self) {
         self.0.iter_mut().for_each(Column::seal);
     }
-    /// Each number column on a thread of its own.
+    /// Each number column a job of its own.
     fn extend_from(&mut self, parts: &[&Self]) {
-        use rayon::prelude::*;
         let width = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
         if self.0.len() < width {
             self.0.resize_with(width, NumCol::default);
         }
-        self.0.par_iter_mut().enumerate().for_each(|(k, c)| {
-            let of_k: Vec<&NumCol> = parts.iter().filter_map(|p| p.0.get(k)).collect();
-            Column::extend_from(c, &of_k);
-        });
+        let rows = parts.iter().map(|p| Column::len(*p)).sum();
+        let jobs: Vec<Job<'_>> = self
+            .0
+            .iter_mut()
+            .enumerate()
+            .map(|(k, c)| -> Job<'_> {
+                Box::new(move || {
+                    let of_k: Vec<&NumCol> = parts.iter().filter_map(|p| p.0.get(k)).collect();
+                    Column::extend_from(c, &of_k);
+                })
+            })
+            .collect();
+        run_jobs(jobs, rows);
     }
     fn heap_bytes(&self) -> usize {
         self.0.iter().map(Column::heap_bytes).sum()

@@ -126,27 +126,29 @@ macro_rules! fact_table {
             }
 
             fn concat(parts: &[Self]) -> Self {
+                use super::column::Column;
                 let mut out = Self::default();
+                let rows = parts.iter().map(|p| p.len()).sum();
                 {
                     let Self { $($field,)* order, name_codes, .. } = &mut out;
-                    rayon::in_place_scope(|s| {
-                        $(s.spawn(move |_| {
+                    let jobs: Vec<super::column::Job<'_>> = vec![
+                        $(Box::new(move || {
                             let of: Vec<_> = parts.iter().map(|p| &p.$field).collect();
-                            super::column::Column::extend_from($field, &of)
-                        });)*
-                        s.spawn(move |_| {
+                            Column::extend_from($field, &of)
+                        }),)*
+                        Box::new(move || {
                             let of: Vec<_> = parts.iter().map(|p| &p.order).collect();
-                            super::column::Column::extend_from(order, &of)
-                        });
-                        s.spawn(move |_| {
+                            Column::extend_from(order, &of)
+                        }),
+                        Box::new(move || {
                             let of: Vec<_> = parts.iter().map(|p| &p.name_codes).collect();
-                            super::column::Column::extend_from(name_codes, &of)
-                        });
-                    });
+                            Column::extend_from(name_codes, &of)
+                        }),
+                    ];
+                    super::column::run_jobs(jobs, rows);
                 }
                 out
             }
-
 
             fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes) {
                 (&mut self.order, &mut self.name_codes)
@@ -176,8 +178,8 @@ pub(crate) trait Layout {
     /// Replaces the per-batch indexes.
     fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
     /// The rows of `parts` of one batch, in order (before sealing; their
-    /// codes and bookkeeping already made the batch's own): each column
-    /// concatenated on a thread of its own, room reserved once.
+    /// codes and bookkeeping already made the batch's own): room reserved
+    /// once per column, large ones column by column on the pool.
     fn concat(parts: &[Self]) -> Self
     where
         Self: Sized;
@@ -199,9 +201,7 @@ pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
         }
         col.seal();
     };
-    // A large batch (a file, a restore) seals its columns side by side; a
-    // small one (a POST) stays on the caller's thread, off the shared pool.
-    if rows >= PARALLEL_SEAL_ROWS {
+    if rows >= super::column::PARALLEL_ROWS {
         cols.par_iter_mut().for_each(seal_one);
     } else {
         cols.iter_mut().for_each(seal_one);
@@ -210,9 +210,6 @@ pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
     reindex(f);
     Ok(())
 }
-
-/// Batches of at least this many rows seal their columns in parallel.
-const PARALLEL_SEAL_ROWS: usize = 65_536;
 
 /// Keeps the rows of `mask` (retention).
 pub(crate) fn retain<F: Fact>(f: &mut F, mask: &[bool]) {

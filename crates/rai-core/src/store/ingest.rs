@@ -166,7 +166,11 @@ pub(crate) fn merge<F: Fact + Default>(
         offset += rows;
         facts.push(f);
     }
-    let mut out = F::concat(&facts);
+    // One part (a POST) is the batch as it is; more are concatenated.
+    let mut out = match facts.len() {
+        1 => facts.pop().unwrap_or_default(),
+        _ => F::concat(&facts),
+    };
     drop(facts);
     if !renumber_rows && !in_stored_order(&out) {
         // Ingestion order first, so that the time sort keeps it among equal times.
