@@ -44,7 +44,7 @@ pub use engine::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use exec::Deadline;
-pub use load::{read_batch, read_batch_from, Cell, Format, InputRow, RowSink};
+pub use load::{read_batch, read_batch_from, Cell, Format, InputRow, RowSink, TakeRestoredRow};
 pub use model::{
     guid_hex, guid_string, offset_ms, parse_guid, parse_language, parse_locale, parse_timestamp, parse_zone,
     round_up_quarter, timestamp_string, write_timestamp, zone_names, Bucketer, Collation, Guid, Millis, Pattern,

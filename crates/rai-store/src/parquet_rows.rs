@@ -21,7 +21,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use rai_core::{guid_string, parse_guid, Cell, ColKind, Error, Guid, InputRow, Millis, Result, Table};
+use rai_core::{guid_string, parse_guid, Cell, ColKind, Error, Guid, InputRow, Millis, Result, Table, TakeRestoredRow};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -136,17 +136,13 @@ pub fn write_batch(path: &Path, snap: &rai_core::Snapshot, id: u64) -> Result<()
     write(path, table, &refs)
 }
 
-/// What takes each row of a file: (batch, row in batch, the row's values).
-pub type EachRow<'a> = dyn FnMut(u64, u32, &dyn InputRow) -> Result<()> + 'a;
-
 /// Reads the rows ((batch, row, cells)) of `table` from the Parquet file at `path`.
 pub fn read(path: &Path, table: Table) -> Result<Vec<(u64, u32, Vec<Cell>)>> {
     let mut out = Vec::new();
-    each_record(path, table, &mut |batch, row, typed| {
-        for r in 0..batch.len() {
-            let cells = typed.iter().map(|t| t.cell(r)).collect();
-            out.push((batch.value(r), row.value(r), cells));
-        }
+    let cols = table.columns();
+    read_with(path, table, &mut |batch, row, values| {
+        let cells = cols.iter().enumerate().map(|(i, c)| values.cell(i, c.kind)).collect();
+        out.push((batch, row, cells));
         Ok(())
     })?;
     Ok(out)
@@ -198,8 +194,12 @@ impl Typed<'_> {
             let cells = match cache {
                 Some((values, cells)) if Arc::ptr_eq(values, d.values()) => cells.clone(),
                 _ => {
-                    let values = Typed::of(d.values(), kind, &mut None)?;
-                    let cells: Arc<Vec<Cell>> = Arc::new((0..d.values().len()).map(|i| values.cell(i)).collect());
+                    let values = [Typed::of(d.values(), kind, &mut None)?];
+                    let cells: Arc<Vec<Cell>> = Arc::new(
+                        (0..d.values().len())
+                            .map(|r| RecordRow { columns: &values, r }.cell(0, kind))
+                            .collect(),
+                    );
                     *cache = Some((d.values().clone(), cells.clone()));
                     cells
                 }
@@ -221,20 +221,6 @@ impl Typed<'_> {
             })?),
             _ => Typed::Text(any.downcast_ref()?),
         })
-    }
-
-    /// The cell at row `r`.
-    fn cell(&self, r: usize) -> Cell {
-        match self {
-            Typed::Ts(a) if present(*a, r) => Cell::Ts(a.value(r)),
-            Typed::Int(a) if present(*a, r) => Cell::Int(a.value(r)),
-            Typed::Bool(a) if present(*a, r) => Cell::Bool(a.value(r)),
-            Typed::Guid(v) => v.get(r).copied().flatten().map_or(Cell::Absent, Cell::Guid),
-            Typed::Enum(v) => v.get(r).copied().flatten().map_or(Cell::Absent, Cell::Enum),
-            Typed::Text(a) if present(*a, r) => Cell::Text(Box::from(a.value(r))),
-            Typed::Dict(..) => self.dict(r).cloned().unwrap_or(Cell::Absent),
-            _ => Cell::Absent,
-        }
     }
 
     /// A dictionary column's cell at row `r` (None when null).
@@ -348,13 +334,10 @@ fn dictionary_reader(path: &Path) -> Result<parquet::arrow::arrow_reader::Parque
         .map_err(|e| io(path, e))
 }
 
-/// What takes each record batch of a file: its batch ids, rows in batch
-/// and typed columns (in the table's column order).
-type EachRecord<'a> = dyn FnMut(&UInt64Array, &UInt32Array, &[Typed<'_>]) -> Result<()> + 'a;
-
-/// Hands each record batch of `table`'s Parquet file at `path` to `f`,
-/// its columns typed (memory stays bounded: one batch at a time).
-fn each_record(path: &Path, table: Table, f: &mut EachRecord<'_>) -> Result<()> {
+/// Hands each row of `table`'s Parquet file at `path` to `f` as (batch, row
+/// in batch, its values read in place from the record batch's typed
+/// columns), one record batch at a time (memory stays bounded).
+pub fn read_with(path: &Path, table: Table, f: &mut TakeRestoredRow<'_>) -> Result<()> {
     let cols = table.columns();
     let reader = dictionary_reader(path)?;
     let mut parsed: Vec<Parsed> = vec![None; cols.len()];
@@ -373,24 +356,18 @@ fn each_record(path: &Path, table: Table, f: &mut EachRecord<'_>) -> Result<()> 
         ) else {
             return Err(io(path, messages::missing_column(BATCH)));
         };
-        let typed: Vec<Typed<'_>> = cols
+        let columns: Vec<Typed<'_>> = cols
             .iter()
             .zip(parsed.iter_mut())
             .map(|(c, p)| {
                 Typed::of(column(c.name)?, c.kind, p).ok_or_else(|| io(path, messages::missing_column(c.name)))
             })
             .collect::<Result<_>>()?;
-        f(batch, row, &typed)?;
+        for r in 0..record.num_rows() {
+            f(batch.value(r), row.value(r), &RecordRow { columns: &columns, r })?;
+        }
     }
     Ok(())
-}
-
-/// Hands each row of `table`'s Parquet file at `path` to `f` as (batch, row
-/// in batch, its values read in place), one record batch at a time.
-pub fn read_with(path: &Path, table: Table, f: &mut EachRow<'_>) -> Result<()> {
-    each_record(path, table, &mut |batch, row, columns| {
-        (0..batch.len()).try_for_each(|r| f(batch.value(r), row.value(r), &RecordRow { columns, r }))
-    })
 }
 
 /// A Parquet input of `table` (any subset of SPEC §2's columns, in any
@@ -481,15 +458,7 @@ mod tests {
             .columns()
             .iter()
             .enumerate()
-            .map(|(i, c)| match c.kind {
-                ColKind::Guid => row.guid(i).map_or(Cell::Absent, Cell::Guid),
-                ColKind::Timestamp => row.ts(i).map_or(Cell::Absent, Cell::Ts),
-                ColKind::Duration | ColKind::Count if row.present(i) => Cell::Int(row.int(i)),
-                ColKind::Duration | ColKind::Count => Cell::Absent,
-                ColKind::Bool => row.bool(i).map_or(Cell::Absent, Cell::Bool),
-                ColKind::Enum(_) => row.enum_index(i).map_or(Cell::Absent, Cell::Enum),
-                _ => row.text(i).map_or(Cell::Absent, |t| Cell::Text(t.into())),
-            })
+            .map(|(i, c)| row.cell(i, c.kind))
             .collect()
     }
 

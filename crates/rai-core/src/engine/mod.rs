@@ -312,7 +312,7 @@ impl Engine {
         &self,
         table: Table,
         n: usize,
-        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &dyn crate::load::InputRow) -> Result<()>) -> Result<()> + Sync,
+        read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<()> {
         self.restoring(|snap| snap.with_restored_parts(table, n, read))
     }

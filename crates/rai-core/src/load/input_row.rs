@@ -5,7 +5,13 @@
 //! copy — is made per value (a 10M-row restore would make 300M).
 
 use super::Cell;
+use crate::error::Result;
 use crate::model::{Guid, Millis};
+use crate::schema::ColKind;
+
+/// What takes each row of a restore: its batch id, its place in the batch
+/// as ingested, and its values.
+pub type TakeRestoredRow<'a> = dyn FnMut(u64, u32, &dyn InputRow) -> Result<()> + 'a;
 
 /// A row of typed input values (see the module docs). Each accessor
 /// answers None (0, false) when the column has no value in this row or
@@ -25,6 +31,20 @@ pub trait InputRow {
     fn bool(&self, i: usize) -> Option<bool>;
     /// The enum index in column `i`.
     fn enum_index(&self, i: usize) -> Option<u8>;
+    /// The value of column `i`, of kind `kind`, as a cell of its own.
+    fn cell(&self, i: usize, kind: ColKind) -> Cell {
+        match kind {
+            ColKind::Guid => self.guid(i).map_or(Cell::Absent, Cell::Guid),
+            ColKind::Timestamp => self.ts(i).map_or(Cell::Absent, Cell::Ts),
+            ColKind::Duration | ColKind::Count if self.present(i) => Cell::Int(self.int(i)),
+            ColKind::Duration | ColKind::Count => Cell::Absent,
+            ColKind::Bool => self.bool(i).map_or(Cell::Absent, Cell::Bool),
+            ColKind::Enum(_) => self.enum_index(i).map_or(Cell::Absent, Cell::Enum),
+            ColKind::Text | ColKind::Language | ColKind::TransField => {
+                self.text(i).map_or(Cell::Absent, |t| Cell::Text(t.into()))
+            }
+        }
+    }
 }
 
 impl InputRow for [Cell] {

@@ -9,7 +9,7 @@ mod json;
 pub(crate) mod split;
 
 pub use cell::Cell;
-pub use input_row::InputRow;
+pub use input_row::{InputRow, TakeRestoredRow};
 
 use crate::error::{Error, Result};
 use crate::messages;

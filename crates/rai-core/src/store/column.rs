@@ -17,6 +17,19 @@ pub(crate) const PARALLEL_ROWS: usize = 65_536;
 /// One piece of work on one column (of a batch being merged).
 pub(crate) type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 
+/// The job that concatenates into `out` the column `of` picks from each
+/// of `parts` (the parts of one batch being merged).
+pub(crate) fn concat_job<'a, P: Sync, C: Column + Send + Sync + 'a>(
+    out: &'a mut C,
+    parts: &'a [P],
+    of: impl Fn(&P) -> &C + Send + 'a,
+) -> Job<'a> {
+    Box::new(move || {
+        let columns: Vec<&C> = parts.iter().map(of).collect();
+        out.extend_from(&columns)
+    })
+}
+
 /// Runs `jobs` on the pool when the batch has [`PARALLEL_ROWS`] rows or
 /// more, else one after another on this thread.
 pub(crate) fn run_jobs(jobs: Vec<Job<'_>>, rows: usize) {
@@ -251,16 +264,10 @@ impl Column for Numbers {
             self.0.resize_with(width, NumCol::default);
         }
         let rows = parts.iter().map(|p| Column::len(*p)).sum();
-        let jobs: Vec<Job<'_>> = self
-            .0
-            .iter_mut()
-            .enumerate()
-            .map(|(k, c)| -> Job<'_> {
-                Box::new(move || {
-                    let of_k: Vec<&NumCol> = parts.iter().filter_map(|p| p.0.get(k)).collect();
-                    Column::extend_from(c, &of_k);
-                })
-            })
+        let empty = NumCol::default();
+        let empty = &empty;
+        let jobs = (self.0.iter_mut().enumerate())
+            .map(|(k, c)| concat_job(c, parts, move |p: &&Numbers| p.0.get(k).unwrap_or(empty)))
             .collect();
         run_jobs(jobs, rows);
     }

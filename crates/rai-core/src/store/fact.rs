@@ -126,24 +126,14 @@ macro_rules! fact_table {
             }
 
             fn concat(parts: &[Self]) -> Self {
-                use super::column::Column;
                 let mut out = Self::default();
                 let rows = parts.iter().map(|p| p.len()).sum();
                 {
                     let Self { $($field,)* order, name_codes, .. } = &mut out;
-                    let jobs: Vec<super::column::Job<'_>> = vec![
-                        $(Box::new(move || {
-                            let of: Vec<_> = parts.iter().map(|p| &p.$field).collect();
-                            Column::extend_from($field, &of)
-                        }),)*
-                        Box::new(move || {
-                            let of: Vec<_> = parts.iter().map(|p| &p.order).collect();
-                            Column::extend_from(order, &of)
-                        }),
-                        Box::new(move || {
-                            let of: Vec<_> = parts.iter().map(|p| &p.name_codes).collect();
-                            Column::extend_from(name_codes, &of)
-                        }),
+                    let jobs = vec![
+                        $(super::column::concat_job($field, parts, |p: &Self| &p.$field),)*
+                        super::column::concat_job(order, parts, |p: &Self| &p.order),
+                        super::column::concat_job(name_codes, parts, |p: &Self| &p.name_codes),
                     ];
                     super::column::run_jobs(jobs, rows);
                 }
@@ -191,22 +181,21 @@ pub(crate) trait Layout {
 /// range touches few blocks; ties keep ingestion order), number columns
 /// narrowed, block ranges and distinct codes built.
 pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
-    use rayon::prelude::*;
     let perm = f.time(F::BLOCK_KEYS[0]).and_then(super::column::sort_permutation);
-    let mut cols = f.columns_mut();
+    let cols = f.columns_mut();
     let rows = check_lengths(&cols)?;
-    let seal_one = |(_, col): &mut (&'static str, &mut dyn AnyColumn)| {
-        if let Some(p) = &perm {
-            col.permute(p);
-        }
-        col.seal();
-    };
-    if rows >= super::column::PARALLEL_ROWS {
-        cols.par_iter_mut().for_each(seal_one);
-    } else {
-        cols.iter_mut().for_each(seal_one);
-    }
-    drop(cols);
+    let perm = perm.as_deref();
+    let jobs = (cols.into_iter())
+        .map(|(_, col)| -> super::column::Job<'_> {
+            Box::new(move || {
+                if let Some(p) = perm {
+                    col.permute(p);
+                }
+                col.seal();
+            })
+        })
+        .collect();
+    super::column::run_jobs(jobs, rows);
     reindex(f);
     Ok(())
 }
@@ -361,6 +350,22 @@ mod tests {
         assert_eq!(got, [1, 2, 3, big, 4, 1, 2]);
         Column::seal(&mut narrow);
         assert!(matches!(narrow, NumCol::U32(ref v) if v.as_slice() == [1, 2, 1, 2]));
+    }
+
+    /// Column jobs run exactly once each, on the pool (a large batch) or
+    /// on the caller's thread (a small one).
+    #[test]
+    fn column_jobs_run_once_either_way() {
+        use crate::store::column::{run_jobs, Job, PARALLEL_ROWS};
+        for rows in [10, PARALLEL_ROWS] {
+            let mut done = [0u32; 20];
+            let jobs: Vec<Job<'_>> = done
+                .iter_mut()
+                .map(|d| -> Job<'_> { Box::new(move || *d += 1) })
+                .collect();
+            run_jobs(jobs, rows);
+            assert_eq!(done, [1; 20], "{rows} rows");
+        }
     }
 
     #[test]

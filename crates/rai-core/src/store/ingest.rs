@@ -203,7 +203,7 @@ fn in_stored_order<F: Fact>(f: &F) -> bool {
 /// The rows of one part of a restore (rows of several batches, each with
 /// its batch and place in it) ingested per batch.
 pub(crate) fn restore_part<F: Fact + Default>(
-    read: impl FnOnce(&mut dyn FnMut(u64, u32, &dyn InputRow) -> Result<()>) -> Result<()>,
+    read: impl FnOnce(&mut crate::load::TakeRestoredRow<'_>) -> Result<()>,
 ) -> Result<ahash::AHashMap<u64, Part<F>>> {
     let mut out: ahash::AHashMap<u64, Part<F>> = ahash::AHashMap::new();
     read(&mut |batch, row, cells| {

@@ -188,7 +188,7 @@ impl Snapshot {
         &self,
         table: Table,
         n: usize,
-        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &dyn crate::load::InputRow) -> Result<()>) -> Result<()> + Sync,
+        read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<Snapshot> {
         match table {
             Table::Contacts => self.restore_parts_of::<Contacts>(n, read, |f| BatchData::Contacts(Box::new(f))),
@@ -200,7 +200,7 @@ impl Snapshot {
     fn restore_parts_of<F: Fact + Default + Send>(
         &self,
         n: usize,
-        read: impl Fn(usize, &mut dyn FnMut(u64, u32, &dyn crate::load::InputRow) -> Result<()>) -> Result<()> + Sync,
+        read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
         wrap: impl Fn(F) -> BatchData,
     ) -> Result<Snapshot> {
         use rayon::prelude::*;
