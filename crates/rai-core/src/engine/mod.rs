@@ -419,10 +419,9 @@ impl Engine {
                     .metadata()
                     .is_ok_and(|m| m.len() >= crate::store::PARALLEL_MIN_BYTES as u64);
                 let info = if large && matches!(table, Table::Contacts | Table::AgentIntervals) {
-                    let mut bytes = Vec::new();
-                    std::io::Read::read_to_end(&mut { reader }, &mut bytes)
+                    read_whole(reader)
                         .map_err(|e| Error::data(messages::in_file(&file, e)))
-                        .and_then(|_| self.load(table, format, &bytes))
+                        .and_then(|bytes| self.load(table, format, &bytes))
                 } else {
                     self.load_reader(table, format, reader)
                 };
@@ -553,6 +552,33 @@ impl Engine {
     }
 }
 
+/// A file's bytes, read on every core in pieces of 4 MiB. Reading one
+/// large file on one thread costs what a second thread could halve: the
+/// kernel's copy into fresh memory (half a second for 380 MB here, a
+/// quarter on two threads). A file that changed size meanwhile is read
+/// again from the start, in one pass.
+fn read_whole(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    #[cfg(unix)]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        const PIECE: usize = 4 << 20;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        let mut bytes = vec![0u8; len];
+        let read = (bytes.par_chunks_mut(PIECE).enumerate())
+            .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * PIECE) as u64));
+        let mut probe = [0u8; 1];
+        if read.is_ok() && file.read_at(&mut probe, len as u64)? == 0 {
+            return Ok(bytes);
+        }
+    }
+    let mut bytes = Vec::new();
+    file.rewind()?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Refuses a batch without rows unless `allow_empty`.
 fn non_empty(snap: Snapshot, info: BatchInfo, allow_empty: bool) -> Result<(Snapshot, BatchInfo)> {
     if info.rows == 0 && !allow_empty {
@@ -572,6 +598,18 @@ mod tests {
     use crate::error::ErrorKind;
 
     const USER: &str = "AC083B34470B4164A6A5968DD031B5E5";
+
+    /// A file of several pieces and a ragged end reads back byte for byte.
+    #[test]
+    fn a_large_file_reads_back_whole() {
+        let path = std::env::temp_dir().join(format!("rai-read-whole-{}", std::process::id()));
+        let bytes: Vec<u8> = (0..(9 << 20) + 3u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let read = std::fs::write(&path, &bytes).and_then(|()| read_whole(std::fs::File::open(&path)?));
+        let _ = std::fs::remove_file(&path);
+        assert!(read.is_ok_and(|r| r == bytes));
+    }
 
     fn names(e: &Engine) -> String {
         e.query_at(Endpoint::AgentStatus, "startTime=2019-01-01", 0)

@@ -69,7 +69,7 @@ pub(super) fn records<R: std::io::Read>(
     loop {
         line += 1;
         match rdr.read_record(&mut rec) {
-            Ok(true) => row(table, map, line, rec.as_byte_record(), &mut cells, sink)?,
+            Ok(true) => row(table, map, line, rec.as_byte_record().iter(), &mut cells, sink)?,
             Ok(false) => return Ok(line - first_line),
             Err(e) => return Err(csv_err(line, e)),
         }
@@ -90,41 +90,114 @@ pub(super) fn chunk_records(
     first_line: usize,
     sink: &mut dyn RowSink,
 ) -> Result<usize> {
-    let mut rdr = reader(chunk);
-    let mut rec = csv::ByteRecord::new();
     let mut cells = vec![Cell::Absent; table.columns().len()];
+    each_record(chunk, first_line, |line, fields| {
+        row(table, map, line, fields.iter().copied(), &mut cells, sink)
+    })
+}
+
+/// Hands each record of a CSV chunk to `take` with its line, and answers
+/// how many there were. Records in the plain form — fields unquoted or
+/// quoted whole with no quote inside — are split by a byte search and
+/// borrowed, not copied (that is nearly every record a load sees); from
+/// the first record that is not plain, the csv reader takes over, so
+/// every other form reads exactly as the csv reader reads it.
+fn each_record<'a>(
+    chunk: &'a [u8],
+    first_line: usize,
+    mut take: impl FnMut(usize, &[&[u8]]) -> Result<()>,
+) -> Result<usize> {
     let mut line = first_line - 1;
+    let mut rest = chunk;
+    let mut fields: Vec<&'a [u8]> = Vec::new();
+    while let Some(found) = plain_record(&mut rest, &mut fields) {
+        if !found {
+            return Ok(line + 1 - first_line);
+        }
+        line += 1;
+        take(line, &fields)?;
+    }
+    let mut rdr = reader(rest);
+    let mut rec = csv::ByteRecord::new();
     loop {
         line += 1;
         match rdr.read_byte_record(&mut rec) {
-            Ok(true) => row(table, map, line, &rec, &mut cells, sink)?,
+            Ok(true) => {
+                // On the stack for any table's width.
+                let fields: smallvec::SmallVec<[&[u8]; 64]> = rec.iter().collect();
+                take(line, &fields)?;
+            }
             Ok(false) => return Ok(line - first_line),
             Err(e) => return Err(csv_err(line, e)),
         }
     }
 }
 
+/// The next record of `rest` split into `fields` when it is plain (see
+/// [`each_record`]): Some(true) with `rest` moved past it, Some(false) at
+/// the end, None (`rest` at the record) when it is not plain. Empty lines
+/// are no records, and a record ends at `\n`, `\r` or `\r\n`, as in the
+/// csv reader.
+fn plain_record<'a>(rest: &mut &'a [u8], fields: &mut Vec<&'a [u8]>) -> Option<bool> {
+    while let [b'\n' | b'\r', tail @ ..] = *rest {
+        *rest = tail;
+    }
+    if rest.is_empty() {
+        return Some(false);
+    }
+    fields.clear();
+    let mut s: &'a [u8] = rest;
+    loop {
+        let (field, after) = match s {
+            [b'"', inner @ ..] => {
+                let close = memchr::memchr(b'"', inner)?;
+                (&inner[..close], &inner[close + 1..])
+            }
+            _ => {
+                let end = (s.iter())
+                    .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
+                    .unwrap_or(s.len());
+                s.split_at(end)
+            }
+        };
+        fields.push(field);
+        match after {
+            [b',', tail @ ..] => s = tail,
+            [] => {
+                *rest = after;
+                return Some(true);
+            }
+            [b'\n' | b'\r', tail @ ..] => {
+                *rest = tail;
+                return Some(true);
+            }
+            // A quote inside a field, or text after a closing quote.
+            _ => return None,
+        }
+    }
+}
+
 /// One record at `line`: its width checked, each field typed into `cells`
 /// (an empty one is absent), its required values checked, handed to `sink`.
-fn row(
+fn row<'r>(
     table: Table,
     map: &[usize],
     line: usize,
-    rec: &csv::ByteRecord,
+    fields: impl ExactSizeIterator<Item = &'r [u8]>,
     cells: &mut [Cell],
     sink: &mut dyn RowSink,
 ) -> Result<()> {
     let cols = table.columns();
-    if rec.len() != map.len() {
+    if fields.len() != map.len() {
         return Err(Error::data_at(
             line,
             None,
             None,
-            messages::wrong_width(line, map.len(), rec.len()),
+            messages::wrong_width(line, map.len(), fields.len()),
         ));
     }
     cells.iter_mut().for_each(|c| *c = Cell::Absent);
-    for (v, &ci) in rec.iter().zip(map) {
+    for (v, &ci) in fields.zip(map) {
         if !v.is_empty() {
             let col = &cols[ci];
             cells[ci] = csv_cell(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?;
@@ -132,4 +205,46 @@ fn row(
     }
     check_required(line, cols, cells)?;
     sink.row(line, cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// The records and fields the csv reader finds in `chunk`.
+    fn by_the_csv_reader(chunk: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut rdr = super::reader(chunk);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while let Ok(true) = rdr.read_byte_record(&mut rec) {
+            out.push(rec.iter().map(<[u8]>::to_vec).collect());
+        }
+        out
+    }
+
+    proptest! {
+        /// Records split as the csv reader splits them, with their lines,
+        /// whether plain (line ends of every kind, empty lines and fields,
+        /// quoted fields, a last record without a line end) or not (a
+        /// doubled quote, a quote inside a field, text after a closing
+        /// quote, an unclosed quote): those go to the csv reader.
+        #[test]
+        fn records_split_as_the_csv_reader_splits_them(
+            chunk in proptest::collection::vec(prop_oneof![
+                4 => Just(b'a'), 1 => Just(b' '), 3 => Just(b','), 2 => Just(b'\n'), 1 => Just(b'\r'), 2 => Just(b'"'),
+            ], 0..60)
+        ) {
+            let mut ours: Vec<Vec<Vec<u8>>> = Vec::new();
+            let mut lines = Vec::new();
+            let n = super::each_record(&chunk, 7, |line, fields| {
+                lines.push(line);
+                ours.push(fields.iter().map(|f| f.to_vec()).collect());
+                Ok(())
+            });
+            let theirs = by_the_csv_reader(&chunk);
+            prop_assert_eq!(n.ok(), Some(theirs.len()));
+            prop_assert_eq!(lines, (7..7 + theirs.len()).collect::<Vec<_>>());
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 }

@@ -24,7 +24,7 @@ impl NameSlot {
 }
 
 /// Current names per kind, indexed by id code.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Names {
     by_kind: [Vec<Option<NameSlot>>; NameKind::COUNT],
 }
@@ -55,9 +55,9 @@ impl Names {
 type TextMap = AHashMap<Box<str>, Box<str>>;
 
 /// Translations: (language, field) → original text → translated text.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Translations {
-    map: AHashMap<(Box<str>, u8), TextMap>,
+    pub(super) map: AHashMap<(Box<str>, u8), TextMap>,
 }
 
 impl Translations {

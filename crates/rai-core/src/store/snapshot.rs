@@ -269,13 +269,14 @@ impl Snapshot {
         let texts = names.texts;
         let summary = fact_summary(&data, id, &texts);
         let rows = data.rows().1;
-        next.batches.push(Arc::new(Batch {
+        let batch = Arc::new(Batch {
             id,
             data,
             texts: Arc::new(texts),
             names: summary,
-        }));
-        next.rebuild_derived();
+        });
+        next.derive_added(&batch);
+        next.batches.push(batch);
         Ok((next, BatchInfo { id, table, rows }))
     }
 
@@ -405,7 +406,28 @@ impl Snapshot {
         Ok(next)
     }
 
-    /// Recomputes current names and translations from batch summaries and upsert rows.
+    /// Brings current names and translations up to date with a batch about
+    /// to be added, without revisiting the others: a name candidate wins by
+    /// (changeTimestamp, seq), and seq is unique across batches and upsert
+    /// rows, so offering the new summary on top gives exactly what
+    /// [`Self::rebuild_derived`] would; translations only change when
+    /// translations are added, and later rows win there as in a rebuild. A
+    /// POST then costs the same with 10 batches stored as with 100,000.
+    fn derive_added(&mut self, batch: &Batch) {
+        if !batch.names.is_empty() {
+            let names = Arc::make_mut(&mut self.names);
+            for (kind, code, slot) in &batch.names {
+                names.offer(*kind, *code, slot);
+            }
+        }
+        if let BatchData::Translations(rows) = &batch.data {
+            let tr = Arc::make_mut(&mut self.translations);
+            rows.iter().for_each(|r| tr.add(&r.cells));
+        }
+    }
+
+    /// Recomputes current names and translations from batch summaries and
+    /// upsert rows (after rows were replaced or removed).
     fn rebuild_derived(&mut self) {
         let mut names = Names::default();
         for b in &self.batches {
@@ -549,6 +571,73 @@ fn fact_summary(data: &BatchData, id: u64, texts: &[Arc<str>]) -> Vec<NameEntry>
 #[cfg(test)]
 mod tests {
     use crate::{Engine, Format, Table};
+
+    /// The current names and translations, in an order that does not
+    /// depend on hashing.
+    fn derived(s: &super::Snapshot) -> String {
+        let mut tr: Vec<String> = (s.translations.map.iter())
+            .flat_map(|(k, m)| m.iter().map(move |(v, t)| format!("{k:?} {v} {t}")))
+            .collect();
+        tr.sort();
+        format!("{:?} {tr:?}", s.names)
+    }
+
+    /// One write of the sequence below: a contacts batch naming queues, a
+    /// users upsert, a translations batch, or a retraction.
+    #[derive(Debug, Clone)]
+    enum Write {
+        Contacts(Vec<(u8, u8, u8)>),
+        User(u8, u8, u8),
+        Translation(u8, u8),
+        Retract(u8),
+    }
+
+    fn write() -> impl proptest::strategy::Strategy<Value = Write> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => proptest::collection::vec((0..4u8, 0..3u8, 0..3u8), 1..6).prop_map(Write::Contacts),
+            1 => (0..4u8, 0..3u8, 0..3u8).prop_map(|(u, n, t)| Write::User(u, n, t)),
+            1 => (0..3u8, 0..3u8).prop_map(|(v, t)| Write::Translation(v, t)),
+            1 => (1..12u8).prop_map(Write::Retract),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Adding a batch updates names and translations in place; after
+        /// any sequence of writes they equal a rebuild from every batch and
+        /// upsert row (ties on changeTimestamp included: few distinct times).
+        #[test]
+        fn names_added_in_place_equal_a_rebuild(writes in proptest::collection::vec(write(), 1..12)) {
+            let e = Engine::new();
+            for w in writes {
+                let _ = match w {
+                    Write::Contacts(rows) => {
+                        let mut csv = String::from("contactId,channel,type,queueId,queueName,userId,userName,arrivalTime,changeTimestamp\n");
+                        for (i, (q, n, t)) in rows.into_iter().enumerate() {
+                            csv.push_str(&format!(
+                                "{:032X},Phone,CallIn,{:032X},q{n},{:032X},u{n},2026-01-01T00:00:00Z,2026-01-01T0{t}:00:00Z\n",
+                                i + 1, q + 1, q + 11,
+                            ));
+                        }
+                        e.load(Table::Contacts, Format::Csv, csv.as_bytes()).map(|_| ())
+                    }
+                    Write::User(u, n, t) => {
+                        let csv = format!("userId,userName,changeTimestamp\n{:032X},user{n},2026-01-01T0{t}:00:00Z\n", u + 11);
+                        e.load(Table::Users, Format::Csv, csv.as_bytes()).map(|_| ())
+                    }
+                    Write::Translation(v, t) => {
+                        let csv = format!("language,field,value,text\nfi,queueName,q{v},jono{t}\n");
+                        e.load(Table::Translations, Format::Csv, csv.as_bytes()).map(|_| ())
+                    }
+                    Write::Retract(id) => e.retract(u64::from(id)),
+                };
+                let now = e.snapshot();
+                let mut rebuilt = (*now).clone();
+                rebuilt.rebuild_derived();
+                proptest::prop_assert_eq!(derived(&now), derived(&rebuilt));
+            }
+        }
+    }
 
     /// `memory()` counts each stored column by its exact size once a batch
     /// is sealed (no growth slack), and the row tables by their rows.
