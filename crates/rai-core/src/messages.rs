@@ -213,6 +213,10 @@ pub fn writer_poisoned() -> String {
 pub fn journal_attached() -> String {
     "Internal error: the engine already has a journal".into()
 }
+/// A checkpoint file whose rows of a batch are not as many as its manifest lists.
+pub fn restored_rows(part: usize, batch: u64, rows: usize, listed: usize) -> String {
+    format!("Checkpoint file {part} (in day order): read {rows} rows of batch {batch}, its manifest lists {listed}")
+}
 /// Writes after the journal failed.
 pub fn journal_failed() -> String {
     "Writes are refused: the write-ahead log failed; restart to recover".into()

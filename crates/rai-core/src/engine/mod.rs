@@ -304,17 +304,20 @@ impl Engine {
     }
 
     /// Restores the batches of fact table `table` (contacts or
-    /// agentIntervals) from a checkpoint read in `n` parts on every core:
+    /// agentIntervals) from a checkpoint read in parts on every core:
+    /// `counts[i]` lists part `i`'s rows per batch (batch id, rows), and
     /// `read(i, f)` hands `f` each row of part `i` with its batch id and its
-    /// place in the batch (a batch may spread over parts). Only while
-    /// recovering, as [`Engine::restore_batch`].
+    /// place in the batch (a batch may spread over parts; a part's rows of
+    /// a batch come in the batch's stored order). A part with other rows
+    /// than it lists is an error. Only while recovering, as
+    /// [`Engine::restore_batch`].
     pub fn restore_fact_parts(
         &self,
         table: Table,
-        n: usize,
+        counts: &[Vec<(u64, usize)>],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<()> {
-        self.restoring(|snap| snap.with_restored_parts(table, n, read))
+        self.restoring(|snap| snap.with_restored_parts(table, counts, read))
     }
 
     /// Ends a restore: the next batch id and the upsert batch ids of the

@@ -40,10 +40,64 @@ pub(crate) fn run_jobs(jobs: Vec<Job<'_>>, rows: usize) {
     }
 }
 
+/// A pre-sized run of one column's rows that a restore fills by place,
+/// on its own thread: every part of a restore writes its rows straight
+/// into the batch's final columns (no concatenation, and each page is
+/// first touched by the thread that fills it).
+pub(crate) trait Window: Send {
+    /// The value of one row.
+    type Item;
+    /// What the run could not hold in place, handed back to the column.
+    type Spill;
+    /// Writes row `at` of the run (a row out of range is left out; the
+    /// caller counts rows against the run's size).
+    fn put(&mut self, at: usize, v: Self::Item);
+    /// Ends the run.
+    fn into_spill(self) -> Self::Spill;
+}
+
+impl<T: Send> Window for &mut [T] {
+    type Item = T;
+    type Spill = ();
+    #[inline]
+    fn put(&mut self, at: usize, v: T) {
+        if let Some(x) = self.get_mut(at) {
+            *x = v;
+        }
+    }
+    fn into_spill(self) {}
+}
+
+/// `all` cut into consecutive runs of `sizes` (the last ones shorter if
+/// `all` is).
+pub(crate) fn split_runs<'a, T>(mut all: &'a mut [T], sizes: &[usize]) -> Vec<&'a mut [T]> {
+    sizes
+        .iter()
+        .map(|&n| {
+            let n = n.min(all.len());
+            let (run, rest) = std::mem::take(&mut all).split_at_mut(n);
+            all = rest;
+            run
+        })
+        .collect()
+}
+
 /// One stored column of a fact table.
 pub(crate) trait Column {
     /// The value of one row.
     type Item;
+    /// A run of rows a restore fills ([`Column::windows`]).
+    type Window<'a>: Window<Item = Self::Item, Spill = Self::Spill>
+    where
+        Self: 'a;
+    /// What a run hands back ([`Column::close`]).
+    type Spill: Send + Default;
+    /// Makes the column `sizes` rows long in all, zeroed (untouched pages:
+    /// each is faulted in by the thread that fills it), and cuts it into
+    /// one run per size, in order.
+    fn windows(&mut self, sizes: &[usize]) -> Vec<Self::Window<'_>>;
+    /// Takes back what the runs starting at rows `starts` spilled.
+    fn close(&mut self, _starts: &[usize], _spills: Vec<Self::Spill>) {}
     /// Appends a row's value.
     fn push(&mut self, v: Self::Item);
     /// Reorders the rows: row `i` becomes old row `perm[i]`.
@@ -95,8 +149,18 @@ fn kept<T: Copy>(v: &[T], mask: &[bool]) -> Vec<T> {
     v.iter().zip(mask).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
 }
 
-impl<T: Copy> Column for Vec<T> {
+impl<T: Copy + Default + Send> Column for Vec<T> {
     type Item = T;
+    type Window<'a>
+        = &'a mut [T]
+    where
+        T: 'a;
+    type Spill = ();
+    fn windows(&mut self, sizes: &[usize]) -> Vec<&mut [T]> {
+        // vec![0; n] of a zero value is one zeroed allocation (calloc), not a fill.
+        *self = vec![T::default(); sizes.iter().sum()];
+        split_runs(self, sizes)
+    }
     fn push(&mut self, v: T) {
         Vec::push(self, v)
     }
@@ -151,8 +215,62 @@ impl NumCol {
     }
 }
 
+/// A run of a [`NumCol`] being restored: 32 bits wide, the values that do
+/// not fit kept aside (row in the run, value) and widened in by
+/// [`Column::close`].
+pub(crate) struct NumWindow<'a> {
+    narrow: &'a mut [u32],
+    wide: Vec<(usize, i64)>,
+}
+
+impl Window for NumWindow<'_> {
+    type Item = i64;
+    type Spill = Vec<(usize, i64)>;
+    #[inline]
+    fn put(&mut self, at: usize, v: i64) {
+        match (u32::try_from(v), self.narrow.get_mut(at)) {
+            (Ok(x), Some(slot)) => *slot = x,
+            (Err(_), Some(_)) => self.wide.push((at, v)),
+            (_, None) => {}
+        }
+    }
+    fn into_spill(self) -> Self::Spill {
+        self.wide
+    }
+}
+
 impl Column for NumCol {
     type Item = i64;
+    type Window<'a> = NumWindow<'a>;
+    type Spill = Vec<(usize, i64)>;
+    fn windows(&mut self, sizes: &[usize]) -> Vec<NumWindow<'_>> {
+        *self = NumCol::U32(vec![0; sizes.iter().sum()]);
+        let NumCol::U32(all) = self else { return Vec::new() };
+        (split_runs(all, sizes).into_iter())
+            .map(|narrow| NumWindow {
+                narrow,
+                wide: Vec::new(),
+            })
+            .collect()
+    }
+    /// Widens the column when some run kept values aside, and puts them in.
+    fn close(&mut self, starts: &[usize], spills: Vec<Self::Spill>) {
+        if spills.iter().all(Vec::is_empty) {
+            return;
+        }
+        let mut all = match std::mem::take(self) {
+            NumCol::I64(v) => v,
+            NumCol::U32(v) => v.into_iter().map(i64::from).collect(),
+        };
+        for (start, spill) in starts.iter().zip(spills) {
+            for (at, v) in spill {
+                if let Some(slot) = all.get_mut(start + at) {
+                    *slot = v;
+                }
+            }
+        }
+        *self = NumCol::I64(all);
+    }
     fn push(&mut self, v: i64) {
         match self {
             NumCol::I64(c) => c.push(v),
@@ -235,8 +353,42 @@ pub(crate) type NumberRow = SmallVec<[i64; 32]>;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Numbers(pub(crate) Vec<NumCol>);
 
+/// A run of every column of a [`Numbers`] group.
+pub(crate) struct NumbersWindow<'a>(Vec<NumWindow<'a>>);
+
+impl Window for NumbersWindow<'_> {
+    type Item = NumberRow;
+    type Spill = Vec<Vec<(usize, i64)>>;
+    #[inline]
+    fn put(&mut self, at: usize, v: NumberRow) {
+        self.0.iter_mut().zip(v).for_each(|(w, x)| w.put(at, x));
+    }
+    fn into_spill(self) -> Self::Spill {
+        self.0.into_iter().map(Window::into_spill).collect()
+    }
+}
+
 impl Column for Numbers {
     type Item = NumberRow;
+    type Window<'a> = NumbersWindow<'a>;
+    type Spill = Vec<Vec<(usize, i64)>>;
+    /// The group's width must be set first: a run holds only the columns
+    /// there are.
+    fn windows(&mut self, sizes: &[usize]) -> Vec<NumbersWindow<'_>> {
+        let mut by_column: Vec<std::vec::IntoIter<NumWindow<'_>>> =
+            self.0.iter_mut().map(|c| c.windows(sizes).into_iter()).collect();
+        (0..sizes.len())
+            .map(|_| NumbersWindow(by_column.iter_mut().filter_map(Iterator::next).collect()))
+            .collect()
+    }
+    fn close(&mut self, starts: &[usize], mut spills: Vec<Self::Spill>) {
+        for (k, c) in self.0.iter_mut().enumerate() {
+            let of_column = spills
+                .iter_mut()
+                .map(|s| s.get_mut(k).map(std::mem::take).unwrap_or_default());
+            c.close(starts, of_column.collect());
+        }
+    }
     fn push(&mut self, v: NumberRow) {
         if self.0.len() < v.len() {
             self.0.resize_with(v.len(), NumCol::default);
@@ -357,21 +509,31 @@ impl NameCodes {
         }
     }
 
-    /// Replaces every text code `c` by `map[c]` (0 when out of range).
-    pub(crate) fn remap(&mut self, map: &[u32]) {
-        let tuples = match self {
-            NameCodes::Rows(v) => v,
-            NameCodes::Packed { tuples, .. } => tuples,
-        };
-        tuples
-            .iter_mut()
-            .flatten()
-            .for_each(|c| *c = map.get(*c as usize).copied().unwrap_or(0));
+    /// Replaces every text code `c` of rows `rows` by `map[c]` (0 when out
+    /// of range); a packed column is unpacked first (only a restore's
+    /// columns, row by row still, are remapped by range).
+    pub(crate) fn remap_rows(&mut self, rows: std::ops::Range<usize>, map: &[u32]) {
+        if let NameCodes::Packed { .. } = self {
+            *self = NameCodes::Rows(std::mem::take(self).into_rows());
+        }
+        if let NameCodes::Rows(v) = self {
+            (v.get_mut(rows).into_iter().flatten().flatten())
+                .for_each(|c| *c = map.get(*c as usize).copied().unwrap_or(0));
+        }
     }
 }
 
 impl Column for NameCodes {
     type Item = [u32; 4];
+    type Window<'a> = &'a mut [[u32; 4]];
+    type Spill = ();
+    fn windows(&mut self, sizes: &[usize]) -> Vec<&mut [[u32; 4]]> {
+        *self = NameCodes::Rows(vec![[0; 4]; sizes.iter().sum()]);
+        match self {
+            NameCodes::Rows(all) => split_runs(all, sizes),
+            NameCodes::Packed { .. } => Vec::new(),
+        }
+    }
     fn push(&mut self, v: [u32; 4]) {
         match self {
             NameCodes::Rows(rows) => rows.push(v),

@@ -107,6 +107,9 @@ impl Fact for Contacts {
     fn numbers(&self) -> &Numbers {
         &self.numbers
     }
+    fn numbers_mut(&mut self) -> &mut Numbers {
+        &mut self.numbers
+    }
     fn types(&self) -> Option<&[u8]> {
         Some(&self.ctype)
     }

@@ -143,6 +143,57 @@ macro_rules! fact_table {
             fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes) {
                 (&mut self.order, &mut self.name_codes)
             }
+
+            type Window<'a> = RowWindow<'a>;
+            type Spill = RowSpill;
+
+            fn windows(&mut self, sizes: &[usize]) -> Vec<RowWindow<'_>> {
+                use super::column::Column;
+                $(let mut $field = self.$field.windows(sizes).into_iter();)*
+                let mut order = self.order.windows(sizes).into_iter();
+                let mut name_codes = self.name_codes.windows(sizes).into_iter();
+                (0..sizes.len())
+                    .map_while(|_| Some(RowWindow {
+                        $($field: $field.next()?,)*
+                        order: order.next()?,
+                        name_codes: name_codes.next()?,
+                    }))
+                    .collect()
+            }
+
+            fn close(&mut self, starts: &[usize], mut spills: Vec<RowSpill>) {
+                use super::column::Column;
+                $(self.$field.close(starts, spills.iter_mut().map(|s| std::mem::take(&mut s.$field)).collect());)*
+            }
+        }
+
+        /// A restore's run of rows of every column of this table (see
+        /// [`Layout::windows`](super::fact::Layout::windows)).
+        pub(crate) struct RowWindow<'a> {
+            $($field: <$ty as super::column::Column>::Window<'a>,)*
+            order: &'a mut [u32],
+            name_codes: &'a mut [[u32; 4]],
+        }
+
+        /// What a [`RowWindow`]'s columns could not hold in place.
+        #[derive(Default)]
+        pub(crate) struct RowSpill {
+            $($field: <$ty as super::column::Column>::Spill,)*
+        }
+
+        impl $crate::store::fact::PutRow for RowWindow<'_> {
+            type Spill = RowSpill;
+            #[allow(unused_mut)]
+            fn put_row<R: $crate::load::InputRow + ?Sized>(&mut self, at: usize, $r: &mut $crate::store::fact::Ingest<'_, R>) {
+                use super::column::Window;
+                $(self.$field.put(at, $src);)*
+                self.order.put(at, $r.index);
+                self.name_codes.put(at, $r.name_codes());
+            }
+            fn into_spill(self) -> RowSpill {
+                use super::column::Window;
+                RowSpill { $($field: self.$field.into_spill(),)* }
+            }
         }
     };
 }
@@ -175,6 +226,31 @@ pub(crate) trait Layout {
         Self: Sized;
     /// The `order` and `name_codes` columns, to renumber a part's.
     fn bookkeeping_mut(&mut self) -> (&mut Vec<u32>, &mut super::column::NameCodes);
+
+    /// A run of rows of every column, which a restore fills by place.
+    type Window<'a>: PutRow<Spill = Self::Spill>
+    where
+        Self: 'a;
+    /// What a run could not hold in place.
+    type Spill: Send;
+    /// Makes every column `sizes` rows long in all, zeroed, and cuts the
+    /// table into one run per size, in order: a restore's parts fill their
+    /// runs side by side, straight into the batch's final columns. The
+    /// number group's width must be set first ([`Fact::numbers_mut`]).
+    fn windows(&mut self, sizes: &[usize]) -> Vec<Self::Window<'_>>;
+    /// Takes back what the runs starting at rows `starts` spilled.
+    fn close(&mut self, starts: &[usize], spills: Vec<Self::Spill>);
+}
+
+/// A run of rows of a fact table being restored ([`Layout::windows`]).
+pub(crate) trait PutRow: Send {
+    /// What the run could not hold in place.
+    type Spill;
+    /// Writes one input row at row `at` of the run: each column takes its
+    /// declared source, as [`Layout::push_row`] appends it.
+    fn put_row<R: InputRow + ?Sized>(&mut self, at: usize, r: &mut Ingest<'_, R>);
+    /// Ends the run.
+    fn into_spill(self) -> Self::Spill;
 }
 
 /// Completes a batch: rows in the order of the first block key (so a time
@@ -264,6 +340,8 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     fn number_columns() -> &'static [ColumnId];
     /// The stored number columns.
     fn numbers(&self) -> &super::column::Numbers;
+    /// The stored number columns, to set their width before a restore.
+    fn numbers_mut(&mut self) -> &mut super::column::Numbers;
     /// Whether the number column is stored.
     fn has_number(col: ColumnId) -> bool {
         Self::number_columns().contains(&col)

@@ -6,7 +6,7 @@
 //! renumbered — which gives exactly the batch one pass would.
 
 use super::dict::IdDict;
-use super::fact::{Fact, Ingest};
+use super::fact::{Fact, Ingest, PutRow};
 use super::names::NameTexts;
 use crate::error::{Error, Result};
 use crate::load::split::Parts;
@@ -123,47 +123,23 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
         return Ok(None);
     }
     let parts: Vec<Part<F>> = read.into_iter().flatten().collect();
-    merge(parts, ids, names, true).map(Some)
+    merge(parts, ids, names).map(Some)
 }
 
 /// A part of a batch: its rows ingested with a dictionary and texts of its own.
 pub(crate) type Part<F> = (F, IdDict, NameTexts);
 
 /// Merges the parts of one batch, in order, into it, sealed: ids and
-/// texts interned in order of first appearance, codes renumbered. With
-/// `renumber_rows`, each part's row positions follow the previous parts';
-/// else they are the batch's own already (a restore), and the rows are put
-/// back in that order before the time sort.
-pub(crate) fn merge<F: Fact + Default>(
-    parts: Vec<Part<F>>,
-    ids: &mut IdDict,
-    names: &mut NameTexts,
-    renumber_rows: bool,
-) -> Result<F> {
+/// texts interned in order of first appearance, codes and row positions
+/// renumbered.
+pub(crate) fn merge<F: Fact + Default>(parts: Vec<Part<F>>, ids: &mut IdDict, names: &mut NameTexts) -> Result<F> {
     let mut offset = 0u32;
     let mut facts = Vec::with_capacity(parts.len());
     for (mut f, d, t) in parts {
-        let code_map: Vec<u32> = (0..d.len() as u32)
-            .map(|c| d.guid(c).map_or(super::dict::NONE, |g| ids.intern(g)))
-            .collect();
-        let text_map: Vec<u32> = t
-            .texts
-            .iter()
-            .enumerate()
-            .map(|(i, text)| if i == 0 { 0 } else { names.intern(text) })
-            .collect();
-        for slot in 0..3 {
-            f.codes_mut(slot)
-                .iter_mut()
-                .for_each(|c| *c = code_map.get(*c as usize).copied().unwrap_or(0));
-        }
-        let rows = f.len() as u32;
-        let (order, name_codes) = f.bookkeeping_mut();
-        if renumber_rows {
-            order.iter_mut().for_each(|o| *o += offset);
-        }
-        name_codes.remap(&text_map);
-        offset += rows;
+        let rows = f.len();
+        renumber_rows(&mut f, 0..rows, (&d, &t), ids, names);
+        f.bookkeeping_mut().0.iter_mut().for_each(|o| *o += offset);
+        offset += rows as u32;
         facts.push(f);
     }
     // One part (a POST) is the batch as it is; more are concatenated.
@@ -172,17 +148,118 @@ pub(crate) fn merge<F: Fact + Default>(
         _ => F::concat(&facts),
     };
     drop(facts);
-    if !renumber_rows && !in_stored_order(&out) {
+    super::fact::seal(&mut out)?;
+    Ok(out)
+}
+
+/// Makes the codes of rows `rows` of `f`, ingested with a dictionary and
+/// texts of their own (`local`), the batch's: their ids interned into
+/// `ids` and their texts into `names`, in order of first appearance.
+fn renumber_rows<F: Fact>(
+    f: &mut F,
+    rows: std::ops::Range<usize>,
+    (d, t): (&IdDict, &NameTexts),
+    ids: &mut IdDict,
+    names: &mut NameTexts,
+) {
+    let code_map: Vec<u32> = (0..d.len() as u32)
+        .map(|c| d.guid(c).map_or(super::dict::NONE, |g| ids.intern(g)))
+        .collect();
+    let text_map: Vec<u32> = (t.texts.iter().enumerate())
+        .map(|(i, text)| if i == 0 { 0 } else { names.intern(text) })
+        .collect();
+    for slot in 0..3 {
+        (f.codes_mut(slot).get_mut(rows.clone()).into_iter().flatten())
+            .for_each(|c| *c = code_map.get(*c as usize).copied().unwrap_or(0));
+    }
+    f.bookkeeping_mut().1.remap_rows(rows, &text_map);
+}
+
+/// What one part of a restore made of one batch's run of rows.
+pub(crate) struct Filled<S> {
+    /// What the run could not hold in place.
+    spill: S,
+    /// The run's ids and texts, numbered by the part.
+    local: (IdDict, NameTexts),
+}
+
+/// Fills the runs of one part of a restore (its rows of several batches,
+/// each with its batch and place in it, in stored order), one run per
+/// batch: each row is checked and written by place with a dictionary and
+/// texts of the part's own. A batch must have exactly the rows its run
+/// was cut for (the manifest's count).
+pub(crate) fn fill_part<F: Fact, W: PutRow>(
+    part: usize,
+    runs: ahash::AHashMap<u64, (W, usize)>,
+    read: impl FnOnce(&mut crate::load::TakeRestoredRow<'_>) -> Result<()>,
+) -> Result<ahash::AHashMap<u64, Filled<W::Spill>>> {
+    let mut open: ahash::AHashMap<u64, (W, usize, usize, IdDict, NameTexts)> = (runs.into_iter())
+        .map(|(id, (w, size))| (id, (w, size, 0, IdDict::default(), NameTexts::new(F::TABLE))))
+        .collect();
+    read(&mut |batch, row, cells| {
+        let Some((w, _, at, d, t)) = open.get_mut(&batch).filter(|r| r.2 < r.1) else {
+            let size = open.get(&batch).map_or(0, |r| r.1);
+            return Err(Error::data(messages::restored_rows(part, batch, size + 1, size)));
+        };
+        match F::TABLE {
+            Table::Contacts => check_contact(row as usize + 1, cells)?,
+            _ => check_interval(row as usize + 1, cells)?,
+        }
+        w.put_row(
+            *at,
+            &mut Ingest {
+                cells,
+                index: row,
+                ids: d,
+                names: t,
+            },
+        );
+        *at += 1;
+        Ok(())
+    })?;
+    (open.into_iter())
+        .map(|(id, (w, size, at, d, t))| match at == size {
+            true => Ok((
+                id,
+                Filled {
+                    spill: w.into_spill(),
+                    local: (d, t),
+                },
+            )),
+            false => Err(Error::data(messages::restored_rows(part, id, at, size))),
+        })
+        .collect()
+}
+
+/// Completes one restored batch whose runs (starting at rows `starts`)
+/// were filled: spills taken back, every run's codes made the batch's,
+/// rows put in ingestion order if they did not come in stored order, and
+/// sealed.
+pub(crate) fn finish_restored<F: Fact>(
+    mut f: F,
+    starts: &[usize],
+    filled: Vec<Filled<F::Spill>>,
+    ids: &mut IdDict,
+    names: &mut NameTexts,
+) -> Result<F> {
+    let ends = starts.iter().skip(1).copied().chain([f.len()]);
+    let mut spills = Vec::with_capacity(filled.len());
+    for ((&start, end), run) in starts.iter().zip(ends).zip(filled) {
+        renumber_rows(&mut f, start..end, (&run.local.0, &run.local.1), ids, names);
+        spills.push(run.spill);
+    }
+    f.close(starts, spills);
+    if !in_stored_order(&f) {
         // Ingestion order first, so that the time sort keeps it among equal times.
-        let order = out.order().to_vec();
+        let order = f.order().to_vec();
         let mut perm: Vec<u32> = (0..order.len() as u32).collect();
         perm.sort_unstable_by_key(|&i| order.get(i as usize).copied().unwrap_or(0));
-        for (_, col) in out.columns_mut().iter_mut() {
+        for (_, col) in f.columns_mut().iter_mut() {
             col.permute(&perm);
         }
     }
-    super::fact::seal(&mut out)?;
-    Ok(out)
+    super::fact::seal(&mut f)?;
+    Ok(f)
 }
 
 /// Whether the rows are in stored order already — by the first block key,
@@ -198,31 +275,6 @@ fn in_stored_order<F: Fact>(f: &F) -> bool {
             .windows(2)
             .zip(order.windows(2))
             .all(|(t, o)| (t[0], o[0]) < (t[1], o[1]))
-}
-
-/// The rows of one part of a restore (rows of several batches, each with
-/// its batch and place in it) ingested per batch.
-pub(crate) fn restore_part<F: Fact + Default>(
-    read: impl FnOnce(&mut crate::load::TakeRestoredRow<'_>) -> Result<()>,
-) -> Result<ahash::AHashMap<u64, Part<F>>> {
-    let mut out: ahash::AHashMap<u64, Part<F>> = ahash::AHashMap::new();
-    read(&mut |batch, row, cells| {
-        let (f, d, t) = out
-            .entry(batch)
-            .or_insert_with(|| (F::default(), IdDict::default(), NameTexts::new(F::TABLE)));
-        match F::TABLE {
-            Table::Contacts => check_contact(row as usize + 1, cells)?,
-            _ => check_interval(row as usize + 1, cells)?,
-        }
-        f.push_row(&mut Ingest {
-            cells,
-            index: row,
-            ids: d,
-            names: t,
-        });
-        Ok(())
-    })?;
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -301,8 +353,9 @@ mod tests {
         for (name, rows) in [("stored", &stored), ("ingestion", &ingested), ("reversed", &reversed)] {
             let cut = cut.min(rows.len());
             let parts = [&rows[..cut], &rows[cut..]];
+            let counts = parts.map(|p| vec![(info.id, p.len())]);
             let restored = base
-                .with_restored_parts(Table::Contacts, 2, |i, f| {
+                .with_restored_parts(Table::Contacts, &counts, |i, f| {
                     parts[i]
                         .iter()
                         .try_for_each(|(at, cells)| f(info.id, *at, &cells.as_slice()))
@@ -316,20 +369,51 @@ mod tests {
         Ok(())
     }
 
+    /// A part with fewer or more rows of a batch than its count lists, or
+    /// rows of a batch it does not list, is refused, naming the part and
+    /// the batch.
+    #[test]
+    fn a_part_with_other_rows_than_listed_is_refused() -> Result<(), String> {
+        let csv = "contactId,channel,type,arrivalTime,changeTimestamp\n00000000000000000000000000000001,Phone,CallIn,2026-01-01T11:00:00Z,2026-01-02T00:00:00Z\n00000000000000000000000000000002,Phone,CallIn,2026-01-01T10:00:00Z,2026-01-02T00:00:00Z\n";
+        let base = Snapshot::default();
+        let (snap, info) =
+            (base.with_batch(Table::Contacts, Format::Csv, csv.as_bytes())).map_err(|e| e.to_string())?;
+        let (id, rows) = (info.id, stored_rows(&snap, info.id).map_err(|e| e.to_string())?);
+        let restore = |counts: Vec<(u64, usize)>| {
+            (base.with_restored_parts(Table::Contacts, &[counts], |_, f| {
+                rows.iter().try_for_each(|(at, cells)| f(id, *at, &cells.as_slice()))
+            }))
+            .and_then(|r| stored_rows(&r, id))
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(restore(vec![(id, 2)]), Ok(rows.clone()));
+        // (counts, rows read when refused, rows listed)
+        for (counts, read, listed) in [(vec![(id, 3)], 2, 3), (vec![(id, 1)], 2, 1), (vec![(id + 1, 2)], 1, 0)] {
+            let want = format!(
+                "Checkpoint file 0 (in day order): read {read} rows of batch {id}, its manifest lists {listed}"
+            );
+            assert_eq!(restore(counts), Err(want));
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
+        /// (Durations past 32 bits, anywhere: a run keeps them aside and
+        /// the column is widened exactly.)
         #[test]
         fn restored_batches_equal_the_original(
-            times in prop::collection::vec(0u32..6, 2..60),
+            times in prop::collection::vec((0u32..6, any::<bool>()), 2..60),
             cut in 0usize..60,
         ) {
-            let times: Vec<u32> = [5, 0].into_iter().chain(times).collect();
-            let mut csv = "contactId,channel,type,queueId,queueName,arrivalTime,changeTimestamp\n".to_string();
-            for (i, t) in times.iter().enumerate() {
+            let times: Vec<(u32, bool)> = [(5, false), (0, false)].into_iter().chain(times).collect();
+            let mut csv = "contactId,channel,type,queueId,queueName,arrivalTime,waitingDuration,changeTimestamp\n".to_string();
+            for (i, (t, wide)) in times.iter().enumerate() {
                 // Few distinct times: many ties, which keep ingestion order.
+                let wait = if *wide { 5_000_000_000 + i as u64 } else { i as u64 };
                 csv.push_str(&format!(
-                    "{:032X},Phone,CallIn,{:032X},Q{},2026-01-0{}T10:00:00Z,2026-01-09T00:00:00Z\n",
+                    "{:032X},Phone,CallIn,{:032X},Q{},2026-01-0{}T10:00:00Z,{wait},2026-01-09T00:00:00Z\n",
                     i + 1, 1 + t % 3, t % 3, 1 + t
                 ));
             }

@@ -75,4 +75,7 @@ impl Fact for Intervals {
     fn numbers(&self) -> &Numbers {
         &self.numbers
     }
+    fn numbers_mut(&mut self) -> &mut Numbers {
+        &mut self.numbers
+    }
 }

@@ -181,41 +181,66 @@ impl Snapshot {
         })
     }
 
-    /// Restored batches of a fact table whose rows `read` hands over in `n`
-    /// parts (each row with its batch and place in it; a batch's rows may
-    /// spread over parts), read on every core and merged per batch.
+    /// Restored batches of a fact table whose rows `read` hands over in
+    /// parts, `counts[i]` listing part `i`'s rows per batch (a batch may
+    /// spread over parts; each row comes with its batch and place in it).
+    /// Every batch's columns are made once, at their final size, and the
+    /// parts fill their runs of them on every core.
     pub(crate) fn with_restored_parts(
         &self,
         table: Table,
-        n: usize,
+        counts: &[Vec<(u64, usize)>],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<Snapshot> {
         match table {
-            Table::Contacts => self.restore_parts_of::<Contacts>(n, read, |f| BatchData::Contacts(Box::new(f))),
-            Table::AgentIntervals => self.restore_parts_of::<Intervals>(n, read, |f| BatchData::Intervals(Box::new(f))),
+            Table::Contacts => self.restore_parts_of::<Contacts>(counts, read, |f| BatchData::Contacts(Box::new(f))),
+            Table::AgentIntervals => {
+                self.restore_parts_of::<Intervals>(counts, read, |f| BatchData::Intervals(Box::new(f)))
+            }
             _ => Err(Error::internal(messages::cannot_run(table))),
         }
     }
 
     fn restore_parts_of<F: Fact + Default + Send>(
         &self,
-        n: usize,
+        counts: &[Vec<(u64, usize)>],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
         wrap: impl Fn(F) -> BatchData,
     ) -> Result<Snapshot> {
         use rayon::prelude::*;
-        let mut parts: Vec<ahash::AHashMap<u64, super::ingest::Part<F>>> = (0..n)
-            .into_par_iter()
-            .map(|i| super::ingest::restore_part::<F>(|f| read(i, f)))
-            .collect::<Result<_>>()?;
-        let mut batch_ids: Vec<u64> = parts.iter().flat_map(|p| p.keys().copied()).collect();
-        batch_ids.sort_unstable();
-        batch_ids.dedup();
+        // Per batch, in id order: the parts with rows of it, and how many.
+        let mut runs: std::collections::BTreeMap<u64, Vec<(usize, usize)>> = Default::default();
+        for (part, of_part) in counts.iter().enumerate() {
+            for &(id, rows) in of_part.iter().filter(|c| c.1 > 0) {
+                runs.entry(id).or_default().push((part, rows));
+            }
+        }
+        let mut facts: Vec<F> = runs.keys().map(|_| F::default()).collect();
+        let mut windows: Vec<ahash::AHashMap<u64, (F::Window<'_>, usize)>> =
+            counts.iter().map(|_| Default::default()).collect();
+        for (f, (&id, parts)) in facts.iter_mut().zip(&runs) {
+            (f.numbers_mut().0).resize_with(F::number_columns().len(), Default::default);
+            let sizes: Vec<usize> = parts.iter().map(|p| p.1).collect();
+            for (w, &(part, rows)) in f.windows(&sizes).into_iter().zip(parts) {
+                if let Some(of_part) = windows.get_mut(part) {
+                    of_part.insert(id, (w, rows));
+                }
+            }
+        }
+        let mut filled: Vec<ahash::AHashMap<u64, super::ingest::Filled<F::Spill>>> =
+            (windows.into_par_iter().enumerate())
+                .map(|(i, runs)| super::ingest::fill_part::<F, _>(i, runs, |take| read(i, take)))
+                .collect::<Result<_>>()?;
         let mut snap = self.clone();
-        for id in batch_ids {
-            let of_batch: Vec<super::ingest::Part<F>> = parts.iter_mut().filter_map(|p| p.remove(&id)).collect();
+        for (f, (id, parts)) in facts.into_iter().zip(runs) {
+            let starts: Vec<usize> = (parts.iter())
+                .scan(0, |at, p| Some(std::mem::replace(at, *at + p.1)))
+                .collect();
+            let of_batch: Vec<_> = (parts.iter())
+                .filter_map(|&(part, _)| filled.get_mut(part).and_then(|m| m.remove(&id)))
+                .collect();
             let (next, _) = snap.with_data(F::TABLE, Some(id), |ids, names| {
-                Ok(wrap(super::ingest::merge(of_batch, ids, names, false)?))
+                Ok(wrap(super::ingest::finish_restored(f, &starts, of_batch, ids, names)?))
             })?;
             snap = next;
         }
