@@ -214,8 +214,8 @@ pub fn journal_attached() -> String {
     "Internal error: the engine already has a journal".into()
 }
 /// A checkpoint file whose rows of a batch are not as many as its manifest lists.
-pub fn restored_rows(part: usize, batch: u64, rows: usize, listed: usize) -> String {
-    format!("Checkpoint file {part} (in day order): read {rows} rows of batch {batch}, its manifest lists {listed}")
+pub fn restored_rows(part: &str, batch: u64, rows: usize, listed: usize) -> String {
+    format!("{part}: read {rows} rows of batch {batch}, the checkpoint's manifest lists {listed}")
 }
 /// Writes after the journal failed.
 pub fn journal_failed() -> String {

@@ -302,7 +302,9 @@ pub fn restore(dir: &Path, manifest: &Manifest, engine: &Engine) -> Result<()> {
         entries.sort_by(|a, b| a.day.cmp(&b.day));
         let files: Vec<PathBuf> = entries.iter().map(|f| dir.join(&f.path)).collect();
         if !files.is_empty() {
-            let counts: Vec<Vec<(u64, usize)>> = entries.iter().map(|f| f.batches.clone()).collect();
+            let counts: Vec<(String, Vec<(u64, usize)>)> = (entries.iter())
+                .map(|f| (dir.join(&f.path).display().to_string(), f.batches.clone()))
+                .collect();
             engine.restore_fact_parts(table, &counts, |i, f| parquet_rows::read_with(&files[i], table, f))?;
         }
     }

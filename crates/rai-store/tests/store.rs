@@ -397,6 +397,43 @@ fn a_crash_between_checkpoint_steps_recovers() {
     }
 }
 
+/// A manifest that lists other rows for a day file than the file holds
+/// (a file replaced by hand, a manifest edited) refuses to open, naming
+/// the file, instead of restoring a batch with rows missing or zeroed.
+#[test]
+fn a_day_file_with_other_rows_than_listed_refuses_to_open() {
+    for delta in [1i64, -1] {
+        let dir = temp(&format!("listed-{delta}"));
+        {
+            let engine = Engine::new();
+            let store = open(&dir, Options::new(Durability::Sync), &engine).unwrap();
+            write_everything(&engine);
+            store.checkpoint(&engine).unwrap();
+        }
+        let mut m = read_manifest(&dir).unwrap();
+        let file = m
+            .files
+            .iter_mut()
+            .find(|f| f.path.starts_with("contacts/day="))
+            .unwrap();
+        let (batch, rows) = file.batches[0];
+        file.batches[0].1 = (rows as i64 + delta) as usize;
+        let path = dir.join(&file.path).display().to_string();
+        std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+        let err = open(&dir, Options::new(Durability::Sync), &Engine::new())
+            .err()
+            .unwrap();
+        // Too few listed: refused at the first row past the count; too many: at the end.
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{path}: read {rows} rows of batch {batch}, the checkpoint's manifest lists {}",
+                (rows as i64 + delta)
+            ),
+        );
+    }
+}
+
 /// The checkpoint's Parquet files read back by pyarrow (a Hive-partitioned
 /// dataset): the same rows per table and the same duration sums.
 #[test]

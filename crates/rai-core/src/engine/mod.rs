@@ -305,7 +305,8 @@ impl Engine {
 
     /// Restores the batches of fact table `table` (contacts or
     /// agentIntervals) from a checkpoint read in parts on every core:
-    /// `counts[i]` lists part `i`'s rows per batch (batch id, rows), and
+    /// `counts[i]` names part `i` (for errors) and lists its rows per
+    /// batch (batch id, rows), and
     /// `read(i, f)` hands `f` each row of part `i` with its batch id and its
     /// place in the batch (a batch may spread over parts; a part's rows of
     /// a batch come in the batch's stored order). A part with other rows
@@ -314,7 +315,7 @@ impl Engine {
     pub fn restore_fact_parts(
         &self,
         table: Table,
-        counts: &[Vec<(u64, usize)>],
+        counts: &[(String, Vec<(u64, usize)>)],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<()> {
         self.restoring(|snap| snap.with_restored_parts(table, counts, read))

@@ -187,9 +187,9 @@ pub(crate) struct Filled<S> {
 /// each with its batch and place in it, in stored order), one run per
 /// batch: each row is checked and written by place with a dictionary and
 /// texts of the part's own. A batch must have exactly the rows its run
-/// was cut for (the manifest's count).
+/// was cut for (the manifest's count); `part` names the part in errors.
 pub(crate) fn fill_part<F: Fact, W: PutRow>(
-    part: usize,
+    part: &str,
     runs: ahash::AHashMap<u64, (W, usize)>,
     read: impl FnOnce(&mut crate::load::TakeRestoredRow<'_>) -> Result<()>,
 ) -> Result<ahash::AHashMap<u64, Filled<W::Spill>>> {
@@ -353,7 +353,7 @@ mod tests {
         for (name, rows) in [("stored", &stored), ("ingestion", &ingested), ("reversed", &reversed)] {
             let cut = cut.min(rows.len());
             let parts = [&rows[..cut], &rows[cut..]];
-            let counts = parts.map(|p| vec![(info.id, p.len())]);
+            let counts = parts.map(|p| (String::new(), vec![(info.id, p.len())]));
             let restored = base
                 .with_restored_parts(Table::Contacts, &counts, |i, f| {
                     parts[i]
@@ -380,9 +380,11 @@ mod tests {
             (base.with_batch(Table::Contacts, Format::Csv, csv.as_bytes())).map_err(|e| e.to_string())?;
         let (id, rows) = (info.id, stored_rows(&snap, info.id).map_err(|e| e.to_string())?);
         let restore = |counts: Vec<(u64, usize)>| {
-            (base.with_restored_parts(Table::Contacts, &[counts], |_, f| {
-                rows.iter().try_for_each(|(at, cells)| f(id, *at, &cells.as_slice()))
-            }))
+            (base.with_restored_parts(
+                Table::Contacts,
+                &[("contacts/day=2026-01-01/1.parquet".into(), counts)],
+                |_, f| rows.iter().try_for_each(|(at, cells)| f(id, *at, &cells.as_slice())),
+            ))
             .and_then(|r| stored_rows(&r, id))
             .map_err(|e| e.to_string())
         };

@@ -182,14 +182,14 @@ impl Snapshot {
     }
 
     /// Restored batches of a fact table whose rows `read` hands over in
-    /// parts, `counts[i]` listing part `i`'s rows per batch (a batch may
+    /// parts, `counts[i]` naming part `i` and listing its rows per batch (a batch may
     /// spread over parts; each row comes with its batch and place in it).
     /// Every batch's columns are made once, at their final size, and the
     /// parts fill their runs of them on every core.
     pub(crate) fn with_restored_parts(
         &self,
         table: Table,
-        counts: &[Vec<(u64, usize)>],
+        counts: &[(String, Vec<(u64, usize)>)],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
     ) -> Result<Snapshot> {
         match table {
@@ -203,14 +203,14 @@ impl Snapshot {
 
     fn restore_parts_of<F: Fact + Default + Send>(
         &self,
-        counts: &[Vec<(u64, usize)>],
+        counts: &[(String, Vec<(u64, usize)>)],
         read: impl Fn(usize, &mut crate::load::TakeRestoredRow<'_>) -> Result<()> + Sync,
         wrap: impl Fn(F) -> BatchData,
     ) -> Result<Snapshot> {
         use rayon::prelude::*;
         // Per batch, in id order: the parts with rows of it, and how many.
         let mut runs: std::collections::BTreeMap<u64, Vec<(usize, usize)>> = Default::default();
-        for (part, of_part) in counts.iter().enumerate() {
+        for (part, (_, of_part)) in counts.iter().enumerate() {
             for &(id, rows) in of_part.iter().filter(|c| c.1 > 0) {
                 runs.entry(id).or_default().push((part, rows));
             }
@@ -229,7 +229,10 @@ impl Snapshot {
         }
         let mut filled: Vec<ahash::AHashMap<u64, super::ingest::Filled<F::Spill>>> =
             (windows.into_par_iter().enumerate())
-                .map(|(i, runs)| super::ingest::fill_part::<F, _>(i, runs, |take| read(i, take)))
+                .map(|(i, runs)| {
+                    let name = counts.get(i).map_or("", |c| c.0.as_str());
+                    super::ingest::fill_part::<F, _>(name, runs, |take| read(i, take))
+                })
                 .collect::<Result<_>>()?;
         let mut snap = self.clone();
         for (f, (id, parts)) in facts.into_iter().zip(runs) {
