@@ -392,7 +392,7 @@ mod tests {
         // (counts, rows read when refused, rows listed)
         for (counts, read, listed) in [(vec![(id, 3)], 2, 3), (vec![(id, 1)], 2, 1), (vec![(id + 1, 2)], 1, 0)] {
             let want = format!(
-                "Checkpoint file 0 (in day order): read {read} rows of batch {id}, its manifest lists {listed}"
+                "contacts/day=2026-01-01/1.parquet: read {read} rows of batch {id}, the checkpoint's manifest lists {listed}"
             );
             assert_eq!(restore(counts), Err(want));
         }
