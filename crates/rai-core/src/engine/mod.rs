@@ -568,13 +568,16 @@ fn read_whole(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
         use rayon::prelude::*;
         use std::os::unix::fs::FileExt;
         const PIECE: usize = 4 << 20;
-        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-        let mut bytes = vec![0u8; len];
-        let read = (bytes.par_chunks_mut(PIECE).enumerate())
-            .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * PIECE) as u64));
-        let mut probe = [0u8; 1];
-        if read.is_ok() && file.read_at(&mut probe, len as u64)? == 0 {
-            return Ok(bytes);
+        // A length that does not fit memory's addresses is read in one pass
+        // (and fails there, as any read of it would).
+        if let Ok(len) = usize::try_from(file.metadata()?.len()) {
+            let mut bytes = vec![0u8; len];
+            let read = (bytes.par_chunks_mut(PIECE).enumerate())
+                .try_for_each(|(i, piece)| file.read_exact_at(piece, (i * PIECE) as u64));
+            let mut probe = [0u8; 1];
+            if read.is_ok() && file.read_at(&mut probe, len as u64)? == 0 {
+                return Ok(bytes);
+            }
         }
     }
     let mut bytes = Vec::new();

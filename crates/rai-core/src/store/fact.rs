@@ -1,9 +1,10 @@
 //! A fact table's stored form, declared once per table by [`fact_table!`]:
 //! every column with its type and where its value comes from. The macro
-//! makes the struct, the per-row ingest (`push_row`) and the column list
-//! (`columns_mut`) that time sorting, retention and length checks iterate,
-//! so adding a column is one line and no column can be left out of a
-//! permutation.
+//! makes the struct, the per-row ingest (`push_row`), a restore's runs
+//! written by place (`windows`, `put_row`, from the same sources) and the
+//! column list (`columns_mut`) that time sorting, retention and length
+//! checks iterate, so adding a column is one line and no column can be
+//! left out of a permutation or a restore.
 
 use super::column::AnyColumn;
 use super::dict::IdDict;
