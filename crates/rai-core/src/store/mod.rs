@@ -4,6 +4,7 @@
 //! decides what to read.
 
 mod batch;
+mod batch_list;
 pub(crate) mod column;
 mod contacts;
 mod derive;

@@ -3,6 +3,7 @@
 //! from the old one (sharing every untouched batch) and never changes it.
 
 use super::batch::{Batch, BatchData, BatchInfo, Row};
+use super::batch_list::BatchList;
 use super::contacts::Contacts;
 use super::dict::IdDict;
 use super::fact::Fact;
@@ -52,7 +53,7 @@ pub(crate) type UpsertMap = AHashMap<Guid, Arc<Row>>;
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub(crate) ids: Arc<IdDict>,
-    pub(crate) batches: Vec<Arc<Batch>>,
+    pub(crate) batches: BatchList,
     pub(crate) states: Arc<UpsertMap>,
     pub(crate) users: Arc<UpsertMap>,
     pub(crate) names: Arc<Names>,
@@ -66,7 +67,7 @@ impl Default for Snapshot {
     fn default() -> Self {
         Snapshot {
             ids: Arc::default(),
-            batches: Vec::new(),
+            batches: BatchList::default(),
             states: Arc::default(),
             users: Arc::default(),
             names: Arc::default(),
@@ -405,7 +406,7 @@ impl Snapshot {
                 map.retain(|_, r| kept(r));
             }
             _ => {
-                let mut batches = Vec::with_capacity(self.batches.len());
+                let mut batches = BatchList::default();
                 for b in &self.batches {
                     if b.data.rows().0 != table {
                         batches.push(b.clone());
