@@ -478,15 +478,21 @@ mod tests {
                     csv[at] = 0xFF;
                 }
             }
-            let base = Snapshot::default();
             for (format, text) in [(Format::Csv, &csv), (Format::JsonLines, &jsonl.into_bytes()), (Format::Json, &array.into_bytes())] {
-                let one = built(base.with_batch(Table::Contacts, format, text.as_slice()));
-                let parts = built(
-                    Snapshot::prepare(Table::Contacts, format, text)
-                        .and_then(|p| p.ok_or_else(|| crate::error::Error::internal("not prepared")))
-                        .and_then(|p| base.with_prepared(p)),
-                );
-                prop_assert_eq!(parts, one, "{:?}", format);
+                // On an empty store (every id new) and on one that already
+                // holds the same batch (every id known: the dictionary is
+                // read, not copied).
+                let empty = Snapshot::default();
+                let holding = empty.with_batch(Table::Contacts, format, text.as_slice()).map(|(s, _)| s);
+                for base in [Ok(empty), holding].into_iter().flatten() {
+                    let one = built(base.with_batch(Table::Contacts, format, text.as_slice()));
+                    let parts = built(
+                        Snapshot::prepare(Table::Contacts, format, text)
+                            .and_then(|p| p.ok_or_else(|| crate::error::Error::internal("not prepared")))
+                            .and_then(|p| base.with_prepared(p)),
+                    );
+                    prop_assert_eq!(parts, one, "{:?}", format);
+                }
             }
         }
     }
