@@ -54,37 +54,71 @@ fn put_name(out: &mut Vec<u8>, name: &str) {
     out.extend_from_slice(name.as_bytes());
 }
 
-/// The whole record of `write` with sequence number `seq`.
-pub fn encode(seq: u64, write: &Write<'_>) -> Vec<u8> {
-    let mut payload = Vec::new();
+/// A record in three pieces: the header (length, checksum, sequence
+/// number), the payload's head (the write's kind and names) and its body (a
+/// loaded batch's bytes, empty for other writes). The log writes them as
+/// they are, so a batch's bytes go from the caller's buffer to the file
+/// without being copied: the append runs under the engine's writer lock,
+/// where two copies of every POST body (and the page faults of fresh
+/// buffers) serialized every writer.
+#[derive(Debug)]
+pub struct Pieces<'a> {
+    /// Payload length, checksum of the rest, sequence number.
+    pub header: [u8; HEADER],
+    /// The payload before the body.
+    pub head: Vec<u8>,
+    /// The rest of the payload: a load's bytes.
+    pub body: &'a [u8],
+}
+
+impl Pieces<'_> {
+    /// Payload bytes (head and body).
+    pub fn payload_len(&self) -> usize {
+        self.head.len() + self.body.len()
+    }
+}
+
+/// The record of `write` with sequence number `seq`, in pieces. A payload
+/// over [`MAX_PAYLOAD`] has a meaningless length field: the caller refuses
+/// it ([`Pieces::payload_len`]) before writing anything.
+pub fn pieces<'a>(seq: u64, write: &Write<'a>) -> Pieces<'a> {
+    let mut head = Vec::new();
+    let mut body: &[u8] = &[];
     match *write {
         Write::Load { table, format, bytes } => {
-            payload.push(1);
-            put_name(&mut payload, table.name());
-            put_name(&mut payload, format.extension());
-            payload.extend_from_slice(bytes);
+            head.push(1);
+            put_name(&mut head, table.name());
+            put_name(&mut head, format.extension());
+            body = bytes;
         }
         Write::Retract { batch } => {
-            payload.push(2);
-            payload.extend_from_slice(&batch.to_le_bytes());
+            head.push(2);
+            head.extend_from_slice(&batch.to_le_bytes());
         }
         Write::Retain { table, before } => {
-            payload.push(3);
-            put_name(&mut payload, table.name());
-            payload.extend_from_slice(&before.to_le_bytes());
+            head.push(3);
+            put_name(&mut head, table.name());
+            head.extend_from_slice(&before.to_le_bytes());
         }
         // A write kind this log does not know is recorded as an unknown
         // payload, which recovery refuses: never silently dropped.
-        _ => payload.push(0),
+        _ => head.push(0),
     }
-    let mut out = Vec::with_capacity(HEADER + payload.len());
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&seq.to_le_bytes());
-    out.extend_from_slice(&payload);
-    let crc = crc32fast::hash(&out[8..]);
-    out[4..8].copy_from_slice(&crc.to_le_bytes());
-    out
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&seq.to_le_bytes());
+    crc.update(&head);
+    crc.update(body);
+    let mut header = [0u8; HEADER];
+    header[..4].copy_from_slice(&((head.len() + body.len()) as u32).to_le_bytes());
+    header[4..8].copy_from_slice(&crc.finalize().to_le_bytes());
+    header[8..].copy_from_slice(&seq.to_le_bytes());
+    Pieces { header, head, body }
+}
+
+/// The whole record of `write` with sequence number `seq`, in one buffer.
+pub fn encode(seq: u64, write: &Write<'_>) -> Vec<u8> {
+    let p = pieces(seq, write);
+    [&p.header[..], &p.head, p.body].concat()
 }
 
 /// What is at the start of `buf`.

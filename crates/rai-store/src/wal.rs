@@ -12,7 +12,7 @@ use crate::messages;
 use crate::record;
 use rai_core::{Error, Journal, Result, Write};
 use std::fs::{File, OpenOptions};
-use std::io::Write as _;
+use std::io::{IoSlice, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -183,6 +183,26 @@ impl Wal {
     }
 }
 
+/// Writes `pieces` in order, as few system calls as the file takes them in
+/// (a cut-short write goes on where it stopped).
+fn write_all(file: &mut File, pieces: &[&[u8]]) -> std::io::Result<()> {
+    let mut slices: Vec<IoSlice<'_>> = pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| IoSlice::new(p))
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match file.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// `Interval` mode's syncer: once a second while the log is open.
 fn interval_syncs(wal: Weak<Wal>) {
     loop {
@@ -213,20 +233,18 @@ impl Journal for Wal {
             }
         }
         let seq = t.next_seq;
-        let bytes = record::encode(seq, write);
-        if bytes.len() - record::HEADER > record::MAX_PAYLOAD {
+        let rec = record::pieces(seq, write);
+        let len = record::HEADER + rec.payload_len();
+        if rec.payload_len() > record::MAX_PAYLOAD {
             // Refused before anything is written: the log stays whole.
-            return Err(Error::new(
-                rai_core::ErrorKind::LimitExceeded,
-                messages::too_large(bytes.len()),
-            ));
+            return Err(Error::new(rai_core::ErrorKind::LimitExceeded, messages::too_large(len)));
         }
-        if let Err(e) = t.file.write_all(&bytes) {
+        if let Err(e) = write_all(&mut t.file, &[&rec.header[..], &rec.head, rec.body]) {
             let path = t.path.clone();
             return Err(self.fail(io_err(&path, e)));
         }
         t.next_seq += 1;
-        t.bytes += bytes.len() as u64;
+        t.bytes += len as u64;
         Ok(seq)
     }
 
