@@ -76,6 +76,11 @@ impl Pieces<'_> {
     pub fn payload_len(&self) -> usize {
         self.head.len() + self.body.len()
     }
+
+    /// The record's bytes, in the order they are written.
+    pub fn slices(&self) -> [&[u8]; 3] {
+        [&self.header, &self.head, self.body]
+    }
 }
 
 /// The record of `write` with sequence number `seq`, in pieces. A payload
@@ -117,8 +122,7 @@ pub fn pieces<'a>(seq: u64, write: &Write<'a>) -> Pieces<'a> {
 
 /// The whole record of `write` with sequence number `seq`, in one buffer.
 pub fn encode(seq: u64, write: &Write<'_>) -> Vec<u8> {
-    let p = pieces(seq, write);
-    [&p.header[..], &p.head, p.body].concat()
+    pieces(seq, write).slices().concat()
 }
 
 /// What is at the start of `buf`.

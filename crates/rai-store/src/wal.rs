@@ -185,7 +185,7 @@ impl Wal {
 
 /// Writes `pieces` in order, as few system calls as the file takes them in
 /// (a cut-short write goes on where it stopped).
-fn write_all(file: &mut File, pieces: &[&[u8]]) -> std::io::Result<()> {
+fn write_pieces(file: &mut File, pieces: &[&[u8]]) -> std::io::Result<()> {
     let mut slices: Vec<IoSlice<'_>> = pieces
         .iter()
         .filter(|p| !p.is_empty())
@@ -239,7 +239,7 @@ impl Journal for Wal {
             // Refused before anything is written: the log stays whole.
             return Err(Error::new(rai_core::ErrorKind::LimitExceeded, messages::too_large(len)));
         }
-        if let Err(e) = write_all(&mut t.file, &[&rec.header[..], &rec.head, rec.body]) {
+        if let Err(e) = write_pieces(&mut t.file, &rec.slices()) {
             let path = t.path.clone();
             return Err(self.fail(io_err(&path, e)));
         }

@@ -22,14 +22,21 @@ const CHUNK: usize = 128;
 #[derive(Clone, Default)]
 pub(crate) struct BatchList {
     chunks: Vec<Arc<Vec<Arc<Batch>>>>,
-    len: usize,
 }
 
+/// The batches of a [`BatchList`] in load order.
+pub(crate) type Iter<'a> = std::iter::FlatMap<
+    std::slice::Iter<'a, Arc<Vec<Arc<Batch>>>>,
+    std::slice::Iter<'a, Arc<Batch>>,
+    fn(&'a Arc<Vec<Arc<Batch>>>) -> std::slice::Iter<'a, Arc<Batch>>,
+>;
+
 impl BatchList {
-    /// Number of batches.
-    #[cfg(test)]
+    /// Number of batches (every chunk but the last is full).
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.chunks
+            .last()
+            .map_or(0, |last| (self.chunks.len() - 1) * CHUNK + last.len())
     }
 
     /// Batch number `i` in load order.
@@ -44,7 +51,7 @@ impl BatchList {
     }
 
     /// The batches in load order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Arc<Batch>> + '_ {
+    pub(crate) fn iter(&self) -> Iter<'_> {
         self.chunks.iter().flat_map(|c| c.iter())
     }
 
@@ -59,44 +66,29 @@ impl BatchList {
                 self.chunks.push(Arc::new(chunk));
             }
         }
-        self.len += 1;
     }
 
     /// Removes batch number `pos` (a retraction: rare, and the snapshot
     /// revisits every batch after it anyway); the chunks before `pos`'s
-    /// stay shared.
+    /// stay shared, the rest are cut again.
     pub(crate) fn remove(&mut self, pos: usize) {
-        if pos >= self.len {
+        if pos >= self.len() {
             return;
         }
         let first = pos / CHUNK;
-        let rest: Vec<Arc<Batch>> = self
-            .chunks
-            .drain(first..)
-            .flat_map(|c| c.iter().cloned().collect::<Vec<_>>())
-            .enumerate()
-            .filter(|(i, _)| first * CHUNK + i != pos)
-            .map(|(_, b)| b)
-            .collect();
-        self.len = first * CHUNK;
-        rest.into_iter().for_each(|b| self.push(b));
-    }
-}
-
-impl FromIterator<Arc<Batch>> for BatchList {
-    fn from_iter<I: IntoIterator<Item = Arc<Batch>>>(iter: I) -> Self {
-        let mut list = BatchList::default();
-        iter.into_iter().for_each(|b| list.push(b));
-        list
+        let rest: Vec<Arc<Batch>> = self.chunks.drain(first..).flat_map(Arc::unwrap_or_clone).collect();
+        (rest.into_iter().enumerate())
+            .filter(|&(i, _)| first * CHUNK + i != pos)
+            .for_each(|(_, b)| self.push(b));
     }
 }
 
 impl<'a> IntoIterator for &'a BatchList {
     type Item = &'a Arc<Batch>;
-    type IntoIter = Box<dyn Iterator<Item = &'a Arc<Batch>> + 'a>;
+    type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
     }
 }
 
