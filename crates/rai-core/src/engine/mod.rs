@@ -12,9 +12,11 @@ use crate::schema::{Endpoint, Table};
 use crate::store::{BatchInfo, Snapshot};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+mod admission;
 mod cache;
 mod journal;
 mod request;
+use admission::Admission;
 use cache::ResultCache;
 pub use cache::{CacheStats, DEFAULT_CACHE_BYTES};
 pub use journal::{Journal, Write};
@@ -60,6 +62,8 @@ pub struct Engine {
     default_language: Option<String>,
     listeners: RwLock<Vec<PublishListener>>,
     backend: OnceLock<Arc<dyn Backend>>,
+    /// Writers read their batches one per core at a time, first come first served.
+    readers: Admission,
 }
 
 /// Another place to run plans (a cluster): asked first for every query;
@@ -114,6 +118,7 @@ impl Engine {
             default_language: None,
             listeners: RwLock::new(Vec::new()),
             backend: OnceLock::new(),
+            readers: Admission::new(rayon::current_num_threads()),
         }
     }
 
@@ -370,8 +375,13 @@ impl Engine {
             bytes: input,
         };
         let rows = move |(snap, info): (Snapshot, BatchInfo)| non_empty(snap, info, allow_empty);
-        // Fact tables are read before the writer lock: concurrent writers parse in parallel.
-        match Snapshot::prepare(table, format, input)? {
+        // Fact tables are read before the writer lock: concurrent writers parse
+        // in parallel, one per core in arrival order (a pool thread never waits:
+        // the reader holding the gate may need the pool).
+        let admitted = rayon::current_thread_index().is_none().then(|| self.readers.enter());
+        let prepared = Snapshot::prepare(table, format, input);
+        drop(admitted);
+        match prepared? {
             Some(prepared) => self.write(record, |snap| snap.with_prepared(prepared).and_then(rows)),
             None => self.write(record, |snap| snap.with_batch(table, format, input).and_then(rows)),
         }
