@@ -23,7 +23,7 @@ fn body(client: usize, rows: usize) -> String {
 }
 
 /// One client: POSTs until `stop`, returns each request's latency.
-fn client(addr: &str, body: &str, stop: Instant) -> std::io::Result<Vec<Duration>> {
+fn client(addr: &str, body: &str, stop: Instant, start: Instant) -> std::io::Result<Vec<(Duration, Duration)>> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -54,7 +54,7 @@ fn client(addr: &str, body: &str, stop: Instant) -> std::io::Result<Vec<Duration
         }
         let mut rest = vec![0u8; len];
         reader.read_exact(&mut rest)?;
-        lat.push(t.elapsed());
+        lat.push((t - start, t.elapsed()));
     }
     Ok(lat)
 }
@@ -69,13 +69,13 @@ fn main() {
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let (addr, body) = (addr.clone(), body(c, rows));
-            std::thread::spawn(move || client(&addr, &body, stop))
+            std::thread::spawn(move || client(&addr, &body, stop, start))
         })
         .collect();
-    let mut lat: Vec<Duration> = Vec::new();
+    let mut all: Vec<(Duration, Duration)> = Vec::new();
     for h in handles {
         match h.join() {
-            Ok(Ok(l)) => lat.extend(l),
+            Ok(Ok(l)) => all.extend(l),
             Ok(Err(e)) => {
                 eprintln!("client: {e}");
                 std::process::exit(1);
@@ -84,6 +84,10 @@ fn main() {
         }
     }
     let took = start.elapsed().as_secs_f64();
+    if std::env::var_os("INGEST_TIMELINE").is_some() {
+        timeline(&all);
+    }
+    let mut lat: Vec<Duration> = all.iter().map(|&(_, l)| l).collect();
     lat.sort();
     let pct = |p: f64| {
         lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
@@ -96,4 +100,26 @@ fn main() {
         pct(0.5),
         pct(0.99)
     );
+}
+
+/// Per 500 ms of start time: requests, p50, p99 and the slowest.
+fn timeline(all: &[(Duration, Duration)]) {
+    let mut by: std::collections::BTreeMap<u128, Vec<f64>> = Default::default();
+    for &(at, l) in all {
+        by.entry(at.as_millis() / 500)
+            .or_default()
+            .push(l.as_secs_f64() * 1000.0);
+    }
+    for (k, mut v) in by {
+        v.sort_by(f64::total_cmp);
+        let p = |q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
+        println!(
+            "{:>5} ms n={:>5} p50={:>6.1} p99={:>6.1} max={:>6.1}",
+            k * 500,
+            v.len(),
+            p(0.5),
+            p(0.99),
+            p(1.0)
+        );
+    }
 }

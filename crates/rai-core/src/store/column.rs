@@ -100,6 +100,9 @@ pub(crate) trait Column {
     fn close(&mut self, _starts: &[usize], _spills: Vec<Self::Spill>) {}
     /// Appends a row's value.
     fn push(&mut self, v: Self::Item);
+    /// Makes room for `rows` more rows (a batch being read knows about how
+    /// many it brings: its columns then grow once, not by doubling copies).
+    fn reserve(&mut self, rows: usize);
     /// Reorders the rows: row `i` becomes old row `perm[i]`.
     fn permute(&mut self, perm: &[u32]);
     /// Keeps the rows whose mask entry is true.
@@ -120,6 +123,7 @@ pub(crate) trait Column {
 /// A type-erased view of a column for code that iterates the column list
 /// (on several threads when a batch is large).
 pub(crate) trait AnyColumn: Send {
+    fn reserve(&mut self, rows: usize);
     fn permute(&mut self, perm: &[u32]);
     fn keep(&mut self, mask: &[bool]);
     fn len(&self) -> usize;
@@ -127,6 +131,9 @@ pub(crate) trait AnyColumn: Send {
 }
 
 impl<C: Column + Send> AnyColumn for C {
+    fn reserve(&mut self, rows: usize) {
+        Column::reserve(self, rows)
+    }
     fn permute(&mut self, perm: &[u32]) {
         Column::permute(self, perm)
     }
@@ -163,6 +170,9 @@ impl<T: Copy + Default + Send> Column for Vec<T> {
     }
     fn push(&mut self, v: T) {
         Vec::push(self, v)
+    }
+    fn reserve(&mut self, rows: usize) {
+        Vec::reserve(self, rows)
     }
     fn permute(&mut self, perm: &[u32]) {
         *self = permuted(self, perm);
@@ -270,6 +280,12 @@ impl Column for NumCol {
             }
         }
         *self = NumCol::I64(all);
+    }
+    fn reserve(&mut self, rows: usize) {
+        match self {
+            NumCol::I64(c) => c.reserve(rows),
+            NumCol::U32(c) => c.reserve(rows),
+        }
     }
     fn push(&mut self, v: i64) {
         match self {
@@ -388,6 +404,10 @@ impl Column for Numbers {
                 .map(|s| s.get_mut(k).map(std::mem::take).unwrap_or_default());
             c.close(starts, of_column.collect());
         }
+    }
+    /// Only the columns there are: set the group's width first.
+    fn reserve(&mut self, rows: usize) {
+        self.0.iter_mut().for_each(|c| Column::reserve(c, rows));
     }
     fn push(&mut self, v: NumberRow) {
         if self.0.len() < v.len() {
@@ -532,6 +552,11 @@ impl Column for NameCodes {
         match self {
             NameCodes::Rows(all) => split_runs(all, sizes),
             NameCodes::Packed { .. } => Vec::new(),
+        }
+    }
+    fn reserve(&mut self, rows: usize) {
+        if let NameCodes::Rows(v) = self {
+            v.reserve(rows);
         }
     }
     fn push(&mut self, v: [u32; 4]) {

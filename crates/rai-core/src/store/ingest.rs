@@ -70,17 +70,24 @@ pub(super) fn fact_rows<F: Fact + Default>(
     names: &mut NameTexts,
     feed: impl FnOnce(&mut dyn RowSink) -> Result<usize>,
 ) -> Result<F> {
-    let mut f = unsealed::<F>(ids, names, feed)?;
+    let mut f = unsealed::<F>(ids, names, 0, feed)?;
     super::fact::seal(&mut f)?;
     Ok(f)
 }
 
+/// The rows `feed` hands over, checked and ingested, the columns given
+/// room for `rows_about` rows first (0: not known).
 fn unsealed<F: Fact + Default>(
     ids: &mut IdDict,
     names: &mut NameTexts,
+    rows_about: usize,
     feed: impl FnOnce(&mut dyn RowSink) -> Result<usize>,
 ) -> Result<F> {
     let mut f = F::default();
+    if rows_about > 0 {
+        (f.numbers_mut().0).resize_with(F::number_columns().len(), Default::default);
+        f.columns_mut().into_iter().for_each(|(_, c)| c.reserve(rows_about));
+    }
     let mut index = 0u32;
     let mut sink = |line: usize, cells: &[crate::load::Cell]| -> Result<()> {
         match F::TABLE {
@@ -110,7 +117,7 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
 ) -> Result<Option<F>> {
     let read_part = |i: usize| -> Result<Part<F>> {
         let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
-        let f = unsealed::<F>(&mut d, &mut t, |sink| parts.read(i, sink))?;
+        let f = unsealed::<F>(&mut d, &mut t, parts.rows_about(i), |sink| parts.read(i, sink))?;
         Ok((f, d, t))
     };
     // One part (a small body) is read on the caller's thread: concurrent
