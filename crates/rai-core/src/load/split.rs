@@ -112,7 +112,6 @@ fn quotes_well_placed(body: &[u8]) -> bool {
 }
 
 impl Parts<'_> {
-    /// Reads part `i`, handing its rows to `sink` (lines from 1 within the part).
     /// About how many rows part `i` holds (its lines; a JSON array's
     /// objects exactly): what its columns reserve room for.
     pub(crate) fn rows_about(&self, i: usize) -> usize {
@@ -123,6 +122,7 @@ impl Parts<'_> {
         }
     }
 
+    /// Reads part `i`, handing its rows to `sink` (lines from 1 within the part).
     pub(crate) fn read(&self, i: usize, sink: &mut dyn RowSink) -> Result<usize> {
         let range = self.ranges[i].clone();
         match self.format {
