@@ -160,22 +160,31 @@ fn plain_record<'a>(rest: &mut &'a [u8], fields: &mut Vec<&'a [u8]>) -> Option<b
         return Some(false);
     }
     fields.clear();
-    // Nearly every record: a line without quotes or carriage returns,
-    // split at its commas by vector search.
+    // Nearly every record: one line (a CR before its LF aside), split at
+    // its commas by vector search; quoted fields, if any, quoted whole.
     let (line, after) = match memchr::memchr(b'\n', rest) {
         Some(nl) => (&rest[..nl], &rest[nl + 1..]),
         None => (*rest, &rest[rest.len()..]),
     };
-    if memchr::memchr2(b'"', b'\r', line).is_none() {
-        let mut start = 0;
-        for comma in memchr::memchr_iter(b',', line) {
-            fields.push(&line[start..comma]);
-            start = comma + 1;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let split = match memchr::memchr2(b'"', b'\r', line) {
+        None => {
+            let mut start = 0;
+            for comma in memchr::memchr_iter(b',', line) {
+                fields.push(&line[start..comma]);
+                start = comma + 1;
+            }
+            fields.push(&line[start..]);
+            true
         }
-        fields.push(&line[start..]);
+        Some(at) => line[at] == b'"' && memchr::memchr(b'\r', &line[at..]).is_none() && split_quoted(line, fields),
+    };
+    if split {
         *rest = after;
         return Some(true);
     }
+    // A quoted field across lines, a lone CR, or not plain: byte by byte.
+    fields.clear();
     let mut s: &'a [u8] = rest;
     loop {
         let (field, after) = match s {
@@ -205,6 +214,47 @@ fn plain_record<'a>(rest: &mut &'a [u8], fields: &mut Vec<&'a [u8]>) -> Option<b
             _ => return None,
         }
     }
+}
+
+/// Splits one line with quotes (and no CR) into `fields`, each quoted
+/// field whole (`"a, b"`); false, with `fields` partly filled, when a
+/// quote stands elsewhere or a quoted field does not close on the line.
+fn split_quoted<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>) -> bool {
+    let mut start = 0;
+    // The opening quote of the field being read, if quoted.
+    let mut open: Option<usize> = None;
+    let mut events = memchr::memchr2_iter(b',', b'"', line);
+    while let Some(at) = events.next() {
+        match (line[at], open) {
+            // A comma inside quotes.
+            (b',', Some(_)) => {}
+            (b',', None) => {
+                fields.push(&line[start..at]);
+                start = at + 1;
+            }
+            (_, None) if at == start => open = Some(at),
+            // A quote inside an unquoted field.
+            (_, None) => return false,
+            (_, Some(from)) => {
+                fields.push(&line[from + 1..at]);
+                match line.get(at + 1) {
+                    None => return true,
+                    Some(b',') => {
+                        events.next();
+                        (start, open) = (at + 2, None);
+                    }
+                    // A doubled quote, or text after the closing quote.
+                    Some(_) => return false,
+                }
+            }
+        }
+    }
+    // Not closed on this line: a field across lines.
+    if open.is_some() {
+        return false;
+    }
+    fields.push(&line[start..]);
+    true
 }
 
 /// One record at `line`: its width checked, each field typed into `cells`
