@@ -23,31 +23,60 @@ impl NameSlot {
     }
 }
 
-/// Current names per kind, indexed by id code.
-#[derive(Debug, Default, Clone)]
+/// Ids per chunk of [`Names`].
+const CHUNK: usize = 256;
+
+/// One chunk of a kind's slots: ids `k * CHUNK ..` of chunk `k`.
+type Chunk = Arc<Vec<Option<NameSlot>>>;
+
+/// Current names per kind, indexed by id code, in shared chunks: a
+/// snapshot's write that brings a winning name copies the chunk it
+/// changes, not every name (ids of every kind share one numbering, so a
+/// kind's codes run as far as there are ids; a chunk nobody named is
+/// left out).
+#[derive(Default, Clone)]
 pub(crate) struct Names {
-    by_kind: [Vec<Option<NameSlot>>; NameKind::COUNT],
+    by_kind: [Vec<Option<Chunk>>; NameKind::COUNT],
 }
 
 impl Names {
     /// The current name of `code` as `kind`.
     pub(crate) fn get(&self, kind: NameKind, code: u32) -> Option<&str> {
-        self.by_kind[kind.index()]
-            .get(code as usize)
-            .and_then(|s| s.as_ref())
-            .map(|s| &*s.text)
+        let (k, i) = (code as usize / CHUNK, code as usize % CHUNK);
+        let chunk = self.by_kind[kind.index()].get(k)?.as_ref()?;
+        chunk.get(i)?.as_ref().map(|s| &*s.text)
     }
 
     /// Offers a candidate: it wins over an older (or earlier-ingested) one.
     pub(crate) fn offer(&mut self, kind: NameKind, code: u32, slot: &NameSlot) {
-        let v = &mut self.by_kind[kind.index()];
-        if v.len() <= code as usize {
-            v.resize(code as usize + 1, None);
+        let (k, i) = (code as usize / CHUNK, code as usize % CHUNK);
+        let chunks = &mut self.by_kind[kind.index()];
+        if chunks.len() <= k {
+            chunks.resize(k + 1, None);
         }
-        let cur = &mut v[code as usize];
-        if cur.as_ref().is_none_or(|c| slot.beats(c)) {
-            *cur = Some(slot.clone());
+        let chunk = chunks[k].get_or_insert_with(|| Arc::new(vec![None; CHUNK]));
+        // A losing candidate copies nothing.
+        if chunk[i].as_ref().is_none_or(|c| slot.beats(c)) {
+            Arc::make_mut(chunk)[i] = Some(slot.clone());
         }
+    }
+
+    /// Every current name as ((kind, code), slot), in that order.
+    fn entries(&self) -> impl Iterator<Item = ((usize, usize), &NameSlot)> {
+        (self.by_kind.iter().enumerate()).flat_map(|(kind, chunks)| {
+            (chunks.iter().enumerate())
+                .filter_map(|(k, c)| c.as_ref().map(|c| (k, c)))
+                .flat_map(move |(k, c)| {
+                    (c.iter().enumerate()).filter_map(move |(i, s)| s.as_ref().map(|s| ((kind, k * CHUNK + i), s)))
+                })
+        })
+    }
+}
+
+/// The names themselves, however they are chunked.
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.entries()).finish()
     }
 }
 
@@ -132,5 +161,45 @@ impl NameTexts {
                 c
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NameSlot, Names, CHUNK};
+    use crate::schema::NameKind;
+    use std::sync::Arc;
+
+    fn slot(ts: i64, text: &str) -> NameSlot {
+        NameSlot {
+            ts,
+            seq: 0,
+            text: text.into(),
+        }
+    }
+
+    /// A winning name copies its own chunk only: the names before the
+    /// write keep theirs, and every other chunk stays shared. A losing
+    /// one copies nothing.
+    #[test]
+    fn a_new_name_copies_one_chunk() {
+        let (q, far) = (NameKind::QueueName, 10 * CHUNK as u32 + 3);
+        let mut before = Names::default();
+        before.offer(q, 1, &slot(1, "Sales"));
+        before.offer(q, far, &slot(1, "Support"));
+        let mut after = before.clone();
+        after.offer(q, 1, &slot(2, "Sales FI"));
+        after.offer(q, far, &slot(0, "older"));
+        assert_eq!((before.get(q, 1), after.get(q, 1)), (Some("Sales"), Some("Sales FI")));
+        assert_eq!(after.get(q, far), Some("Support"));
+        assert_eq!(after.get(q, 2), None);
+        assert_eq!(after.get(NameKind::UserName, 1), None);
+        let chunk = |n: &Names, code: u32| n.by_kind[q.index()][code as usize / CHUNK].clone();
+        let shared =
+            |code| matches!((chunk(&before, code), chunk(&after, code)), (Some(a), Some(b)) if Arc::ptr_eq(&a, &b));
+        assert!(!shared(1));
+        assert!(shared(far));
+        // Unnamed chunks between the two are not made.
+        assert!(chunk(&after, CHUNK as u32).is_none());
     }
 }
