@@ -1,7 +1,7 @@
 //! CSV batches: a header row naming columns, then one record per row; an
 //! empty cell is absent.
 
-use super::cell::{bad_bytes, check_required, csv_cell};
+use super::cell::{bad_bytes, check_required, put_csv_cell};
 use super::{Cell, RowSink};
 use crate::error::{Error, Result};
 use crate::messages;
@@ -280,11 +280,8 @@ fn row<'r>(
     for (v, &ci) in fields.zip(map) {
         if !v.is_empty() {
             let col = &cols[ci];
-            // Matched rather than `?`: the cell is written in place, not
-            // moved through a Result on the stack (a stall per cell).
-            match csv_cell(col.kind, v) {
-                Some(cell) => cells[ci] = cell,
-                None => return Err(bad_bytes(line, col, v)),
+            if !put_csv_cell(col.kind, v, &mut cells[ci]) {
+                return Err(bad_bytes(line, col, v));
             }
         }
     }
