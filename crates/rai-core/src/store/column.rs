@@ -148,8 +148,13 @@ impl<C: Column + Send> AnyColumn for C {
     }
 }
 
-fn permuted<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
-    perm.iter().filter_map(|&i| v.get(i as usize).copied()).collect()
+/// `v` in the order of `perm` (a permutation of its rows). Mapped, not
+/// filtered, so that the result is allocated once at its size: a filtered
+/// collect grows by doubling, copying and faulting in fresh pages each time.
+fn permuted<T: Copy + Default>(v: &[T], perm: &[u32]) -> Vec<T> {
+    perm.iter()
+        .map(|&i| v.get(i as usize).copied().unwrap_or_default())
+        .collect()
 }
 
 fn kept<T: Copy>(v: &[T], mask: &[bool]) -> Vec<T> {
