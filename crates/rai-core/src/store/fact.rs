@@ -237,7 +237,7 @@ pub(crate) trait Layout {
     /// Makes every column `sizes` rows long in all, zeroed, and cuts the
     /// table into one run per size, in order: a restore's parts fill their
     /// runs side by side, straight into the batch's final columns. The
-    /// number group's width must be set first ([`Fact::numbers_mut`]).
+    /// number group's width must be set first ([`Fact::size_numbers`]).
     fn windows(&mut self, sizes: &[usize]) -> Vec<Self::Window<'_>>;
     /// Takes back what the runs starting at rows `starts` spilled.
     fn close(&mut self, starts: &[usize], spills: Vec<Self::Spill>);
@@ -341,8 +341,14 @@ pub(crate) trait Fact: Layout + Sync + Sized + 'static {
     fn number_columns() -> &'static [ColumnId];
     /// The stored number columns.
     fn numbers(&self) -> &super::column::Numbers;
-    /// The stored number columns, to set their width before a restore.
+    /// The stored number columns, to be sized ([`Fact::size_numbers`]).
     fn numbers_mut(&mut self) -> &mut super::column::Numbers;
+    /// Gives the number group one column per [`Fact::number_columns`]
+    /// before rows are written by place or reserved for (a group built by
+    /// pushes makes its columns at the first row).
+    fn size_numbers(&mut self) {
+        (self.numbers_mut().0).resize_with(Self::number_columns().len(), Default::default);
+    }
     /// Whether the number column is stored.
     fn has_number(col: ColumnId) -> bool {
         Self::number_columns().contains(&col)

@@ -85,7 +85,7 @@ fn unsealed<F: Fact + Default>(
 ) -> Result<F> {
     let mut f = F::default();
     if rows_about > 0 {
-        (f.numbers_mut().0).resize_with(F::number_columns().len(), Default::default);
+        f.size_numbers();
         f.columns_mut().into_iter().for_each(|(_, c)| c.reserve(rows_about));
     }
     let mut index = 0u32;

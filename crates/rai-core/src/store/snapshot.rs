@@ -232,7 +232,7 @@ impl Snapshot {
         let mut windows: Vec<ahash::AHashMap<u64, (F::Window<'_>, usize)>> =
             counts.iter().map(|_| Default::default()).collect();
         for (f, (&id, parts)) in facts.iter_mut().zip(&runs) {
-            (f.numbers_mut().0).resize_with(F::number_columns().len(), Default::default);
+            f.size_numbers();
             let sizes: Vec<usize> = parts.iter().map(|p| p.1).collect();
             for (w, &(part, rows)) in f.windows(&sizes).into_iter().zip(parts) {
                 if let Some(of_part) = windows.get_mut(part) {
