@@ -2,6 +2,7 @@
 //! validated strictly against the table's declared columns. Rows are
 //! streamed to a sink as typed cells; nothing is stored here.
 
+pub(crate) mod blocks;
 mod cell;
 mod csv;
 mod input_row;

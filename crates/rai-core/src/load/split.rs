@@ -99,6 +99,24 @@ pub(crate) fn split(table: Table, format: Format, bytes: &[u8], n: usize) -> Res
     }))
 }
 
+/// One block of a stream's records, cut at a record end (see
+/// [`super::blocks`]), as one part; None when a CSV block has a stray
+/// quote (its cut may be inside a field: the caller reads the stream
+/// again in one pass).
+pub(crate) fn block<'a>(table: Table, format: Format, map: &[usize], bytes: &'a [u8]) -> Option<Parts<'a>> {
+    if format == Format::Json || (format == Format::Csv && !quotes_well_placed(bytes)) {
+        return None;
+    }
+    Some(Parts {
+        table,
+        format,
+        bytes,
+        map: map.to_vec(),
+        ranges: std::iter::once(0..bytes.len()).collect(),
+        items: Vec::new(),
+    })
+}
+
 /// Whether every quote of a CSV body opens a field, closes one, or is one
 /// of a doubled pair.
 fn quotes_well_placed(body: &[u8]) -> bool {

@@ -9,6 +9,7 @@ use super::dict::IdDict;
 use super::fact::{Fact, Ingest, PutRow};
 use super::names::NameTexts;
 use crate::error::{Error, Result};
+use crate::load::blocks::Blocks;
 use crate::load::split::Parts;
 use crate::load::{InputRow, RowSink};
 use crate::messages;
@@ -115,11 +116,7 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
     ids: &mut IdDict,
     names: &mut NameTexts,
 ) -> Result<Option<F>> {
-    let read_part = |i: usize| -> Result<Part<F>> {
-        let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
-        let f = unsealed::<F>(&mut d, &mut t, parts.rows_about(i), |sink| parts.read(i, sink))?;
-        Ok((f, d, t))
-    };
+    let read_part = |i: usize| ingest_part::<F>(parts, i);
     // One part (a small body) is read on the caller's thread: concurrent
     // writers then parse side by side instead of queueing for the pool.
     let read: Vec<Result<Part<F>>> = match parts.ranges.len() {
@@ -133,8 +130,96 @@ pub(super) fn fact_parts<F: Fact + Default + Send>(
     merge(parts, ids, names).map(Some)
 }
 
+/// Part `i` of `parts` read and ingested with a dictionary and texts of its own.
+fn ingest_part<F: Fact + Default>(parts: &Parts<'_>, i: usize) -> Result<Part<F>> {
+    let (mut d, mut t) = (IdDict::default(), NameTexts::new(F::TABLE));
+    let f = unsealed::<F>(&mut d, &mut t, parts.rows_about(i), |sink| parts.read(i, sink))?;
+    Ok((f, d, t))
+}
+
 /// A part of a batch: its rows ingested with a dictionary and texts of its own.
 pub(crate) type Part<F> = (F, IdDict, NameTexts);
+
+/// A stream read in blocks (see [`crate::load::blocks`]), each block
+/// ingested as a part on the pool while the calling thread reads the
+/// next into a free buffer (at most two per pool thread, and one being
+/// read), then the parts merged and sealed as [`fact_parts`] merges them.
+/// None when a block fails or the stream stops reading (the caller reads
+/// it again in one pass, for the exact first error). The calling thread
+/// must not be a pool thread: it waits for the pool.
+pub(super) fn fact_blocks<F: Fact + Default + Send>(
+    mut blocks: Blocks<impl std::io::Read>,
+    ids: &mut IdDict,
+    names: &mut NameTexts,
+) -> Result<Option<F>> {
+    let (table, format) = (blocks.table(), blocks.format());
+    let map = blocks.map().to_vec();
+    let (done, finished) = std::sync::mpsc::channel::<(usize, Option<Part<F>>, Vec<u8>)>();
+    let mut read: Vec<Option<Part<F>>> = Vec::new();
+    let mut failed = false;
+    rayon::in_place_scope(|scope| {
+        let (mut free, mut out) = (Vec::new(), 0usize);
+        let take = |(i, part, buf): (usize, Option<Part<F>>, Vec<u8>),
+                    read: &mut Vec<Option<Part<F>>>,
+                    free: &mut Vec<Vec<u8>>,
+                    failed: &mut bool| {
+            *failed |= part.is_none();
+            if let Some(slot) = read.get_mut(i) {
+                *slot = part;
+            }
+            free.push(buf);
+        };
+        while !failed {
+            let mut buf = match free.pop() {
+                Some(buf) => buf,
+                None if out < 2 * rayon::current_num_threads() => Vec::new(),
+                None => match finished.recv() {
+                    Ok(back) => {
+                        out -= 1;
+                        take(back, &mut read, &mut free, &mut failed);
+                        continue;
+                    }
+                    Err(_) => break,
+                },
+            };
+            match blocks.next_into(&mut buf) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+            let (i, done, map) = (read.len(), done.clone(), &map);
+            read.push(None);
+            out += 1;
+            scope.spawn(move |_| {
+                let part = load_block(table, format, map, &buf);
+                // The receiver waits until every block is back.
+                let _ = done.send((i, part, buf));
+            });
+        }
+        for back in finished.iter().take(out) {
+            take(back, &mut read, &mut free, &mut failed);
+        }
+    });
+    if failed {
+        return Ok(None);
+    }
+    let parts: Vec<Part<F>> = read.into_iter().flatten().collect();
+    merge(parts, ids, names).map(Some)
+}
+
+/// One block read and ingested as a part; None when it fails.
+fn load_block<F: Fact + Default>(
+    table: Table,
+    format: crate::load::Format,
+    map: &[usize],
+    bytes: &[u8],
+) -> Option<Part<F>> {
+    let parts = crate::load::split::block(table, format, map, bytes)?;
+    ingest_part::<F>(&parts, 0).ok()
+}
 
 /// Merges the parts of one batch, in order, into it, sealed: ids and
 /// texts interned in order of first appearance, codes and row positions

@@ -7,7 +7,7 @@ use super::batch_list::BatchList;
 use super::contacts::Contacts;
 use super::dict::IdDict;
 use super::fact::Fact;
-use super::ingest::{fact_parts, fact_rows, PARALLEL_MIN_BYTES};
+use super::ingest::{fact_blocks, fact_parts, fact_rows, PARALLEL_MIN_BYTES};
 use super::intervals::Intervals;
 use super::names::{NameSlot, NameTexts, Names, Translations};
 use super::summary::{summary, NameEntry};
@@ -152,6 +152,33 @@ impl Snapshot {
             }
         };
         Ok(Some(Prepared {
+            table,
+            data,
+            ids,
+            texts,
+        }))
+    }
+
+    /// [`Snapshot::prepare`] for a large fact-table stream, read in blocks
+    /// while it is ingested (see [`crate::load::blocks`]). None: not a fact
+    /// table, or the stream cannot be read in blocks, or a block failed —
+    /// the caller reads it again in one pass, for the exact first error.
+    /// Not to be called on a pool thread (it waits for the pool).
+    pub(crate) fn prepare_blocks(table: Table, format: Format, input: impl std::io::Read) -> Result<Option<Prepared>> {
+        if !matches!(table, Table::Contacts | Table::AgentIntervals) {
+            return Ok(None);
+        }
+        let Some(blocks) = crate::load::blocks::Blocks::start(table, format, input)? else {
+            return Ok(None);
+        };
+        let (mut ids, mut texts) = (IdDict::default(), NameTexts::new(table));
+        let data = match table {
+            Table::Contacts => {
+                fact_blocks::<Contacts>(blocks, &mut ids, &mut texts)?.map(|f| BatchData::Contacts(Box::new(f)))
+            }
+            _ => fact_blocks::<Intervals>(blocks, &mut ids, &mut texts)?.map(|f| BatchData::Intervals(Box::new(f))),
+        };
+        Ok(data.map(|data| Prepared {
             table,
             data,
             ids,
