@@ -209,6 +209,10 @@ pub fn read_failed(e: impl std::fmt::Display) -> String {
 pub fn writer_poisoned() -> String {
     "Internal error: the writer lock is poisoned".into()
 }
+/// A thread reading a file panicked (a bug).
+pub fn reader_panicked() -> String {
+    "Internal error: a thread reading the input panicked".into()
+}
 /// A second journal for one engine.
 pub fn journal_attached() -> String {
     "Internal error: the engine already has a journal".into()

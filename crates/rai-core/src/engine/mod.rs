@@ -9,7 +9,8 @@ use crate::model::{guid_string, parse_guid, Millis};
 use crate::plan::{lower, LogicalPlan, Query};
 use crate::render::QueryResult;
 use crate::schema::{Endpoint, Table};
-use crate::store::{BatchInfo, Snapshot};
+use crate::store::{BatchInfo, Prepared, Snapshot};
+use std::io::Seek;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 mod admission;
@@ -417,72 +418,81 @@ impl Engine {
     /// is an empty table (no batch).
     /// A data error names the file: `contacts.jsonl: line 3: …`.
     pub fn load_dir(&self, dir: &std::path::Path) -> Result<Vec<BatchInfo>> {
-        let mut out = Vec::new();
+        let mut files = Vec::new();
         for table in Table::ALL {
             for format in [Format::JsonLines, Format::Json, Format::Csv] {
-                let file = format!("{}.{}", table.name(), format.extension());
-                let path = dir.join(&file);
-                let reader = match std::fs::File::open(&path) {
-                    Ok(f) => f,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                    Err(e) => return Err(Error::data(messages::in_file(&file, e))),
-                };
-                // A large fact-table file is ingested on every core; the others stream.
-                let large = reader
-                    .metadata()
-                    .is_ok_and(|m| m.len() >= crate::store::PARALLEL_MIN_BYTES as u64);
-                let info = if large && matches!(table, Table::Contacts | Table::AgentIntervals) {
-                    self.load_large(table, format, reader)
-                } else {
-                    self.load_reader(table, format, reader)
-                };
-                match info {
-                    Ok(info) => out.push(info),
-                    // A file without rows is an empty table, as a missing one is.
-                    Err(e) if e.message() == messages::EMPTY_BATCH => {}
-                    Err(e) => {
-                        let message = messages::in_file(&file, &e);
-                        return Err(e.with_message(message));
-                    }
+                let name = format!("{}.{}", table.name(), format.extension());
+                match std::fs::File::open(dir.join(&name)) {
+                    Ok(file) => files.push((table, format, name, file)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::data(messages::in_file(&name, e))),
+                }
+            }
+        }
+        // The large fact-table files are read in blocks side by side (the
+        // seal of one overlaps the reading of the next), apart from any
+        // snapshot; then every file is added in table order, so batch ids
+        // and the id dictionary come out as one file after another would.
+        let in_blocks = self.journal.get().is_none() && rayon::current_thread_index().is_none();
+        let prepared: Vec<Option<Result<Option<Prepared>>>> = std::thread::scope(|s| {
+            let reading: Vec<_> = (files.iter_mut())
+                .map(|(table, format, _, file)| {
+                    let (table, format) = (*table, *format);
+                    (in_blocks && large_fact(table, file)).then(|| {
+                        s.spawn(move || {
+                            let _admitted = self.readers.enter();
+                            Snapshot::prepare_blocks(table, format, file)
+                        })
+                    })
+                })
+                .collect();
+            (reading.into_iter())
+                .map(|r| {
+                    r.map(|r| {
+                        r.join()
+                            .unwrap_or_else(|_| Err(Error::internal(messages::reader_panicked())))
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::new();
+        for ((table, format, name, mut file), prepared) in files.into_iter().zip(prepared) {
+            let info = match prepared {
+                Some(Ok(Some(prepared))) => self.add_prepared(table, format, prepared),
+                Some(Ok(None)) => (file.rewind())
+                    .map_err(|e| Error::data(messages::read_failed(e)))
+                    .and_then(|()| self.load_reader(table, format, file)),
+                Some(Err(e)) => Err(e),
+                // A journal records a large file's bytes: it is read whole first.
+                None if large_fact(table, &file) => read_whole(file)
+                    .map_err(|e| Error::data(messages::read_failed(e)))
+                    .and_then(|bytes| self.load(table, format, &bytes)),
+                None => self.load_reader(table, format, file),
+            };
+            match info {
+                Ok(info) => out.push(info),
+                // A file without rows is an empty table, as a missing one is.
+                Err(e) if e.message() == messages::EMPTY_BATCH => {}
+                Err(e) => {
+                    let message = messages::in_file(&name, &e);
+                    return Err(e.with_message(message));
                 }
             }
         }
         Ok(out)
     }
 
-    /// Loads a large fact-table file on every core. Without a journal it
-    /// is read in blocks while they are ingested, so it is never wholly in
-    /// memory (a block that fails: the file is read again in one pass,
-    /// for the exact first error); a journal records the bytes, so with
-    /// one the file is read whole first.
-    fn load_large(&self, table: Table, format: Format, mut file: std::fs::File) -> Result<BatchInfo> {
-        use std::io::Seek;
-        let read_err = |e: std::io::Error| Error::data(messages::read_failed(e));
-        // Blocks are ingested on the pool while this thread waits for it.
-        if self.journal.get().is_some() || rayon::current_thread_index().is_some() {
-            let bytes = read_whole(file).map_err(read_err)?;
-            return self.load(table, format, &bytes);
-        }
-        let admitted = self.readers.enter();
-        let prepared = Snapshot::prepare_blocks(table, format, &mut file);
-        drop(admitted);
-        match prepared? {
-            Some(prepared) => {
-                let record = Write::Load {
-                    table,
-                    format,
-                    bytes: &[],
-                };
-                self.write(record, |snap| {
-                    let (snap, info) = snap.with_prepared(prepared)?;
-                    non_empty(snap, info, false)
-                })
-            }
-            None => {
-                file.rewind().map_err(read_err)?;
-                self.load_reader(table, format, file)
-            }
-        }
+    /// Adds a fact batch read apart from any snapshot (refused without rows).
+    fn add_prepared(&self, table: Table, format: Format, prepared: Prepared) -> Result<BatchInfo> {
+        let record = Write::Load {
+            table,
+            format,
+            bytes: &[],
+        };
+        self.write(record, |snap| {
+            let (snap, info) = snap.with_prepared(prepared)?;
+            non_empty(snap, info, false)
+        })
     }
 
     /// Retracts an appended batch.
@@ -596,6 +606,14 @@ impl Engine {
     pub fn query_until(&self, endpoint: Endpoint, raw_query: &str, deadline: Deadline) -> Result<QueryResult> {
         self.answer(endpoint, raw_query, self.now(), deadline)
     }
+}
+
+/// Whether `file` is a fact table's and large enough to be read on every core.
+fn large_fact(table: Table, file: &std::fs::File) -> bool {
+    matches!(table, Table::Contacts | Table::AgentIntervals)
+        && file
+            .metadata()
+            .is_ok_and(|m| m.len() >= crate::store::PARALLEL_MIN_BYTES as u64)
 }
 
 /// A file's bytes, read on every core in pieces of 4 MiB. Reading one

@@ -28,4 +28,5 @@ pub(crate) use fact::Fact;
 pub(crate) use ingest::PARALLEL_MIN_BYTES;
 pub(crate) use intervals::Intervals;
 pub(crate) use snapshot::cell;
+pub(crate) use snapshot::Prepared;
 pub use snapshot::Snapshot;
