@@ -194,7 +194,9 @@ pub(super) fn fact_blocks<F: Fact + Default + Send>(
             read.push(None);
             out += 1;
             scope.spawn(move |_| {
-                let part = load_block(table, format, map, &buf);
+                // A panic is a failed block (the waiting reader is always answered).
+                let read = std::panic::AssertUnwindSafe(|| load_block(table, format, map, &buf));
+                let part = std::panic::catch_unwind(read).ok().flatten();
                 // The receiver waits until every block is back.
                 let _ = done.send((i, part, buf));
             });
