@@ -775,6 +775,78 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// The large fact files of a directory are read side by side, yet added
+    /// in table order: batch ids, the id dictionary (ids first seen in the
+    /// intervals come after the contacts'), rows and names are those of
+    /// the files loaded one after another.
+    #[test]
+    fn files_read_side_by_side_are_added_in_table_order() {
+        let contacts: String =
+            std::iter::once("contactId,type,channel,arrivalTime,changeTimestamp,userId,userName\n".to_string())
+                .chain((0..30u32).map(|i| {
+                    format!(
+                        "{i:032X},CallIn,Phone,2026-01-01T10:00:00Z,2026-01-01T10:0{}:00Z,{:032X},\"C, {i}\"\n",
+                        i % 10,
+                        100 + i % 4
+                    )
+                }))
+                .collect();
+        let intervals: String = std::iter::once("intervalStart,userId,userName,changeTimestamp\n".to_string())
+            .chain((0..30u32).map(|i| {
+                format!(
+                    "2026-01-01T10:15:00Z,{:032X},\"I, {i}\",2026-01-01T11:0{}:00Z\n",
+                    107 - i % 8,
+                    i % 10
+                )
+            }))
+            .collect();
+        let translations = "language,field,value,text\nfi,queueName,Sales,Myynti\n";
+        let files = [
+            ("contacts.csv", Table::Contacts, contacts.as_str()),
+            ("agentIntervals.csv", Table::AgentIntervals, intervals.as_str()),
+            ("translations.csv", Table::Translations, translations),
+        ];
+        let dir = std::env::temp_dir().join(format!("rai-side-by-side-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            files
+                .iter()
+                .try_for_each(|(name, _, body)| std::fs::write(dir.join(name), body))
+        });
+        assert!(written.is_ok());
+        let by_dir = Engine::new();
+        let infos = by_dir.load_dir(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let one_by_one = Engine::new();
+        for (_, table, body) in files {
+            assert!(one_by_one.load_reader(table, Format::Csv, body.as_bytes()).is_ok());
+        }
+        let got: Vec<(u64, Table, usize)> =
+            infos.map_or_else(|_| Vec::new(), |v| v.iter().map(|i| (i.id, i.table, i.rows)).collect());
+        assert_eq!(
+            got,
+            [
+                (1, Table::Contacts, 30),
+                (2, Table::AgentIntervals, 30),
+                (3, Table::Translations, 1)
+            ]
+        );
+        let shown = |e: &Engine| {
+            let snap = e.snapshot();
+            let ids: Vec<_> = (0..snap.ids.len() as u32).map(|c| snap.ids.guid(c)).collect();
+            let mut out = format!("{ids:?}\n{}", names(e));
+            for b in snap.stored_batches() {
+                let dump = snap.batch_rows_stored(b.id, &mut |at, cells| {
+                    out.push_str(&format!("\n{} {at} {cells:?}", b.id));
+                    Ok(())
+                });
+                out.push_str(&format!("{dump:?}"));
+            }
+            out
+        };
+        assert_eq!(shown(&by_dir), shown(&one_by_one));
+    }
+
     fn names(e: &Engine) -> String {
         e.query_at(Endpoint::AgentStatus, "startTime=2019-01-01", 0)
             .map(|r| r.to_json())
