@@ -383,7 +383,7 @@ impl Engine {
         let prepared = Snapshot::prepare(table, format, input);
         drop(admitted);
         match prepared? {
-            Some(prepared) => self.write(record, |snap| snap.with_prepared(prepared).and_then(rows)),
+            Some(prepared) => self.add_prepared(record, prepared, allow_empty),
             None => self.write(record, |snap| snap.with_batch(table, format, input).and_then(rows)),
         }
     }
@@ -458,7 +458,15 @@ impl Engine {
         let mut out = Vec::new();
         for ((table, format, name, mut file), prepared) in files.into_iter().zip(prepared) {
             let info = match prepared {
-                Some(Ok(Some(prepared))) => self.add_prepared(table, format, prepared),
+                Some(Ok(Some(prepared))) => {
+                    // Without a journal the record's bytes are not kept.
+                    let record = Write::Load {
+                        table,
+                        format,
+                        bytes: &[],
+                    };
+                    self.add_prepared(record, prepared, false)
+                }
                 Some(Ok(None)) => (file.rewind())
                     .map_err(|e| Error::data(messages::read_failed(e)))
                     .and_then(|()| self.load_reader(table, format, file)),
@@ -482,16 +490,12 @@ impl Engine {
         Ok(out)
     }
 
-    /// Adds a fact batch read apart from any snapshot (refused without rows).
-    fn add_prepared(&self, table: Table, format: Format, prepared: Prepared) -> Result<BatchInfo> {
-        let record = Write::Load {
-            table,
-            format,
-            bytes: &[],
-        };
+    /// Adds a fact batch read apart from any snapshot, journalled as
+    /// `record` (refused without rows unless `allow_empty`).
+    fn add_prepared(&self, record: Write<'_>, prepared: Prepared, allow_empty: bool) -> Result<BatchInfo> {
         self.write(record, |snap| {
             let (snap, info) = snap.with_prepared(prepared)?;
-            non_empty(snap, info, false)
+            non_empty(snap, info, allow_empty)
         })
     }
 
@@ -678,25 +682,27 @@ mod tests {
         assert!(read.is_ok_and(|r| r == bytes));
     }
 
+    /// Every stored row of every batch, in stored order, with its position.
+    fn stored_rows(e: &Engine) -> String {
+        let snap = e.snapshot();
+        let mut out = String::new();
+        for b in snap.stored_batches() {
+            let dump = snap.batch_rows_stored(b.id, &mut |at, cells| {
+                out.push_str(&format!("\n{} {at} {cells:?}", b.id));
+                Ok(())
+            });
+            out.push_str(&format!("{dump:?}"));
+        }
+        out
+    }
+
     /// `load_dir` of a directory holding only `file` with `body`, and the
     /// batch read in one pass from a stream: the snapshot (or error) each makes.
     fn dir_and_one_pass(file: &str, format: Format, body: &[u8]) -> (String, String) {
         let dir = std::env::temp_dir().join(format!("rai-blocks-{}-{file}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        // Every stored row in stored order, and the agents' current names.
         let shown = |e: &Engine, r: Result<()>| match r {
-            Ok(()) => {
-                let mut out = names(e);
-                let snap = e.snapshot();
-                for b in snap.stored_batches() {
-                    let dump = snap.batch_rows_stored(b.id, &mut |at, cells| {
-                        out.push_str(&format!("\n{} {at} {cells:?}", b.id));
-                        Ok(())
-                    });
-                    out.push_str(&format!("{dump:?}"));
-                }
-                out
-            }
+            Ok(()) => format!("{}{}", names(e), stored_rows(e)),
             Err(e) => e.to_string(),
         };
         let by_dir = Engine::new();
@@ -834,15 +840,7 @@ mod tests {
         let shown = |e: &Engine| {
             let snap = e.snapshot();
             let ids: Vec<_> = (0..snap.ids.len() as u32).map(|c| snap.ids.guid(c)).collect();
-            let mut out = format!("{ids:?}\n{}", names(e));
-            for b in snap.stored_batches() {
-                let dump = snap.batch_rows_stored(b.id, &mut |at, cells| {
-                    out.push_str(&format!("\n{} {at} {cells:?}", b.id));
-                    Ok(())
-                });
-                out.push_str(&format!("{dump:?}"));
-            }
-            out
+            format!("{ids:?}\n{}{}", names(e), stored_rows(e))
         };
         assert_eq!(shown(&by_dir), shown(&one_by_one));
     }
