@@ -124,12 +124,16 @@ fn each_record<'a>(
     let mut line = first_line - 1;
     let mut rest = chunk;
     let mut fields: Vec<&'a [u8]> = Vec::new();
-    while let Some(found) = plain_record(&mut rest, &mut fields) {
-        if !found {
-            return Ok(line + 1 - first_line);
+    loop {
+        super::csv_scan::plain_records(&mut rest, &mut line, &mut fields, &mut take)?;
+        match plain_record(&mut rest, &mut fields) {
+            Some(true) => {
+                line += 1;
+                take(line, &fields)?;
+            }
+            Some(false) => return Ok(line + 1 - first_line),
+            None => break,
         }
-        line += 1;
-        take(line, &fields)?;
     }
     let mut rdr = reader(rest);
     let mut rec = csv::ByteRecord::new();

@@ -5,6 +5,7 @@
 pub(crate) mod blocks;
 mod cell;
 mod csv;
+mod csv_scan;
 mod input_row;
 mod json;
 pub(crate) mod split;

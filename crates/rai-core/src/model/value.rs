@@ -162,6 +162,11 @@ pub fn parse_timestamp(s: &str) -> Option<Millis> {
 /// [`parse_timestamp`] of raw input bytes: it accepts only ASCII, so a
 /// CSV cell need not be checked for UTF-8 first.
 pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<Millis> {
+    canonical_timestamp(b).or_else(|| any_timestamp(b))
+}
+
+/// [`parse_timestamp_bytes`] of every form, by a cursor.
+fn any_timestamp(b: &[u8]) -> Option<Millis> {
     let mut c = Cursor { b, i: 0 };
     let y = c.digits(4)? as i64;
     c.byte(b'-')?;
@@ -233,6 +238,38 @@ pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<Millis> {
         return None;
     }
     let secs = day * 86400 + (h as i64) * 3600 + (mi as i64) * 60 + sec as i64 - offset_min * 60;
+    in_years_1_to_9999(secs * 1000 + ms)
+}
+
+/// The canonical form `YYYY-MM-DDTHH:MM:SS.mmmZ` — what rai writes, and
+/// what nearly every input holds — read at its fixed places, without the
+/// general reader's cursor. None when `b` is in another form or out of
+/// range (the general reader then decides).
+#[inline]
+fn canonical_timestamp(b: &[u8]) -> Option<Millis> {
+    let b: &[u8; 24] = b.try_into().ok()?;
+    let shape = b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] | 0x20 == b't'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && b[23] | 0x20 == b'z';
+    let digit = |i: usize| b[i].wrapping_sub(b'0') as u32;
+    const DIGITS: [usize; 17] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+    // Folded without stopping early, so that it unrolls.
+    let not_digits = DIGITS.iter().fold(false, |bad, &i| bad | (digit(i) > 9));
+    if !shape || not_digits {
+        return None;
+    }
+    let two = |i: usize| digit(i) * 10 + digit(i + 1);
+    let y = (two(0) * 100 + two(2)) as i64;
+    let (mo, d, h, mi, sec) = (two(5), two(8), two(11), two(14), two(17));
+    let ms = (digit(20) * 100 + two(21)) as i64;
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86400 + (h as i64) * 3600 + (mi as i64) * 60 + sec as i64;
     in_years_1_to_9999(secs * 1000 + ms)
 }
 
@@ -391,6 +428,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The canonical form read at fixed places is what the general
+        /// reader reads, valid or not (a month 13, a 30 February, an hour 24).
+        #[test]
+        fn canonical_timestamps_read_as_any_other(
+            y in 0u32..10000, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..61, s in 0u32..61, ms in 0u32..1000,
+            t in proptest::prop_oneof![proptest::prelude::Just('T'), proptest::prelude::Just('t')],
+            z in proptest::prop_oneof![proptest::prelude::Just('Z'), proptest::prelude::Just('z')],
+        ) {
+            let text = format!("{y:04}-{mo:02}-{d:02}{t}{h:02}:{mi:02}:{s:02}.{ms:03}{z}");
+            let general = any_timestamp(text.as_bytes());
+            proptest::prop_assert_eq!(parse_timestamp(&text), general);
+            proptest::prop_assert_eq!(canonical_timestamp(text.as_bytes()).is_some(), general.is_some());
+        }
+
         /// The table-driven parser agrees with the definition on hex-like
         /// text of every length around 32 and 36, bad bytes included.
         #[test]
