@@ -3,6 +3,7 @@
 //! or snapshot.
 
 pub mod collate;
+mod hex;
 pub mod pattern;
 pub mod time;
 pub mod value;

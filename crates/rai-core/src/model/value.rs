@@ -23,7 +23,7 @@ pub fn parse_guid(s: &str) -> Option<Guid> {
 /// cell need not be checked for UTF-8 first.
 pub(crate) fn parse_guid_bytes(b: &[u8]) -> Option<Guid> {
     match b.len() {
-        32 => hex_digits(b),
+        32 => super::hex::hex_digits(b),
         36 => {
             if [8, 13, 18, 23].iter().any(|&i| b.get(i) != Some(&b'-')) {
                 return None;
@@ -35,41 +35,10 @@ pub(crate) fn parse_guid_bytes(b: &[u8]) -> Option<Guid> {
                 digits[at..at + p.len()].copy_from_slice(p);
                 at += p.len();
             }
-            hex_digits(&digits)
+            super::hex::hex_digits(&digits)
         }
         _ => None,
     }
-}
-
-/// Each byte's hex value, or 0xFF for a byte that is not a hex digit.
-const HEX_VALUE: [u8; 256] = {
-    let mut t = [0xFFu8; 256];
-    let mut c = 0;
-    while c < 256 {
-        t[c] = match c as u8 {
-            b'0'..=b'9' => c as u8 - b'0',
-            b'a'..=b'f' => c as u8 - b'a' + 10,
-            b'A'..=b'F' => c as u8 - b'A' + 10,
-            _ => 0xFF,
-        };
-        c += 1;
-    }
-    t
-};
-
-/// 32 hex digits as a GUID. Branch-free over the digits (loading GUIDs is
-/// a large share of ingest and restore): a bad digit sets a high bit in
-/// `bad`, checked once at the end.
-fn hex_digits(b: &[u8]) -> Option<Guid> {
-    let b: &[u8; 32] = b.try_into().ok()?;
-    let half = |digits: &[u8]| {
-        digits.iter().fold((0u64, 0u8), |(v, bad), &c| {
-            let h = HEX_VALUE[c as usize];
-            ((v << 4) | (h & 0xF) as u64, bad | h)
-        })
-    };
-    let ((hi, bad_hi), (lo, bad_lo)) = (half(&b[..16]), half(&b[16..]));
-    ((bad_hi | bad_lo) & 0xF0 == 0).then_some(((hi as u128) << 64) | lo as u128)
 }
 
 /// Writes a GUID as 32 upper-case hex digits.
