@@ -453,16 +453,6 @@ impl Column for Numbers {
     }
 }
 
-/// The permutation that sorts `key` (stable), or None when already sorted.
-pub(crate) fn sort_permutation(key: &[Millis]) -> Option<Vec<u32>> {
-    if key.windows(2).all(|w| w[0] <= w[1]) {
-        return None;
-    }
-    let mut perm: Vec<u32> = (0..key.len() as u32).collect();
-    perm.sort_by_key(|&i| key[i as usize]);
-    Some(perm)
-}
-
 /// Per block of [`BLOCK`] rows: (min, max) of two time keys.
 pub(crate) fn blocks(a: &[Millis], b: &[Millis]) -> Vec<[Millis; 4]> {
     a.chunks(BLOCK)

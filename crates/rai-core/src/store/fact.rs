@@ -258,7 +258,7 @@ pub(crate) trait PutRow: Send {
 /// range touches few blocks; ties keep ingestion order), number columns
 /// narrowed, block ranges and distinct codes built.
 pub(crate) fn seal<F: Fact>(f: &mut F) -> crate::error::Result<()> {
-    let perm = f.time(F::BLOCK_KEYS[0]).and_then(super::column::sort_permutation);
+    let perm = f.time(F::BLOCK_KEYS[0]).and_then(super::time_sort::sort_permutation);
     let cols = f.columns_mut();
     let rows = check_lengths(&cols)?;
     let perm = perm.as_deref();

@@ -16,6 +16,7 @@ mod intervals;
 mod names;
 mod snapshot;
 mod summary;
+mod time_sort;
 
 pub use batch::BatchInfo;
 pub(crate) use batch::{BatchData, Row};
