@@ -173,6 +173,7 @@ impl<T: Copy + Default + Send> Column for Vec<T> {
         *self = vec![T::default(); sizes.iter().sum()];
         split_runs(self, sizes)
     }
+    #[inline]
     fn push(&mut self, v: T) {
         Vec::push(self, v)
     }
@@ -220,6 +221,17 @@ impl Default for NumCol {
 }
 
 impl NumCol {
+    /// The first value that does not fit 32 bits: the column widens.
+    #[cold]
+    fn widen_and_push(&mut self, v: i64) {
+        let mut wide: Vec<i64> = match std::mem::take(self) {
+            NumCol::U32(c) => c.into_iter().map(i64::from).collect(),
+            NumCol::I64(c) => c,
+        };
+        wide.push(v);
+        *self = NumCol::I64(wide);
+    }
+
     /// The value of row `r` (rows are in range by construction).
     #[inline]
     pub(crate) fn get(&self, r: usize) -> i64 {
@@ -292,16 +304,14 @@ impl Column for NumCol {
             NumCol::U32(c) => c.reserve(rows),
         }
     }
+    /// Inlined into each row's ingest: one value per column per row.
+    #[inline]
     fn push(&mut self, v: i64) {
         match self {
             NumCol::I64(c) => c.push(v),
             NumCol::U32(c) => match u32::try_from(v) {
                 Ok(x) => c.push(x),
-                Err(_) => {
-                    let mut w: Vec<i64> = c.iter().map(|&x| x as i64).collect();
-                    w.push(v);
-                    *self = NumCol::I64(w);
-                }
+                Err(_) => self.widen_and_push(v),
             },
         }
     }
@@ -414,6 +424,7 @@ impl Column for Numbers {
     fn reserve(&mut self, rows: usize) {
         self.0.iter_mut().for_each(|c| Column::reserve(c, rows));
     }
+    #[inline]
     fn push(&mut self, v: NumberRow) {
         if self.0.len() < v.len() {
             self.0.resize_with(v.len(), NumCol::default);
@@ -554,6 +565,7 @@ impl Column for NameCodes {
             v.reserve(rows);
         }
     }
+    #[inline]
     fn push(&mut self, v: [u32; 4]) {
         match self {
             NameCodes::Rows(rows) => rows.push(v),
