@@ -79,9 +79,16 @@ pub(super) fn plain_records<'a>(
         };
         let mut events = m.comma | m.quote | m.line_end;
         while events != 0 {
-            let at = base + events.trailing_zeros() as usize;
+            let bit = events.trailing_zeros();
+            let at = base + bit as usize;
             events &= events - 1;
             if at < skip {
+                continue;
+            }
+            // Nearly every event: a comma outside quotes, known by its mask.
+            if open.is_none() && m.comma >> bit & 1 == 1 {
+                fields.push(&input[field..at]);
+                field = at + 1;
                 continue;
             }
             let byte = input[at];
