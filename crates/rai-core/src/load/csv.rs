@@ -112,8 +112,9 @@ pub(super) fn chunk_records(
 
 /// Hands each record of a CSV chunk to `take` with its line, and answers
 /// how many there were. Records in the plain form — fields unquoted or
-/// quoted whole with no quote inside — are split by a byte search and
-/// borrowed, not copied (that is nearly every record a load sees); from
+/// quoted whole with no quote inside — are split 64 bytes at a time (see
+/// [`super::csv_scan`]) and borrowed, not copied (that is nearly every
+/// record a load sees); from
 /// the first record that is not plain, the csv reader takes over, so
 /// every other form reads exactly as the csv reader reads it.
 fn each_record<'a>(
@@ -124,16 +125,9 @@ fn each_record<'a>(
     let mut line = first_line - 1;
     let mut rest = chunk;
     let mut fields: Vec<&'a [u8]> = Vec::new();
-    loop {
-        super::csv_scan::plain_records(&mut rest, &mut line, &mut fields, &mut take)?;
-        match plain_record(&mut rest, &mut fields) {
-            Some(true) => {
-                line += 1;
-                take(line, &fields)?;
-            }
-            Some(false) => return Ok(line + 1 - first_line),
-            None => break,
-        }
+    super::csv_scan::plain_records(&mut rest, &mut line, &mut fields, &mut take)?;
+    if rest.is_empty() {
+        return Ok(line + 1 - first_line);
     }
     let mut rdr = reader(rest);
     let mut rec = csv::ByteRecord::new();
@@ -149,116 +143,6 @@ fn each_record<'a>(
             Err(e) => return Err(csv_err(line, e)),
         }
     }
-}
-
-/// The next record of `rest` split into `fields` when it is plain (see
-/// [`each_record`]): Some(true) with `rest` moved past it, Some(false) at
-/// the end, None (`rest` at the record) when it is not plain. Empty lines
-/// are no records, and a record ends at `\n`, `\r` or `\r\n`, as in the
-/// csv reader.
-fn plain_record<'a>(rest: &mut &'a [u8], fields: &mut Vec<&'a [u8]>) -> Option<bool> {
-    while let [b'\n' | b'\r', tail @ ..] = *rest {
-        *rest = tail;
-    }
-    if rest.is_empty() {
-        return Some(false);
-    }
-    fields.clear();
-    // Nearly every record: one line (a CR before its LF aside), split at
-    // its commas by vector search; quoted fields, if any, quoted whole.
-    let (line, after) = match memchr::memchr(b'\n', rest) {
-        Some(nl) => (&rest[..nl], &rest[nl + 1..]),
-        None => (*rest, &rest[rest.len()..]),
-    };
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let split = match memchr::memchr2(b'"', b'\r', line) {
-        None => {
-            let mut start = 0;
-            for comma in memchr::memchr_iter(b',', line) {
-                fields.push(&line[start..comma]);
-                start = comma + 1;
-            }
-            fields.push(&line[start..]);
-            true
-        }
-        Some(at) => line[at] == b'"' && memchr::memchr(b'\r', &line[at..]).is_none() && split_quoted(line, fields),
-    };
-    if split {
-        *rest = after;
-        return Some(true);
-    }
-    // A quoted field across lines, a lone CR, or not plain: byte by byte.
-    fields.clear();
-    let mut s: &'a [u8] = rest;
-    loop {
-        let (field, after) = match s {
-            [b'"', inner @ ..] => {
-                let close = memchr::memchr(b'"', inner)?;
-                (&inner[..close], &inner[close + 1..])
-            }
-            _ => {
-                let end = (s.iter())
-                    .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
-                    .unwrap_or(s.len());
-                s.split_at(end)
-            }
-        };
-        fields.push(field);
-        match after {
-            [b',', tail @ ..] => s = tail,
-            [] => {
-                *rest = after;
-                return Some(true);
-            }
-            [b'\n' | b'\r', tail @ ..] => {
-                *rest = tail;
-                return Some(true);
-            }
-            // A quote inside a field, or text after a closing quote.
-            _ => return None,
-        }
-    }
-}
-
-/// Splits one line with quotes (and no CR) into `fields`, each quoted
-/// field whole (`"a, b"`); false, with `fields` partly filled, when a
-/// quote stands elsewhere or a quoted field does not close on the line.
-fn split_quoted<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>) -> bool {
-    let mut start = 0;
-    // The opening quote of the field being read, if quoted.
-    let mut open: Option<usize> = None;
-    let mut events = memchr::memchr2_iter(b',', b'"', line);
-    while let Some(at) = events.next() {
-        match (line[at], open) {
-            // A comma inside quotes.
-            (b',', Some(_)) => {}
-            (b',', None) => {
-                fields.push(&line[start..at]);
-                start = at + 1;
-            }
-            (_, None) if at == start => open = Some(at),
-            // A quote inside an unquoted field.
-            (_, None) => return false,
-            (_, Some(from)) => {
-                fields.push(&line[from + 1..at]);
-                match line.get(at + 1) {
-                    None => return true,
-                    Some(b',') => {
-                        events.next();
-                        (start, open) = (at + 2, None);
-                    }
-                    // A doubled quote, or text after the closing quote.
-                    Some(_) => return false,
-                }
-            }
-        }
-    }
-    // Not closed on this line: a field across lines.
-    if open.is_some() {
-        return false;
-    }
-    fields.push(&line[start..]);
-    true
 }
 
 /// One record at `line`: its width checked, each field typed into `cells`
