@@ -147,6 +147,8 @@ fn each_record<'a>(
 
 /// One record at `line`: its width checked, each field typed into `cells`
 /// (an empty one is absent), its required values checked, handed to `sink`.
+/// `cells` holds the previous record's values: the columns the header
+/// does not name must be absent in it.
 fn row<'r>(
     table: Table,
     map: &[usize],
@@ -164,13 +166,14 @@ fn row<'r>(
             messages::wrong_width(line, map.len(), fields.len()),
         ));
     }
-    cells.iter_mut().for_each(|c| *c = Cell::Absent);
+    // Every column of the header is written, so the cells need no reset
+    // (the others stay absent from the start).
     for (v, &ci) in fields.zip(map) {
-        if !v.is_empty() {
-            let col = &cols[ci];
-            if !put_csv_cell(col.kind, v, &mut cells[ci]) {
-                return Err(bad_bytes(line, col, v));
-            }
+        let col = &cols[ci];
+        if v.is_empty() {
+            cells[ci] = Cell::Absent;
+        } else if !put_csv_cell(col.kind, v, &mut cells[ci]) {
+            return Err(bad_bytes(line, col, v));
         }
     }
     check_required(line, cols, cells)?;

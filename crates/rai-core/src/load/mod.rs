@@ -176,6 +176,14 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0][1], Cell::Absent);
         assert_eq!(rows[0][10], Cell::Int(7));
+        // A cell left empty after a filled one is absent, not the value above it.
+        let two = "userId,userName,changeTimestamp\n\
+                   249CEA29-B649-4EF1-B1D1-6D23FE70E702,Anna,2019-01-01\n\
+                   249CEA29-B649-4EF1-B1D1-6D23FE70E702,,2019-01-01\n";
+        let rows = load(Table::Users, Format::Csv, two).unwrap_or_default();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][1], Cell::Text("Anna".into()));
+        assert_eq!(rows[1][1], Cell::Absent);
         let flags = "contactId,channel,type,arrivalTime,changeTimestamp,internal,abandoned\n\
                      249CEA29B6494EF1B1D16D23FE70E702,Phone,CallIn,2019-01-01,2019-01-01,1,TRUE\n";
         let rows = load(Table::Contacts, Format::Csv, flags).unwrap_or_default();

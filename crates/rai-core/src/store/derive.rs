@@ -16,8 +16,15 @@ fn present<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> bool {
     col.input_index().is_some_and(|i| row.present(i))
 }
 
+// Each evaluation below asks for an input column's index first: an
+// input column has no definition, and the index is the cheaper question
+// (these run for every column of every row ingested).
+
 /// A boolean column's value in a row (false when absent).
 pub(crate) fn bool_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> bool {
+    if let Some(i) = col.input_index() {
+        return row.bool(i).unwrap_or(false);
+    }
     let input = |c: ColumnId| c.input_index().and_then(|i| row.bool(i));
     match col.definition() {
         Some(Definition::All(terms)) => bool_of_terms(row, terms),
@@ -55,6 +62,9 @@ fn bool_of_terms<R: InputRow + ?Sized>(row: &R, terms: &[Term]) -> bool {
 
 /// A timestamp column's value in a row (`Millis::MIN` when absent).
 pub(crate) fn time_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> Millis {
+    if let Some(i) = col.input_index() {
+        return row.ts(i).unwrap_or(Millis::MIN);
+    }
     match col.definition() {
         Some(Definition::Choose { when, then, otherwise }) => {
             time_of(row, if bool_of(row, when) { then } else { otherwise })
@@ -66,6 +76,9 @@ pub(crate) fn time_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> Millis {
 
 /// A number column's value in a row (0 when absent).
 pub(crate) fn number_of<R: InputRow + ?Sized>(row: &R, col: ColumnId) -> i64 {
+    if let Some(i) = col.input_index() {
+        return row.int(i);
+    }
     match col.definition() {
         Some(Definition::Sum(cols)) => cols.iter().fold(0i64, |acc, &c| acc.wrapping_add(number_of(row, c))),
         Some(_) => 0,
