@@ -126,11 +126,31 @@ fn digits(v: &[u8]) -> Option<i64> {
 /// Types a text-valued kind (text, language, translatable field name).
 fn text_cell(kind: ColKind, s: &str) -> Option<Cell> {
     match kind {
-        ColKind::Text => Some(Cell::Text(s.into())),
         ColKind::Language => parse_language(s).map(|l| Cell::Text(l.into())),
-        ColKind::TransField => TRANSLATABLE.contains(&s).then(|| Cell::Text(s.into())),
-        _ => None,
+        _ => kept_as_is(kind, s).then(|| Cell::Text(s.into())),
     }
+}
+
+/// Whether `s` is a value of `kind` that is stored as it is written: any
+/// text, or a translatable field's name (a language is lower-cased).
+fn kept_as_is(kind: ColKind, s: &str) -> bool {
+    match kind {
+        ColKind::Text => true,
+        ColKind::TransField => TRANSLATABLE.contains(&s),
+        _ => false,
+    }
+}
+
+/// Whether CSV cells of `kind` can be borrowed from the input by
+/// [`borrowed_text`].
+pub(super) fn borrows(kind: ColKind) -> bool {
+    matches!(kind, ColKind::Text | ColKind::TransField)
+}
+
+/// A non-empty CSV cell of a kind that [`borrows`], borrowed from the
+/// input; None when refused.
+pub(super) fn borrowed_text(kind: ColKind, v: &[u8]) -> Option<&str> {
+    std::str::from_utf8(v).ok().filter(|s| kept_as_is(kind, s))
 }
 
 /// Types one non-empty CSV cell from its raw bytes. Only the text-valued
@@ -212,9 +232,9 @@ pub(super) fn bad_bytes(line: usize, col: &Col, v: &[u8]) -> Error {
     bad_value(line, col, &Raw::Str(&String::from_utf8_lossy(v)))
 }
 
-pub(super) fn check_required(line: usize, cols: &[Col], cells: &[Cell]) -> Result<()> {
-    for (c, cell) in cols.iter().zip(cells) {
-        if c.required && matches!(cell, Cell::Absent) {
+pub(super) fn check_required<R: super::InputRow + ?Sized>(line: usize, cols: &[Col], row: &R) -> Result<()> {
+    for (i, c) in cols.iter().enumerate() {
+        if c.required && !row.present(i) {
             return Err(Error::data_at(
                 line,
                 Some(c.name),

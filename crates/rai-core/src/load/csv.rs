@@ -1,8 +1,8 @@
 //! CSV batches: a header row naming columns, then one record per row; an
 //! empty cell is absent.
 
-use super::cell::{bad_bytes, check_required, put_csv_cell};
-use super::{Cell, RowSink};
+use super::cell::{bad_bytes, borrowed_text, borrows, check_required, put_csv_cell};
+use super::{BorrowedRow, Cell, RowSink, RowViewSink, BORROWED_TEXTS};
 use crate::error::{Error, Result};
 use crate::messages;
 use crate::schema::Table;
@@ -96,17 +96,51 @@ pub(super) fn records<R: std::io::Read>(
 /// record whole. A part that fails says only that it failed — an invalid
 /// byte is reported here as a bad value, where [`records`] reports the
 /// csv reader's UTF-8 error — so the caller reads the whole input again
-/// with [`records`] for the exact first error.
+/// with [`records`] for the exact first error. Rows go to the sink as
+/// [`BorrowedRow`]s: a text value is borrowed from the chunk, not copied
+/// into a cell of its own.
 pub(super) fn chunk_records(
     table: Table,
     map: &[usize],
     chunk: &[u8],
     first_line: usize,
-    sink: &mut dyn RowSink,
+    sink: &mut dyn RowViewSink,
 ) -> Result<usize> {
-    let mut cells = vec![Cell::Absent; table.columns().len()];
+    let cols = table.columns();
+    let mut cells = vec![Cell::Absent; cols.len()];
+    // The first few text columns (of the kinds kept as written) are held
+    // aside, borrowed; any further one is a cell of its own.
+    let mut slots = vec![u8::MAX; cols.len()];
+    let borrowing = (cols.iter().enumerate()).filter(|(_, c)| borrows(c.kind));
+    for (slot, (i, _)) in borrowing.take(BORROWED_TEXTS).enumerate() {
+        slots[i] = slot as u8;
+    }
     each_record(chunk, first_line, |line, fields| {
-        row(table, map, line, fields.iter().copied(), &mut cells, sink)
+        if fields.len() != map.len() {
+            return Err(wrong_width(line, map.len(), fields.len()));
+        }
+        let mut texts = [None; BORROWED_TEXTS];
+        for (&v, &ci) in fields.iter().zip(map) {
+            let col = &cols[ci];
+            match slots[ci] as usize {
+                slot if slot < BORROWED_TEXTS => {
+                    texts[slot] = match v {
+                        [] => None,
+                        _ => Some(borrowed_text(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?),
+                    }
+                }
+                _ if v.is_empty() => cells[ci] = Cell::Absent,
+                _ if !put_csv_cell(col.kind, v, &mut cells[ci]) => return Err(bad_bytes(line, col, v)),
+                _ => {}
+            }
+        }
+        let row = BorrowedRow {
+            cells: &cells,
+            slots: &slots,
+            texts: &texts,
+        };
+        check_required(line, cols, &row)?;
+        sink.row_view(line, &row)
     })
 }
 
@@ -145,6 +179,11 @@ fn each_record<'a>(
     }
 }
 
+/// A record of another width than the header's.
+fn wrong_width(line: usize, want: usize, got: usize) -> Error {
+    Error::data_at(line, None, None, messages::wrong_width(line, want, got))
+}
+
 /// One record at `line`: its width checked, each field typed into `cells`
 /// (an empty one is absent), its required values checked, handed to `sink`.
 /// `cells` holds the previous record's values: the columns the header
@@ -159,12 +198,7 @@ fn row<'r>(
 ) -> Result<()> {
     let cols = table.columns();
     if fields.len() != map.len() {
-        return Err(Error::data_at(
-            line,
-            None,
-            None,
-            messages::wrong_width(line, map.len(), fields.len()),
-        ));
+        return Err(wrong_width(line, map.len(), fields.len()));
     }
     // Every column of the header is written, so the cells need no reset
     // (the others stay absent from the start).
@@ -182,6 +216,7 @@ fn row<'r>(
 
 #[cfg(test)]
 mod tests {
+    use super::Cell;
     use proptest::prelude::*;
 
     /// The records and fields the csv reader finds in `chunk`.
@@ -193,6 +228,79 @@ mod tests {
             out.push(rec.iter().map(<[u8]>::to_vec).collect());
         }
         out
+    }
+
+    /// A value of `kind` as written in CSV (`alt`: another one).
+    fn sample(kind: crate::schema::ColKind, alt: bool) -> String {
+        use crate::schema::ColKind as K;
+        match kind {
+            K::Guid if alt => "249cea29-b649-4ef1-b1d1-6d23fe70e702".into(),
+            K::Guid => "249CEA29B6494EF1B1D16D23FE70E702".into(),
+            K::Text if alt => "\"Lindström, Ängel\"".into(),
+            K::Text => "Sales".into(),
+            K::Timestamp => "2019-01-01T10:15:00.000Z".into(),
+            K::Duration | K::Count => if alt { "0" } else { "42" }.into(),
+            K::Bool => if alt { "FALSE" } else { "1" }.into(),
+            K::Enum(values) => values[usize::from(alt) % values.len()].into(),
+            K::Language => "FI".into(),
+            K::TransField => crate::schema::TRANSLATABLE[usize::from(alt)].into(),
+        }
+    }
+
+    /// A part read with its texts borrowed gives, for every table, the
+    /// values the one-pass reader gives as cells: every column filled,
+    /// then every optional one left empty.
+    #[test]
+    fn parts_read_with_borrowed_texts_give_the_one_pass_values() {
+        for table in crate::schema::Table::ALL {
+            let cols = table.columns();
+            let header: Vec<&str> = cols.iter().map(|c| c.name).collect();
+            let mut body = String::new();
+            for alt in [false, true] {
+                let full: Vec<String> = cols.iter().map(|c| sample(c.kind, alt)).collect();
+                let sparse: Vec<String> = (cols.iter())
+                    .map(|c| if c.required { sample(c.kind, alt) } else { String::new() })
+                    .collect();
+                body.push_str(&format!("{}\n{}\n", full.join(","), sparse.join(",")));
+            }
+            let mut one_pass: Vec<Vec<Cell>> = Vec::new();
+            let input = format!("{}\n{body}", header.join(","));
+            let read = super::super::read_batch(
+                table,
+                super::super::Format::Csv,
+                input.as_bytes(),
+                &mut |_: usize, c: &[Cell]| {
+                    one_pass.push(c.to_vec());
+                    Ok(())
+                },
+            );
+            assert_eq!(read.ok(), Some(4), "{table:?}");
+            let map: Vec<usize> = (0..cols.len()).collect();
+            let mut viewed = Viewed(table, Vec::new());
+            let read = super::chunk_records(table, &map, body.as_bytes(), 1, &mut viewed);
+            assert_eq!(read.ok(), Some(4), "{table:?}");
+            assert_eq!(viewed.1, one_pass, "{table:?}");
+        }
+    }
+
+    /// Each viewed row as cells of its own, by the table's column kinds.
+    struct Viewed(crate::schema::Table, Vec<Vec<Cell>>);
+
+    impl super::RowSink for Viewed {
+        fn row(&mut self, _: usize, cells: &[Cell]) -> crate::error::Result<()> {
+            self.1.push(cells.to_vec());
+            Ok(())
+        }
+    }
+
+    impl super::RowViewSink for Viewed {
+        fn row_view(&mut self, _: usize, row: &super::BorrowedRow<'_>) -> crate::error::Result<()> {
+            use super::super::InputRow;
+            let cols = self.0.columns();
+            self.1
+                .push((cols.iter().enumerate()).map(|(i, c)| row.cell(i, c.kind)).collect());
+            Ok(())
+        }
     }
 
     proptest! {

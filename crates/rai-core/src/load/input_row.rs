@@ -99,3 +99,54 @@ impl<T: InputRow + ?Sized> InputRow for &T {
         (**self).enum_index(i)
     }
 }
+
+/// Text columns a [`BorrowedRow`] holds aside at most.
+pub(crate) const BORROWED_TEXTS: usize = 8;
+
+/// A row whose text values stand aside, borrowed from the input: column
+/// `i` with a slot (`slots[i] < BORROWED_TEXTS`) has its value in
+/// `texts[slots[i]]` (its cell absent), every other column in `cells`.
+pub(crate) struct BorrowedRow<'r> {
+    pub(crate) cells: &'r [Cell],
+    pub(crate) slots: &'r [u8],
+    pub(crate) texts: &'r [Option<&'r str>; BORROWED_TEXTS],
+}
+
+impl BorrowedRow<'_> {
+    /// Column `i`'s text aside: Some(value) when it has a slot.
+    #[inline]
+    fn aside(&self, i: usize) -> Option<Option<&str>> {
+        let slot = *self.slots.get(i)? as usize;
+        self.texts.get(slot).copied()
+    }
+}
+
+impl InputRow for BorrowedRow<'_> {
+    fn present(&self, i: usize) -> bool {
+        match self.aside(i) {
+            Some(text) => text.is_some(),
+            None => self.cells.present(i),
+        }
+    }
+    fn guid(&self, i: usize) -> Option<Guid> {
+        self.cells.guid(i)
+    }
+    fn text(&self, i: usize) -> Option<&str> {
+        match self.aside(i) {
+            Some(text) => text,
+            None => self.cells.text(i),
+        }
+    }
+    fn ts(&self, i: usize) -> Option<Millis> {
+        self.cells.ts(i)
+    }
+    fn int(&self, i: usize) -> i64 {
+        self.cells.int(i)
+    }
+    fn bool(&self, i: usize) -> Option<bool> {
+        self.cells.bool(i)
+    }
+    fn enum_index(&self, i: usize) -> Option<u8> {
+        self.cells.enum_index(i)
+    }
+}

@@ -11,6 +11,7 @@ mod json;
 pub(crate) mod split;
 
 pub use cell::Cell;
+pub(crate) use input_row::{BorrowedRow, BORROWED_TEXTS};
 pub use input_row::{InputRow, TakeRestoredRow};
 
 use crate::error::{Error, Result};
@@ -61,6 +62,15 @@ impl<F: FnMut(usize, &[Cell]) -> Result<()>> RowSink for F {
     fn row(&mut self, line: usize, cells: &[Cell]) -> Result<()> {
         self(line, cells)
     }
+}
+
+/// A sink that also takes rows whose text values are borrowed from the
+/// input ([`BorrowedRow`]): the reader of a large input's parts hands
+/// rows over so, sparing an allocation and a copy per text value (the
+/// store interns a name's text, it keeps no cell).
+pub(crate) trait RowViewSink: RowSink {
+    /// Takes one row; may reject it with a message (already naming the line).
+    fn row_view(&mut self, line: usize, row: &BorrowedRow<'_>) -> Result<()>;
 }
 
 /// Reads a whole batch of `table` in `format`, handing each row to `sink`.

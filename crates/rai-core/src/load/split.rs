@@ -8,7 +8,7 @@
 //! over: a part that fails is not reported as it is — the caller reads the
 //! whole input again in one pass for the exact first error.
 
-use super::{csv, json, Format, RowSink};
+use super::{csv, json, Format, RowViewSink};
 use crate::error::Result;
 use crate::schema::Table;
 use std::ops::Range;
@@ -141,7 +141,7 @@ impl Parts<'_> {
     }
 
     /// Reads part `i`, handing its rows to `sink` (lines from 1 within the part).
-    pub(crate) fn read(&self, i: usize, sink: &mut dyn RowSink) -> Result<usize> {
+    pub(crate) fn read(&self, i: usize, sink: &mut dyn RowViewSink) -> Result<usize> {
         let range = self.ranges[i].clone();
         match self.format {
             Format::Csv => csv::chunk_records(self.table, &self.map, &self.bytes[range], 1, sink),

@@ -11,7 +11,7 @@ use super::names::NameTexts;
 use crate::error::{Error, Result};
 use crate::load::blocks::Blocks;
 use crate::load::split::Parts;
-use crate::load::{InputRow, RowSink};
+use crate::load::{BorrowedRow, InputRow, RowSink, RowViewSink};
 use crate::messages;
 use crate::model::{timestamp_string, QUARTER_HOUR_MS};
 use crate::schema::{ContactCol, IntervalCol, Table, CHANNELS, TYPES, TYPE_CHANNEL};
@@ -71,7 +71,7 @@ pub(super) fn fact_rows<F: Fact + Default>(
     names: &mut NameTexts,
     feed: impl FnOnce(&mut dyn RowSink) -> Result<usize>,
 ) -> Result<F> {
-    let mut f = unsealed::<F>(ids, names, 0, feed)?;
+    let mut f = unsealed::<F>(ids, names, 0, |sink| feed(sink))?;
     super::fact::seal(&mut f)?;
     Ok(f)
 }
@@ -82,30 +82,59 @@ fn unsealed<F: Fact + Default>(
     ids: &mut IdDict,
     names: &mut NameTexts,
     rows_about: usize,
-    feed: impl FnOnce(&mut dyn RowSink) -> Result<usize>,
+    feed: impl FnOnce(&mut dyn RowViewSink) -> Result<usize>,
 ) -> Result<F> {
     let mut f = F::default();
     if rows_about > 0 {
         f.size_numbers();
         f.columns_mut().into_iter().for_each(|(_, c)| c.reserve(rows_about));
     }
-    let mut index = 0u32;
-    let mut sink = |line: usize, cells: &[crate::load::Cell]| -> Result<()> {
+    let mut sink = Ingester {
+        f: &mut f,
+        ids,
+        names,
+        index: 0,
+    };
+    feed(&mut sink)?;
+    Ok(f)
+}
+
+/// Takes rows into a fact table's columns: each checked, then pushed with
+/// its position in the batch.
+struct Ingester<'a, F> {
+    f: &'a mut F,
+    ids: &'a mut IdDict,
+    names: &'a mut NameTexts,
+    index: u32,
+}
+
+impl<F: Fact> Ingester<'_, F> {
+    fn take<R: InputRow + ?Sized>(&mut self, line: usize, cells: &R) -> Result<()> {
         match F::TABLE {
             Table::Contacts => check_contact(line, cells)?,
             _ => check_interval(line, cells)?,
         }
-        f.push_row(&mut Ingest {
+        self.f.push_row(&mut Ingest {
             cells,
-            index,
-            ids: &mut *ids,
-            names: &mut *names,
+            index: self.index,
+            ids: &mut *self.ids,
+            names: &mut *self.names,
         });
-        index += 1;
+        self.index += 1;
         Ok(())
-    };
-    feed(&mut sink)?;
-    Ok(f)
+    }
+}
+
+impl<F: Fact> RowSink for Ingester<'_, F> {
+    fn row(&mut self, line: usize, cells: &[crate::load::Cell]) -> Result<()> {
+        self.take(line, cells)
+    }
+}
+
+impl<F: Fact> RowViewSink for Ingester<'_, F> {
+    fn row_view(&mut self, line: usize, row: &BorrowedRow<'_>) -> Result<()> {
+        self.take(line, row)
+    }
 }
 
 /// The parts read and ingested in parallel and merged, sealed; None when a
