@@ -392,7 +392,7 @@ impl Window for NumbersWindow<'_> {
     type Spill = Vec<Vec<(usize, i64)>>;
     #[inline]
     fn put(&mut self, at: usize, v: NumberRow) {
-        self.0.iter_mut().zip(v).for_each(|(w, x)| w.put(at, x));
+        self.0.iter_mut().zip(v.iter()).for_each(|(w, &x)| w.put(at, x));
     }
     fn into_spill(self) -> Self::Spill {
         self.0.into_iter().map(Window::into_spill).collect()
@@ -429,7 +429,8 @@ impl Column for Numbers {
         if self.0.len() < v.len() {
             self.0.resize_with(v.len(), NumCol::default);
         }
-        for (c, x) in self.0.iter_mut().zip(v) {
+        // By reference: moving the row into an iterator copies it whole first.
+        for (c, &x) in self.0.iter_mut().zip(v.iter()) {
             c.push(x);
         }
     }
