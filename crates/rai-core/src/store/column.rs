@@ -4,7 +4,6 @@
 //! column list instead of naming each column.
 
 use crate::model::Millis;
-use smallvec::SmallVec;
 
 /// Rows per block of the per-block time ranges used to skip blocks.
 pub(crate) const BLOCK: usize = 4096;
@@ -377,8 +376,47 @@ impl Column for NumCol {
     }
 }
 
-/// A row's values of a [`Numbers`] group (allocation-free up to 32).
-pub(crate) type NumberRow = SmallVec<[i64; 32]>;
+/// The most number columns a [`Numbers`] group holds (each fact table's
+/// count is checked against it by a test).
+pub(crate) const MAX_NUMBERS: usize = 32;
+
+/// A row's values of a [`Numbers`] group, in a fixed array on the stack:
+/// written in place by the row's ingest and read in place by the push,
+/// where a growable small vector checked its capacity at every value.
+pub(crate) struct NumberRow {
+    len: usize,
+    values: [i64; MAX_NUMBERS],
+}
+
+impl NumberRow {
+    /// A row of one value per item (of the first [`MAX_NUMBERS`]).
+    #[inline(always)]
+    pub(crate) fn from_each<T: Copy>(items: &[T], mut value: impl FnMut(T) -> i64) -> NumberRow {
+        let mut row = NumberRow {
+            len: items.len().min(MAX_NUMBERS),
+            values: [0; MAX_NUMBERS],
+        };
+        for (v, &item) in row.values.iter_mut().zip(items) {
+            *v = value(item);
+        }
+        row
+    }
+
+    /// The row's values.
+    #[inline(always)]
+    pub(crate) fn values(&self) -> &[i64] {
+        &self.values[..self.len]
+    }
+}
+
+#[cfg(test)]
+impl FromIterator<i64> for NumberRow {
+    fn from_iter<T: IntoIterator<Item = i64>>(iter: T) -> Self {
+        let v: Vec<i64> = iter.into_iter().collect();
+        assert!(v.len() <= MAX_NUMBERS);
+        NumberRow::from_each(&v, |x| x)
+    }
+}
 
 /// Several number columns stored side by side, in a declared order.
 #[derive(Debug, Default, Clone)]
@@ -392,7 +430,7 @@ impl Window for NumbersWindow<'_> {
     type Spill = Vec<Vec<(usize, i64)>>;
     #[inline]
     fn put(&mut self, at: usize, v: NumberRow) {
-        self.0.iter_mut().zip(v.iter()).for_each(|(w, &x)| w.put(at, x));
+        self.0.iter_mut().zip(v.values()).for_each(|(w, &x)| w.put(at, x));
     }
     fn into_spill(self) -> Self::Spill {
         self.0.into_iter().map(Window::into_spill).collect()
@@ -426,11 +464,11 @@ impl Column for Numbers {
     }
     #[inline]
     fn push(&mut self, v: NumberRow) {
+        let v = v.values();
         if self.0.len() < v.len() {
             self.0.resize_with(v.len(), NumCol::default);
         }
-        // By reference: moving the row into an iterator copies it whole first.
-        for (c, &x) in self.0.iter_mut().zip(v.iter()) {
+        for (c, &x) in self.0.iter_mut().zip(v) {
             c.push(x);
         }
     }

@@ -48,7 +48,7 @@ impl<R: InputRow + ?Sized> Ingest<'_, R> {
     }
     /// The number columns `cols`, input or derived.
     pub(crate) fn numbers(&self, cols: &[ColumnId]) -> super::column::NumberRow {
-        cols.iter().map(|&c| super::derive::number_of(self.cells, c)).collect()
+        super::column::NumberRow::from_each(cols, |c| super::derive::number_of(self.cells, c))
     }
     /// The enum index in `col`.
     pub(crate) fn enum_index(&self, col: ColumnId) -> Option<u8> {
@@ -394,6 +394,7 @@ mod tests {
     /// executor or summary lookup of them can come back empty.
     fn check<F: Fact + Default>() {
         let f = F::default();
+        assert!(F::number_columns().len() <= crate::store::column::MAX_NUMBERS);
         for key in F::BLOCK_KEYS.into_iter().chain(F::TABLE.change_timestamp()) {
             assert!(f.time(key).is_some(), "{key:?}");
         }
@@ -451,6 +452,42 @@ mod tests {
             run_jobs(jobs, rows);
             assert_eq!(done, [1; 20], "{rows} rows");
         }
+    }
+
+    /// Every number column of a row — input or derived, the last one
+    /// included — is stored with its value by the row's ingest.
+    #[test]
+    fn every_number_column_keeps_its_value() {
+        fn check_numbers<F: Fact + Default>() {
+            use crate::load::Cell;
+            let cols = F::TABLE.columns();
+            let cells: Vec<Cell> = (0..cols.len())
+                .map(|i| match cols[i].kind.is_number() {
+                    true => Cell::Int(1000 + i as i64),
+                    false => Cell::Absent,
+                })
+                .collect();
+            let mut f = F::default();
+            let (mut ids, mut names) = (IdDict::default(), NameTexts::new(F::TABLE));
+            f.push_row(&mut Ingest {
+                cells: cells.as_slice(),
+                index: 0,
+                ids: &mut ids,
+                names: &mut names,
+            });
+            let stored = &f.numbers().0;
+            assert_eq!(stored.len(), F::number_columns().len(), "{:?}", F::TABLE);
+            for (c, &col) in stored.iter().zip(F::number_columns()) {
+                assert_eq!(
+                    c.get(0),
+                    super::super::derive::number_of(cells.as_slice(), col),
+                    "{col:?}"
+                );
+                assert!(c.get(0) > 0, "{col:?}");
+            }
+        }
+        check_numbers::<Contacts>();
+        check_numbers::<Intervals>();
     }
 
     #[test]
