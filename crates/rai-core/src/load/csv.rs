@@ -5,7 +5,7 @@ use super::cell::{bad_bytes, borrowed_text, borrows, check_required, put_csv_cel
 use super::{BorrowedRow, Cell, RowSink, RowViewSink, BORROWED_TEXTS};
 use crate::error::{Error, Result};
 use crate::messages;
-use crate::schema::Table;
+use crate::schema::{ColKind, Table};
 
 fn reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
@@ -115,23 +115,25 @@ pub(super) fn chunk_records(
     for (slot, (i, _)) in borrowing.take(BORROWED_TEXTS).enumerate() {
         slots[i] = slot as u8;
     }
+    // What each field of a record is, looked up once per chunk rather than
+    // once per field: its column, that column's kind, its borrowed slot.
+    let fields_plan: Vec<(usize, ColKind, usize)> =
+        map.iter().map(|&ci| (ci, cols[ci].kind, slots[ci] as usize)).collect();
     each_record(chunk, first_line, |line, fields| {
-        if fields.len() != map.len() {
+        if fields.len() != fields_plan.len() {
             return Err(wrong_width(line, map.len(), fields.len()));
         }
         let mut texts = [None; BORROWED_TEXTS];
-        for (&v, &ci) in fields.iter().zip(map) {
-            let col = &cols[ci];
-            match slots[ci] as usize {
-                slot if slot < BORROWED_TEXTS => {
-                    texts[slot] = match v {
-                        [] => None,
-                        _ => Some(borrowed_text(col.kind, v).ok_or_else(|| bad_bytes(line, col, v))?),
-                    }
-                }
-                _ if v.is_empty() => cells[ci] = Cell::Absent,
-                _ if !put_csv_cell(col.kind, v, &mut cells[ci]) => return Err(bad_bytes(line, col, v)),
-                _ => {}
+        for (&v, &(ci, kind, slot)) in fields.iter().zip(&fields_plan) {
+            if slot < BORROWED_TEXTS {
+                texts[slot] = match v {
+                    [] => None,
+                    _ => Some(borrowed_text(kind, v).ok_or_else(|| bad_bytes(line, &cols[ci], v))?),
+                };
+            } else if v.is_empty() {
+                cells[ci] = Cell::Absent;
+            } else if !put_csv_cell(kind, v, &mut cells[ci]) {
+                return Err(bad_bytes(line, &cols[ci], v));
             }
         }
         let row = BorrowedRow {
