@@ -125,6 +125,11 @@ pub(crate) struct NameTexts {
     index: AHashMap<Arc<str>, u32>,
     /// The text column of each of the table's name sources, in source order.
     sources: Vec<usize>,
+    /// Per name source, the code of the text its last row had: rows in
+    /// a row's agent or profile order repeat it (the generated interval
+    /// rows do two times out of three or more), and comparing it is a
+    /// fraction of a lookup.
+    last: [u32; 4],
 }
 
 impl NameTexts {
@@ -133,6 +138,7 @@ impl NameTexts {
             texts: vec![Arc::from("")],
             index: AHashMap::new(),
             sources: name_sources(table).filter_map(|s| s.text.input_index()).collect(),
+            last: [0; 4],
         }
     }
 
@@ -143,13 +149,22 @@ impl NameTexts {
         for (k, o) in out.iter_mut().enumerate().take(n) {
             let col = self.sources[k];
             if let Some(text) = cells.text(col) {
-                *o = self.intern(text);
+                let last = self.last[k];
+                let repeated = last != 0 && self.texts.get(last as usize).is_some_and(|t| &**t == text);
+                *o = match repeated {
+                    true => last,
+                    false => self.intern(text),
+                };
+                self.last[k] = *o;
             }
         }
         out
     }
 
-    /// The code of `text`, given one if new.
+    /// The code of `text`, given one if new. Kept out of line: the rows'
+    /// ingest inlines [`NameTexts::row`], and a lookup inlined at each
+    /// of its sources only made the row's code longer.
+    #[inline(never)]
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
         match self.index.get(text) {
             Some(&c) => c,
@@ -201,5 +216,36 @@ mod tests {
         assert!(shared(far));
         // Unnamed chunks between the two are not made.
         assert!(chunk(&after, CHUNK as u32).is_none());
+    }
+
+    proptest::proptest! {
+        /// Rows' name codes, repeats taken from the last row's, are the
+        /// codes interning each text in turn gives: one code per distinct
+        /// text, in first-seen order (an empty text included, which is not
+        /// the absent code 0).
+        #[test]
+        fn row_codes_are_interned_codes(rows in proptest::collection::vec(proptest::collection::vec(0usize..5, 4), 1..40)) {
+            use crate::load::Cell;
+            use crate::schema::{IntervalCol, Table};
+            let texts = ["", "Ann", "Bo", "Ann ", "Åsa"];
+            let sources = [IntervalCol::UserName, IntervalCol::ProfileName, IntervalCol::ProfileReason, IntervalCol::CampaignName];
+            let mut names = super::NameTexts::new(Table::AgentIntervals);
+            let mut seen: Vec<&str> = vec![];
+            for picks in &rows {
+                let mut cells = vec![Cell::Absent; Table::AgentIntervals.columns().len()];
+                for (col, &p) in sources.iter().zip(picks) {
+                    cells[col.index()] = Cell::Text(texts[p].into());
+                }
+                let codes = names.row(cells.as_slice());
+                for (k, &p) in picks.iter().enumerate() {
+                    let code = match seen.iter().position(|&t| t == texts[p]) {
+                        Some(at) => at + 1,
+                        None => { seen.push(texts[p]); seen.len() }
+                    };
+                    proptest::prop_assert_eq!(codes[k] as usize, code);
+                    proptest::prop_assert_eq!(&*names.texts[code], texts[p]);
+                }
+            }
+        }
     }
 }
