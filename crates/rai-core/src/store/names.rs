@@ -125,10 +125,10 @@ pub(crate) struct NameTexts {
     index: AHashMap<Arc<str>, u32>,
     /// The text column of each of the table's name sources, in source order.
     sources: Vec<usize>,
-    /// Per name source, the code of the text its last row had: rows in
-    /// a row's agent or profile order repeat it (the generated interval
-    /// rows do two times out of three or more), and comparing it is a
-    /// fraction of a lookup.
+    /// Per name source, the code of the text its last row had: rows
+    /// exported agent by agent repeat it (the generated interval rows do
+    /// two times out of three or more), and comparing it is a fraction of
+    /// a lookup.
     last: [u32; 4],
 }
 
@@ -161,9 +161,8 @@ impl NameTexts {
         out
     }
 
-    /// The code of `text`, given one if new. Kept out of line: the rows'
-    /// ingest inlines [`NameTexts::row`], and a lookup inlined at each
-    /// of its sources only made the row's code longer.
+    /// The code of `text`, given one if new. Kept out of line: it is the
+    /// rarer path of [`NameTexts::row`], which the rows' ingest inlines.
     #[inline(never)]
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
         match self.index.get(text) {

@@ -16,23 +16,20 @@ pub(crate) type NameEntry = (NameKind, u32, NameSlot);
 /// The best candidate so far per (kind, id code): (changeTimestamp, seq, text code).
 type Best = AHashMap<(NameKind, u32), (Millis, u64, u32)>;
 
-/// Rows per piece of a large batch's summary, each found on the pool.
-const PIECE_ROWS: usize = 1 << 16;
+/// Rows per piece of a large batch's summary, each found on the pool (a
+/// batch of at most this many is summarised in one pass).
+const PIECE_ROWS: usize = super::column::PARALLEL_ROWS;
 
 /// The best name per (kind, id code) among a fact batch's rows. A large
 /// batch is summarised in pieces on the pool, whose bests are merged (the
 /// later candidate by changeTimestamp, then ingestion order, wins either
 /// way; no two rows tie, their seq differs).
 pub(crate) fn summary<F: Fact + Sync>(f: &F, batch: u64, texts: &[Arc<str>]) -> Vec<NameEntry> {
-    let piece = if f.len() >= super::column::PARALLEL_ROWS {
-        PIECE_ROWS
-    } else {
-        f.len().max(1)
-    };
-    summary_in_pieces(f, batch, texts, piece)
+    summary_in_pieces(f, batch, texts, PIECE_ROWS)
 }
 
-/// [`summary`] with the batch cut in pieces of `piece` rows (at least 1).
+/// [`summary`] with the batch cut in pieces of `piece` rows (at least 1)
+/// when it has more.
 fn summary_in_pieces<F: Fact + Sync>(f: &F, batch: u64, texts: &[Arc<str>], piece: usize) -> Vec<NameEntry> {
     let sources: Vec<(NameKind, &[u32])> = name_sources(F::TABLE)
         .filter_map(|s| {
