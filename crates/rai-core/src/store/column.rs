@@ -16,16 +16,17 @@ pub(crate) const PARALLEL_ROWS: usize = 65_536;
 /// One piece of work on one column (of a batch being merged).
 pub(crate) type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 
-/// The job that concatenates into `out` the column `of` picks from each
-/// of `parts` (the parts of one batch being merged).
-pub(crate) fn concat_job<'a, P: Sync, C: Column + Send + Sync + 'a>(
+/// The job that makes `out` of the column `of` picks from each of `parts`
+/// (the parts of one batch being merged; see [`Column::combine`]).
+pub(crate) fn combine_job<'a, P: Sync, C: Column + Send + Sync + 'a>(
     out: &'a mut C,
     parts: &'a [P],
+    perm: Option<&'a [u32]>,
     of: impl Fn(&P) -> &C + Send + 'a,
 ) -> Job<'a> {
     Box::new(move || {
         let columns: Vec<&C> = parts.iter().map(of).collect();
-        out.extend_from(&columns)
+        out.combine(&columns, perm)
     })
 }
 
@@ -115,6 +116,19 @@ pub(crate) trait Column {
     fn extend_from(&mut self, parts: &[&Self])
     where
         Self: Sized;
+    /// Becomes the rows of `parts` one after another, then, given `perm`,
+    /// permuted (the parts of one batch merged into time order). Both in
+    /// one job: the permutation reads the copy just written, still in
+    /// cache, not from memory.
+    fn combine(&mut self, parts: &[&Self], perm: Option<&[u32]>)
+    where
+        Self: Sized,
+    {
+        self.extend_from(parts);
+        if let Some(perm) = perm {
+            self.permute(perm);
+        }
+    }
     /// Bytes held on the heap (what the column costs in memory).
     fn heap_bytes(&self) -> usize;
 }
@@ -484,8 +498,20 @@ impl Column for Numbers {
     fn seal(&mut self) {
         self.0.iter_mut().for_each(Column::seal);
     }
-    /// Each number column a job of its own.
     fn extend_from(&mut self, parts: &[&Self]) {
+        self.combine_each(parts, None);
+    }
+    fn combine(&mut self, parts: &[&Self], perm: Option<&[u32]>) {
+        self.combine_each(parts, perm);
+    }
+    fn heap_bytes(&self) -> usize {
+        self.0.iter().map(Column::heap_bytes).sum()
+    }
+}
+
+impl Numbers {
+    /// [`Column::combine`], each number column a job of its own.
+    fn combine_each(&mut self, parts: &[&Self], perm: Option<&[u32]>) {
         let width = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
         if self.0.len() < width {
             self.0.resize_with(width, NumCol::default);
@@ -494,12 +520,9 @@ impl Column for Numbers {
         let empty = NumCol::default();
         let empty = &empty;
         let jobs = (self.0.iter_mut().enumerate())
-            .map(|(k, c)| concat_job(c, parts, move |p: &&Numbers| p.0.get(k).unwrap_or(empty)))
+            .map(|(k, c)| combine_job(c, parts, perm, move |p: &&Numbers| p.0.get(k).unwrap_or(empty)))
             .collect();
         run_jobs(jobs, rows);
-    }
-    fn heap_bytes(&self) -> usize {
-        self.0.iter().map(Column::heap_bytes).sum()
     }
 }
 

@@ -130,15 +130,16 @@ macro_rules! fact_table {
                 self.distinct = distinct;
             }
 
-            fn concat(parts: &[Self]) -> Self {
+            fn combine(parts: &[Self], perm: Option<&[u32]>) -> Self {
+                use super::column::combine_job;
                 let mut out = Self::default();
                 let rows = parts.iter().map(|p| p.len()).sum();
                 {
                     let Self { $($field,)* order, name_codes, .. } = &mut out;
                     let jobs = vec![
-                        $(super::column::concat_job($field, parts, |p: &Self| &p.$field),)*
-                        super::column::concat_job(order, parts, |p: &Self| &p.order),
-                        super::column::concat_job(name_codes, parts, |p: &Self| &p.name_codes),
+                        $(combine_job($field, parts, perm, |p: &Self| &p.$field),)*
+                        combine_job(order, parts, perm, |p: &Self| &p.order),
+                        combine_job(name_codes, parts, perm, |p: &Self| &p.name_codes),
                     ];
                     super::column::run_jobs(jobs, rows);
                 }
@@ -223,10 +224,11 @@ pub(crate) trait Layout {
     fn name_codes(&self) -> &super::column::NameCodes;
     /// Replaces the per-batch indexes.
     fn set_index(&mut self, blocks: Vec<[Millis; 4]>, distinct: [Vec<u32>; 3]);
-    /// The rows of `parts` of one batch, in order (before sealing; their
-    /// codes and bookkeeping already made the batch's own): room reserved
-    /// once per column, large ones column by column on the pool.
-    fn concat(parts: &[Self]) -> Self
+    /// The rows of `parts` of one batch (before sealing; their codes and
+    /// bookkeeping already made the batch's own), one part after another,
+    /// then, given `perm`, permuted; large ones column by column on the
+    /// pool.
+    fn combine(parts: &[Self], perm: Option<&[u32]>) -> Self
     where
         Self: Sized;
     /// The `order` and `name_codes` columns, to renumber a part's.

@@ -254,8 +254,18 @@ fn load_block<F: Fact + Default>(
 
 /// Merges the parts of one batch, in order, into it, sealed: ids and
 /// texts interned in order of first appearance, codes and row positions
-/// renumbered.
+/// renumbered. The time order is found first, from the parts' keys, so
+/// that each column is permuted in the job that concatenates it (see
+/// [`super::column::Column::combine`]) and sealing finds it sorted.
 pub(crate) fn merge<F: Fact + Default>(parts: Vec<Part<F>>, ids: &mut IdDict, names: &mut NameTexts) -> Result<F> {
+    let perm = match parts.len() {
+        1 => None,
+        _ => {
+            let keys: Option<Vec<&[crate::model::Millis]>> =
+                (parts.iter()).map(|(f, _, _)| f.time(F::BLOCK_KEYS[0])).collect();
+            keys.and_then(|keys| super::time_sort::merged_permutation(&keys))
+        }
+    };
     let mut offset = 0u32;
     let mut facts = Vec::with_capacity(parts.len());
     for (mut f, d, t) in parts {
@@ -265,10 +275,10 @@ pub(crate) fn merge<F: Fact + Default>(parts: Vec<Part<F>>, ids: &mut IdDict, na
         offset += rows as u32;
         facts.push(f);
     }
-    // One part (a POST) is the batch as it is; more are concatenated.
+    // One part (a POST) is the batch as it is; more are combined.
     let mut out = match facts.len() {
         1 => facts.pop().unwrap_or_default(),
-        _ => F::concat(&facts),
+        _ => F::combine(&facts, perm.as_deref()),
     };
     drop(facts);
     super::fact::seal(&mut out)?;
