@@ -17,7 +17,10 @@ pub(crate) const PARALLEL_ROWS: usize = 65_536;
 pub(crate) type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// The job that makes `out` of the column `of` picks from each of `parts`
-/// (the parts of one batch being merged; see [`Column::combine`]).
+/// (the parts of one batch being merged; see [`Column::combine`]), and
+/// seals it: packing name codes and narrowing numbers then run beside the
+/// other columns' copies, not after all of them (sealing the batch again
+/// finds nothing left to do).
 pub(crate) fn combine_job<'a, P: Sync, C: Column + Send + Sync + 'a>(
     out: &'a mut C,
     parts: &'a [P],
@@ -26,7 +29,8 @@ pub(crate) fn combine_job<'a, P: Sync, C: Column + Send + Sync + 'a>(
 ) -> Job<'a> {
     Box::new(move || {
         let columns: Vec<&C> = parts.iter().map(of).collect();
-        out.combine(&columns, perm)
+        out.combine(&columns, perm);
+        out.seal();
     })
 }
 

@@ -137,9 +137,10 @@ macro_rules! fact_table {
                 {
                     let Self { $($field,)* order, name_codes, .. } = &mut out;
                     let jobs = vec![
+                        // The longest job (16 bytes a row, then packed) first.
+                        combine_job(name_codes, parts, perm, |p: &Self| &p.name_codes),
                         $(combine_job($field, parts, perm, |p: &Self| &p.$field),)*
                         combine_job(order, parts, perm, |p: &Self| &p.order),
-                        combine_job(name_codes, parts, perm, |p: &Self| &p.name_codes),
                     ];
                     super::column::run_jobs(jobs, rows);
                 }
