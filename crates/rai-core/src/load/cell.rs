@@ -133,7 +133,7 @@ fn text_cell(kind: ColKind, s: &str) -> Option<Cell> {
 
 /// Whether `s` is a value of `kind` that is stored as it is written: any
 /// text, or a translatable field's name (a language is lower-cased).
-fn kept_as_is(kind: ColKind, s: &str) -> bool {
+pub(super) fn kept_as_is(kind: ColKind, s: &str) -> bool {
     match kind {
         ColKind::Text => true,
         ColKind::TransField => TRANSLATABLE.contains(&s),
@@ -141,16 +141,10 @@ fn kept_as_is(kind: ColKind, s: &str) -> bool {
     }
 }
 
-/// Whether CSV cells of `kind` can be borrowed from the input by
-/// [`borrowed_text`].
+/// Whether CSV cells of `kind` can be borrowed from the input (as text
+/// kept as it is written).
 pub(super) fn borrows(kind: ColKind) -> bool {
     matches!(kind, ColKind::Text | ColKind::TransField)
-}
-
-/// A non-empty CSV cell of a kind that [`borrows`], borrowed from the
-/// input; None when refused.
-pub(super) fn borrowed_text(kind: ColKind, v: &[u8]) -> Option<&str> {
-    std::str::from_utf8(v).ok().filter(|s| kept_as_is(kind, s))
 }
 
 /// Types one non-empty CSV cell from its raw bytes. Only the text-valued

@@ -1,7 +1,7 @@
 //! CSV batches: a header row naming columns, then one record per row; an
 //! empty cell is absent.
 
-use super::cell::{bad_bytes, borrowed_text, borrows, check_required, put_csv_cell};
+use super::cell::{bad_bytes, borrows, check_required, kept_as_is, put_csv_cell};
 use super::{BorrowedRow, Cell, RowSink, RowViewSink, BORROWED_TEXTS};
 use crate::error::{Error, Result};
 use crate::messages;
@@ -98,7 +98,11 @@ pub(super) fn records<R: std::io::Read>(
 /// csv reader's UTF-8 error — so the caller reads the whole input again
 /// with [`records`] for the exact first error. Rows go to the sink as
 /// [`BorrowedRow`]s: a text value is borrowed from the chunk, not copied
-/// into a cell of its own.
+/// into a cell of its own. Records in the plain form — fields unquoted or
+/// quoted whole with no quote inside — are split 64 bytes at a time (see
+/// [`super::csv_scan`]); that is nearly every record a load sees. From
+/// the first record that is not plain, the csv reader takes over, so
+/// every other form reads exactly as the csv reader reads it.
 pub(super) fn chunk_records(
     table: Table,
     map: &[usize],
@@ -119,7 +123,11 @@ pub(super) fn chunk_records(
     // once per field: its column, that column's kind, its borrowed slot.
     let fields_plan: Vec<(usize, ColKind, usize)> =
         map.iter().map(|&ci| (ci, cols[ci].kind, slots[ci] as usize)).collect();
-    each_record(chunk, first_line, |line, fields| {
+    let mut checked = CheckedTexts::default();
+    let mut line = first_line - 1;
+    let mut rest = chunk;
+    let mut fields = Vec::new();
+    super::csv_scan::plain_records(&mut rest, &mut line, &mut fields, &mut |line, fields| {
         if fields.len() != fields_plan.len() {
             return Err(wrong_width(line, map.len(), fields.len()));
         }
@@ -128,7 +136,7 @@ pub(super) fn chunk_records(
             if slot < BORROWED_TEXTS {
                 texts[slot] = match v {
                     [] => None,
-                    _ => Some(borrowed_text(kind, v).ok_or_else(|| bad_bytes(line, &cols[ci], v))?),
+                    _ => Some(checked.text(kind, v).ok_or_else(|| bad_bytes(line, &cols[ci], v))?),
                 };
             } else if v.is_empty() {
                 cells[ci] = Cell::Absent;
@@ -143,41 +151,53 @@ pub(super) fn chunk_records(
         };
         check_required(line, cols, &row)?;
         sink.row_view(line, &row)
-    })
-}
-
-/// Hands each record of a CSV chunk to `take` with its line, and answers
-/// how many there were. Records in the plain form — fields unquoted or
-/// quoted whole with no quote inside — are split 64 bytes at a time (see
-/// [`super::csv_scan`]) and borrowed, not copied (that is nearly every
-/// record a load sees); from
-/// the first record that is not plain, the csv reader takes over, so
-/// every other form reads exactly as the csv reader reads it.
-fn each_record<'a>(
-    chunk: &'a [u8],
-    first_line: usize,
-    mut take: impl FnMut(usize, &[&[u8]]) -> Result<()>,
-) -> Result<usize> {
-    let mut line = first_line - 1;
-    let mut rest = chunk;
-    let mut fields: Vec<&'a [u8]> = Vec::new();
-    super::csv_scan::plain_records(&mut rest, &mut line, &mut fields, &mut take)?;
+    })?;
     if rest.is_empty() {
         return Ok(line + 1 - first_line);
     }
+    // From the first record that is not plain, the csv reader reads on,
+    // every value a cell of its own.
     let mut rdr = reader(rest);
     let mut rec = csv::ByteRecord::new();
     loop {
         line += 1;
         match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {
-                // On the stack for any table's width.
-                let fields: smallvec::SmallVec<[&[u8]; 64]> = rec.iter().collect();
-                take(line, &fields)?;
-            }
+            Ok(true) => row(table, map, line, rec.iter(), &mut cells, sink)?,
             Ok(false) => return Ok(line - first_line),
             Err(e) => return Err(csv_err(line, e)),
         }
+    }
+}
+
+/// The text cells of a chunk already checked as UTF-8, one per place, the
+/// place a cheap hash of the bytes: name cells come from a small
+/// vocabulary (users, queues, applications), and comparing a cell with
+/// the one seen at its place costs a fraction of checking it again (the
+/// standard check of a name with letters beyond ASCII cost about 120
+/// instructions a cell).
+struct CheckedTexts<'a>([&'a str; CHECKED_PLACES]);
+
+/// Places of [`CheckedTexts`].
+const CHECKED_PLACES: usize = 256;
+
+impl Default for CheckedTexts<'_> {
+    fn default() -> Self {
+        CheckedTexts([""; CHECKED_PLACES])
+    }
+}
+
+impl<'a> CheckedTexts<'a> {
+    /// The non-empty cell `v` of a kind that [`borrows`] as text (None:
+    /// not UTF-8, or not a value of `kind`), checked once per place.
+    #[inline]
+    fn text(&mut self, kind: ColKind, v: &'a [u8]) -> Option<&'a str> {
+        let at = |i: usize| v.get(i).map_or(0, |&b| usize::from(b));
+        let hash = v.len() + 131 * at(0) + 31 * at(v.len() / 2) + 7 * at(v.len().wrapping_sub(1));
+        let seen = self.0.get_mut(hash % CHECKED_PLACES)?;
+        if seen.as_bytes() != v {
+            *seen = std::str::from_utf8(v).ok()?;
+        }
+        Some(*seen).filter(|s| kept_as_is(kind, s))
     }
 }
 
@@ -220,17 +240,6 @@ fn row<'r>(
 mod tests {
     use super::Cell;
     use proptest::prelude::*;
-
-    /// The records and fields the csv reader finds in `chunk`.
-    fn by_the_csv_reader(chunk: &[u8]) -> Vec<Vec<Vec<u8>>> {
-        let mut rdr = super::reader(chunk);
-        let mut rec = csv::ByteRecord::new();
-        let mut out = Vec::new();
-        while let Ok(true) = rdr.read_byte_record(&mut rec) {
-            out.push(rec.iter().map(<[u8]>::to_vec).collect());
-        }
-        out
-    }
 
     /// A value of `kind` as written in CSV (`alt`: another one).
     fn sample(kind: crate::schema::ColKind, alt: bool) -> String {
@@ -305,6 +314,28 @@ mod tests {
         }
     }
 
+    /// Rows with their lines.
+    struct Lined(crate::schema::Table, Vec<(usize, Vec<Cell>)>);
+
+    impl super::RowSink for Lined {
+        fn row(&mut self, line: usize, cells: &[Cell]) -> crate::error::Result<()> {
+            self.1.push((line, cells.to_vec()));
+            Ok(())
+        }
+    }
+
+    impl super::RowViewSink for Lined {
+        fn row_view(&mut self, line: usize, row: &super::BorrowedRow<'_>) -> crate::error::Result<()> {
+            use super::super::InputRow;
+            let cols = self.0.columns();
+            self.1.push((
+                line,
+                (cols.iter().enumerate()).map(|(i, c)| row.cell(i, c.kind)).collect(),
+            ));
+            Ok(())
+        }
+    }
+
     proptest! {
         /// The header of a plain first line is what the csv reader reads,
         /// and so is where the records start (or the error).
@@ -325,28 +356,55 @@ mod tests {
             prop_assert_eq!(format!("{ours:?}"), format!("{by_reader:?}"));
         }
 
-        /// Records split as the csv reader splits them, with their lines,
-        /// whether plain (line ends of every kind, empty lines and fields,
-        /// quoted fields, a last record without a line end) or not (a
-        /// doubled quote, a quote inside a field, text after a closing
-        /// quote, an unclosed quote): those go to the csv reader.
+        /// A text cell is what checking it as UTF-8 (and as a value of its
+        /// kind) gives, whatever was seen before: texts that repeat, that
+        /// share a place (hundreds of them for 256 places), bytes that are
+        /// not UTF-8, and a translatable field's name against other text.
         #[test]
-        fn records_split_as_the_csv_reader_splits_them(
-            chunk in proptest::collection::vec(prop_oneof![
-                4 => Just(b'a'), 1 => Just(b' '), 3 => Just(b','), 2 => Just(b'\n'), 1 => Just(b'\r'), 2 => Just(b'"'),
-            ], 0..60)
+        fn checked_texts_are_what_a_check_gives(
+            cells in proptest::collection::vec((prop_oneof![
+                3 => "[a-c\u{e4}\u{f6}, ]{1,6}".prop_map(String::into_bytes),
+                1 => proptest::collection::vec(any::<u8>(), 1..6),
+                1 => Just(b"queueName".to_vec()),
+            ], any::<bool>()), 1..600)
         ) {
-            let mut ours: Vec<Vec<Vec<u8>>> = Vec::new();
-            let mut lines = Vec::new();
-            let n = super::each_record(&chunk, 7, |line, fields| {
-                lines.push(line);
-                ours.push(fields.iter().map(|f| f.to_vec()).collect());
-                Ok(())
-            });
-            let theirs = by_the_csv_reader(&chunk);
-            prop_assert_eq!(n.ok(), Some(theirs.len()));
-            prop_assert_eq!(lines, (7..7 + theirs.len()).collect::<Vec<_>>());
-            prop_assert_eq!(ours, theirs);
+            use crate::schema::ColKind;
+            let mut checked = super::CheckedTexts::default();
+            for (v, translatable) in &cells {
+                let kind = if *translatable { ColKind::TransField } else { ColKind::Text };
+                let want = std::str::from_utf8(v).ok().filter(|s| super::kept_as_is(kind, s));
+                prop_assert_eq!(checked.text(kind, v), want);
+            }
+        }
+
+        /// A chunk reads as the csv reader reads it: the same rows with
+        /// the same lines, and the same first error. Records are split 64
+        /// bytes at a time until the first that is not plain (a doubled
+        /// quote, a quote inside a field), the csv reader from there on;
+        /// a text seen before at its place is taken as checked (names
+        /// repeat, at other places and in other columns too).
+        #[test]
+        fn chunks_read_as_the_csv_reader_reads_them(
+            records in proptest::collection::vec((0usize..3, 0usize..4, 0usize..7, 0usize..7, 0usize..3, 0usize..12), 0..40)
+        ) {
+            let table = crate::schema::Table::Translations;
+            let languages = ["fi", "SV", ""];
+            let fields = ["queueName", "applicationName", "x", ""];
+            let texts = ["Sales", "Myynti", "\"Lindstr\u{f6}m, \u{c4}ngel\"", "", "\"say \"\"hi\"\"\"", "a\"b", "queueName"];
+            let ends = ["\n", "\r\n", "\r"];
+            let mut chunk = String::new();
+            for &(l, f, v, t, e, extra) in &records {
+                let wider = if extra == 0 { ",z" } else { "" };
+                chunk.push_str(&format!("{},{},{},{}{wider}{}", languages[l], fields[f], texts[v], texts[t], ends[e]));
+            }
+            let mut ours = Lined(table, Vec::new());
+            let map = [0, 1, 2, 3];
+            let n = super::chunk_records(table, &map, chunk.as_bytes(), 7, &mut ours).map_err(|e| e.to_string());
+            let mut theirs = Lined(table, Vec::new());
+            let mut rdr = super::reader(chunk.as_bytes());
+            let want = super::records(table, &map, &mut rdr, 7, &mut theirs).map_err(|e| e.to_string());
+            prop_assert_eq!(n, want);
+            prop_assert_eq!(ours.1, theirs.1);
         }
     }
 }

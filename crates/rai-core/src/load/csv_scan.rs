@@ -58,7 +58,7 @@ pub(super) fn plain_records<'a>(
     rest: &mut &'a [u8],
     line: &mut usize,
     fields: &mut Vec<&'a [u8]>,
-    take: &mut impl FnMut(usize, &[&[u8]]) -> Result<()>,
+    take: &mut impl FnMut(usize, &[&'a [u8]]) -> Result<()>,
 ) -> Result<()> {
     let input: &'a [u8] = rest;
     let (mut record, mut field) = (0usize, 0usize);
