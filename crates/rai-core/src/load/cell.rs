@@ -110,17 +110,25 @@ fn kind_word(kind: ColKind) -> &'static str {
 }
 
 /// A count or duration in CSV: ASCII digits only, at most [`MAX_NUMBER`].
+/// Up to 18 digits cannot overflow, so they are summed with one test a
+/// digit (is it one); only a longer cell (leading zeros) checks each step.
 fn digits(v: &[u8]) -> Option<i64> {
     if v.is_empty() {
         return None;
     }
-    v.iter()
-        .try_fold(0i64, |n, &b| {
+    let n = if v.len() <= 18 {
+        v.iter().try_fold(0i64, |n, &b| {
+            let d = b.wrapping_sub(b'0');
+            (d < 10).then_some(n * 10 + d as i64)
+        })
+    } else {
+        v.iter().try_fold(0i64, |n, &b| {
             let d = b.wrapping_sub(b'0');
             (d < 10).then_some(())?;
             n.checked_mul(10)?.checked_add(d as i64)
         })
-        .filter(|n| *n <= MAX_NUMBER)
+    };
+    n.filter(|n| *n <= MAX_NUMBER)
 }
 
 /// Types a text-valued kind (text, language, translatable field name).
@@ -238,4 +246,30 @@ pub(super) fn check_required<R: super::InputRow + ?Sized>(line: usize, cols: &[C
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A number cell reads as its decimal value when it is digits only
+        /// and at most MAX_NUMBER: short and long, leading zeros making a
+        /// cell of more than 18 digits, values past 64 bits, other bytes.
+        #[test]
+        fn number_cells_read_as_their_decimal_value(
+            v in prop_oneof![
+                "[0-9]{0,20}",
+                "0{10,30}[0-9]{1,13}",
+                "[0-9]{19,40}",
+                "[0-9 +x-]{0,6}",
+            ]
+        ) {
+            let want = (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| v.trim_start_matches('0').parse::<u128>().unwrap_or(if v.trim_start_matches('0').is_empty() { 0 } else { u128::MAX }))
+                .filter(|&n| n <= crate::schema::MAX_NUMBER as u128)
+                .map(|n| n as i64);
+            prop_assert_eq!(super::digits(v.as_bytes()), want);
+        }
+    }
 }
