@@ -12,9 +12,13 @@ use crate::schema::Table;
 use std::io::Read;
 
 /// The size a block is read to before it is cut (a record longer than
-/// this makes its block grow until the record ends).
+/// this makes its block grow until the record ends). Measured on the
+/// 1M-segment set: 2 MiB loads in 0.437 s, 8 MiB in 0.461 s (the buffers
+/// in flight are fresh memory to fault in, and the last block is read by
+/// one core alone), 1 MiB in 0.448 s and 512 KiB in 0.480 s (more parts
+/// to merge).
 #[cfg(not(test))]
-pub(crate) const BLOCK: usize = 8 << 20;
+pub(crate) const BLOCK: usize = 2 << 20;
 #[cfg(test)]
 pub(crate) const BLOCK: usize = 32;
 
