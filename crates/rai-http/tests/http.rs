@@ -520,6 +520,7 @@ fn parquet_posts_load_like_the_other_formats() {
     let path = std::env::temp_dir().join(format!("rai-http-{}.parquet", std::process::id()));
     rai_store::parquet_rows::write_batch(&path, &snap, b.id).expect("write parquet");
     let bytes = std::fs::read(&path).expect("read parquet");
+    let _ = std::fs::remove_file(&path);
     let addr = start(
         Arc::new(Engine::new().with_fixed_now(parse_timestamp(NOW).expect("now"))),
         Config::default(),

@@ -13,11 +13,42 @@ use std::path::{Path, PathBuf};
 /// A batch of one row (an empty batch is refused).
 const ONE_TRANSLATION: &[u8] = br#"[{"language":"fi","field":"queueName","value":"Sales","text":"Myynti"}]"#;
 
-fn temp(name: &str) -> PathBuf {
+/// A fresh scratch directory, removed when the test that made it ends
+/// well (a failing test leaves it to look at).
+fn temp(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("rai-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// A log of `n` records: loads of different sizes, a retraction, retention.
