@@ -1,10 +1,15 @@
 //! Durable ingest load: C concurrent clients POST N-row contact batches to a
 //! running `rai serve` for S seconds over keep-alive connections; prints
-//! acknowledged rows/s and latency percentiles.
+//! acknowledged rows/s and latency percentiles. Each client sends its next
+//! batch as soon as the last is answered, or, given an offered rate R
+//! (rows/s, all clients together), on a fixed schedule: then a request's
+//! latency counts from the time it was due, so a stall counts against
+//! every request it holds back, not only the one it caught.
 //!
 //! ```sh
 //! rai serve --no-demo --store /tmp/rai-store --port 8080 --durability sync &
 //! cargo run --release --example ingest -- 127.0.0.1:8080 64 1000 10
+//! cargo run --release --example ingest -- 127.0.0.1:8080 64 1000 10 200000
 //! ```
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -22,8 +27,16 @@ fn body(client: usize, rows: usize) -> String {
     out
 }
 
-/// One client: POSTs until `stop`, returns each request's latency.
-fn client(addr: &str, body: &str, stop: Instant, start: Instant) -> std::io::Result<Vec<(Duration, Duration)>> {
+/// One client: POSTs until `stop`, returns each request's start (since
+/// `start`) and latency. Given `every`, the k-th request is due at
+/// `first + k * every` and timed from then.
+fn client(
+    addr: &str,
+    body: &str,
+    stop: Instant,
+    start: Instant,
+    schedule: Option<(Instant, Duration)>,
+) -> std::io::Result<Vec<(Duration, Duration)>> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -32,8 +45,17 @@ fn client(addr: &str, body: &str, stop: Instant, start: Instant) -> std::io::Res
         "POST /RI/rai/contacts HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    while Instant::now() < stop {
-        let t = Instant::now();
+    for k in 0u32.. {
+        let t = match schedule {
+            Some((first, every)) => first + every * k,
+            None => Instant::now(),
+        };
+        if t >= stop {
+            break;
+        }
+        if let Some(wait) = t.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
         stream.write_all(request.as_bytes())?;
         // Status line, headers, then the body of Content-Length bytes.
         let mut line = String::new();
@@ -63,13 +85,16 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let addr = args.get(1).cloned().unwrap_or_else(|| "127.0.0.1:8080".into());
     let num = |i: usize, d: u64| args.get(i).and_then(|v| v.parse().ok()).unwrap_or(d);
-    let (clients, rows, secs) = (num(2, 64) as usize, num(3, 1000) as usize, num(4, 10));
+    let (clients, rows, secs, rate) = (num(2, 64) as usize, num(3, 1000) as usize, num(4, 10), num(5, 0));
     let stop = Instant::now() + Duration::from_secs(secs);
     let start = Instant::now();
+    // Offered: each client sends one batch per `every`, the clients staggered.
+    let every = (rate > 0).then(|| Duration::from_secs_f64((clients * rows) as f64 / rate as f64));
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let (addr, body) = (addr.clone(), body(c, rows));
-            std::thread::spawn(move || client(&addr, &body, stop, start))
+            let schedule = every.map(|e| (start + e * c as u32 / clients as u32, e));
+            std::thread::spawn(move || client(&addr, &body, stop, start, schedule))
         })
         .collect();
     let mut all: Vec<(Duration, Duration)> = Vec::new();
@@ -93,8 +118,9 @@ fn main() {
         lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
+    let offered = if rate > 0 { format!(" offered={rate}") } else { String::new() };
     println!(
-        "clients={clients} rows/batch={rows} batches={} rows/s={:.0} p50={:.1}ms p99={:.1}ms",
+        "clients={clients} rows/batch={rows}{offered} batches={} rows/s={:.0} p50={:.1}ms p99={:.1}ms",
         lat.len(),
         (lat.len() * rows) as f64 / took,
         pct(0.5),
