@@ -118,7 +118,11 @@ fn main() {
         lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    let offered = if rate > 0 { format!(" offered={rate}") } else { String::new() };
+    let offered = if rate > 0 {
+        format!(" offered={rate}")
+    } else {
+        String::new()
+    };
     println!(
         "clients={clients} rows/batch={rows}{offered} batches={} rows/s={:.0} p50={:.1}ms p99={:.1}ms",
         lat.len(),
