@@ -122,8 +122,9 @@ pub(crate) trait Column {
         Self: Sized;
     /// Becomes the rows of `parts` one after another, then, given `perm`,
     /// permuted (the parts of one batch merged into time order). Both in
-    /// one job: the permutation reads the copy just written, still in
-    /// cache, not from memory.
+    /// one job, so the permutation follows the copy at once (a column of
+    /// a few MiB may still be in cache) and the batch needs no second
+    /// round of jobs.
     fn combine(&mut self, parts: &[&Self], perm: Option<&[u32]>)
     where
         Self: Sized,
