@@ -35,7 +35,11 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$addr" ] || { echo "rai serve did not start"; cat "$log"; exit 1; }
+# --workers 1: with two worker threads, Python 3.11's AST conversion (which
+# Hypothesis runs to describe its filters) can fail with "SystemError: AST
+# constructor recursion depth mismatch", a CPython race fixed in later
+# releases; it stopped a run with a tool error, not an API finding.
 "$venv/bin/st" run "http://$addr/RI/rai/openapi.json" \
   --checks all --exclude-checks positive_data_acceptance \
-  --max-examples "$examples" --workers 2 --seed 1 \
+  --max-examples "$examples" --workers 1 --seed 1 \
   --warnings off
