@@ -287,34 +287,16 @@ mod tests {
             );
             assert_eq!(read.ok(), Some(4), "{table:?}");
             let map: Vec<usize> = (0..cols.len()).collect();
-            let mut viewed = Viewed(table, Vec::new());
+            let mut viewed = Lined(table, Vec::new());
             let read = super::chunk_records(table, &map, body.as_bytes(), 1, &mut viewed);
             assert_eq!(read.ok(), Some(4), "{table:?}");
-            assert_eq!(viewed.1, one_pass, "{table:?}");
+            let viewed: Vec<Vec<Cell>> = viewed.1.into_iter().map(|(_, cells)| cells).collect();
+            assert_eq!(viewed, one_pass, "{table:?}");
         }
     }
 
-    /// Each viewed row as cells of its own, by the table's column kinds.
-    struct Viewed(crate::schema::Table, Vec<Vec<Cell>>);
-
-    impl super::RowSink for Viewed {
-        fn row(&mut self, _: usize, cells: &[Cell]) -> crate::error::Result<()> {
-            self.1.push(cells.to_vec());
-            Ok(())
-        }
-    }
-
-    impl super::RowViewSink for Viewed {
-        fn row_view(&mut self, _: usize, row: &super::BorrowedRow<'_>) -> crate::error::Result<()> {
-            use super::super::InputRow;
-            let cols = self.0.columns();
-            self.1
-                .push((cols.iter().enumerate()).map(|(i, c)| row.cell(i, c.kind)).collect());
-            Ok(())
-        }
-    }
-
-    /// Rows with their lines.
+    /// Each row with its line, a viewed one as cells of its own (by the
+    /// table's column kinds).
     struct Lined(crate::schema::Table, Vec<(usize, Vec<Cell>)>);
 
     impl super::RowSink for Lined {
